@@ -1,0 +1,37 @@
+# Two commands matter: `make demo` (build the example meeting) and `make test` (the whole suite).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+EXAMPLE := inputs/2022-12-08-corporate-os
+
+.PHONY: demo test bench system-deps templates clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/papers build $(EXAMPLE) -o outputs/
+
+# LibreOffice (the independent reader of our .docx/.xlsx) and poppler-utils, from Debian, when missing
+system-deps:
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  echo "installing libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; \
+	fi
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest -q
+
+bench: $(STAMP) system-deps
+	$(PY) bench/cycle.py
+
+templates: $(STAMP)
+	$(PY) tools/make_templates.py
+
+clean:
+	rm -rf $(VENV) outputs/*/

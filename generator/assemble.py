@@ -1,0 +1,189 @@
+"""Validated inputs -> the paper model (Markdown parsed, tables resolved, problems located)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import finance, markdown
+from .errors import Problem
+from .load import Located, PathKey, format_path, load_yaml
+from .model import Block, FinanceTable, Meeting, Paper, Section, Table
+from .schema import (
+    SCHEMAS,
+    BriefingNote,
+    FinanceBlock,
+    FinanceItem,
+    GenericTable,
+    KpisItem,
+    KpiTable,
+    MeetingFile,
+    MeetingInfo,
+    PortfolioReport,
+    TableItem,
+    validate,
+)
+
+MEETING_FILE = "meeting.yaml"
+
+
+@dataclass
+class MeetingInputs:
+    """A meeting folder's ``meeting.yaml``, validated."""
+
+    folder: Path
+    meeting: Meeting
+    items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
+
+    def item_of(self, paper: Path) -> str | None:
+        """Agenda number of a paper file, if the agenda lists it."""
+        for number, file, _ in self.items:
+            if file == paper.name:
+                return number
+        return None
+
+
+def _meeting(info: MeetingInfo) -> Meeting:
+    return Meeting(info.committee, info.short_name or info.committee, info.date, info.time, info.venue)
+
+
+def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
+    """Load and validate ``folder/meeting.yaml``."""
+    doc = load_yaml(folder / MEETING_FILE)
+    parsed, problems = validate(doc, MeetingFile)
+    if parsed is None:
+        return None, problems
+    items = [(i.number, i.paper, i.title) for i in parsed.items]
+    for n, (_, file, _) in enumerate(items):
+        if file and not (folder / file).is_file():
+            problems.append(doc.problem(("items", n, "paper"), f"paper file not found: {file}"))
+    return MeetingInputs(folder, _meeting(parsed), items), problems
+
+
+class _Context:
+    """Where we are in a paper: its document, its folder, and the problems so far."""
+
+    def __init__(self, doc: Located) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def markdown(self, text: str, path: PathKey) -> list[Block]:
+        blocks, problems = markdown.parse(text)
+        first = self.doc.text_lines.get(path) or self.doc.line_of(path)
+        for p in problems:
+            line = first + p.line if first is not None else None
+            self.problems.append(Problem(self.doc.name, line, format_path(path), p.message))
+        return blocks
+
+    def inline(self, text: str, path: PathKey) -> list[Any]:
+        inlines, problems = markdown.parse_inline(text)
+        for p in problems:
+            self.problems.append(self.doc.problem(path, p.message))
+        return inlines
+
+
+def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tuple[Paper | None, list[Problem]]:
+    """Load, validate and assemble one paper; ``Paper`` is None when it has errors."""
+    doc = load_yaml(file)
+    data = doc.data
+    if not isinstance(data, dict):
+        return None, [Problem(doc.name, 1, None, "a paper must be a mapping of fields")]
+    template = data.get("template")
+    if not isinstance(template, str):
+        return None, [doc.problem((), "missing required field 'template'" if template is None
+                                  else "'template' must be a template name")]
+    problems: list[Problem] = []
+    available = sorted(p.stem for p in (templates / "docx").glob("*.docx"))
+    if template not in SCHEMAS or not (templates / "docx" / f"{template}.docx").is_file():
+        hint = ", ".join(t for t in available if t in SCHEMAS) or "none"
+        return None, [doc.problem(("template",), f"no template '{template}' (templates/docx/ has: {hint})")]
+    parsed, problems = validate(doc, SCHEMAS[template])
+    if meeting is None and parsed is not None and parsed.meeting is None:
+        problems.append(doc.problem((), "missing required field 'meeting' (the paper is not in a folder "
+                                        "with a meeting.yaml)"))
+    if parsed is None or problems:
+        return None, sorted(problems, key=_order)
+    ctx = _Context(doc)
+    base = file.parent
+    if meeting is not None:
+        info = meeting.meeting
+        item = meeting.item_of(file) or parsed.item
+    else:
+        info = _meeting(parsed.meeting)
+        item = parsed.item
+    paper = Paper(source=file, template=template, meeting=info, item=item, title=parsed.title,
+                  status=parsed.status, exempt_reason=parsed.exempt_reason, report_of=parsed.report_of,
+                  sections=[])
+    if isinstance(parsed, PortfolioReport):
+        if parsed.introduction is not None:
+            paper.introduction = _section(ctx, parsed.introduction.title, parsed.introduction.body,
+                                          ("introduction", "body"), base)
+        paper.recommendations = [ctx.inline(r, ("recommendations", i)) for i, r in enumerate(parsed.recommendations)]
+        paper.sections = [_section(ctx, s.title, s.body, ("sections", i, "body"), base)
+                          for i, s in enumerate(parsed.sections)]
+        if parsed.finance is not None:
+            block = parsed.finance.finance if isinstance(parsed.finance, FinanceItem) else parsed.finance
+            path: PathKey = ("finance", "finance") if isinstance(parsed.finance, FinanceItem) else ("finance",)
+            paper.finance = _finance(ctx, block, path, base)
+    elif isinstance(parsed, BriefingNote):
+        paper.committee = parsed.committee or info.committee
+        paper.purpose = parsed.purpose
+        paper.sections = [_section(ctx, s.title, s.body, ("sections", i, "body"), base)
+                          for i, s in enumerate(parsed.sections)]
+    problems = sorted(ctx.problems, key=_order)
+    if any(p.level == "error" for p in problems):
+        return None, problems
+    return paper, problems
+
+
+def _order(p: Problem) -> tuple[str, int, int]:
+    return (p.file, p.line or 0, p.column or 0)
+
+
+def _section(ctx: _Context, title: str | None, body: Any, path: PathKey, base: Path) -> Section:
+    section = Section(title, [])
+    items = [body] if isinstance(body, str) else body
+    for i, item in enumerate(items):
+        here = path if isinstance(body, str) else path + (i,)
+        if isinstance(item, str):
+            section.blocks.extend(ctx.markdown(item, here))
+        elif isinstance(item, KpisItem):
+            section.blocks.append(kpi_table(item.kpis, ctx.doc, here + ("kpis",)))
+        elif isinstance(item, TableItem):
+            table = _generic_table(ctx, item.table, here + ("table",))
+            if table is not None:
+                section.blocks.append(table)
+        elif isinstance(item, FinanceItem):
+            resolved = _finance(ctx, item.finance, here + ("finance",), base)
+            if resolved is not None:
+                section.finance.append(resolved)
+                section.blocks.append(finance.finance_table(resolved))
+    return section
+
+
+def _finance(ctx: _Context, block: FinanceBlock, path: PathKey, base: Path) -> FinanceTable | None:
+    table, problems = finance.resolve(block, ctx.doc, path, base)
+    ctx.problems.extend(problems)
+    return table
+
+
+def kpi_table(kpis: KpiTable, doc: Located, path: PathKey) -> Table:
+    """A KPI block as a table, values printed exactly as written."""
+    fields = ["title", "previous", "current", "target", "performance"] + (["direction"] if kpis.direction else [])
+    header = [[getattr(kpis.headers, f)] for f in fields]
+    rows = [[getattr(row, f) or "" for f in fields] for row in kpis.rows]
+    return Table("kpi", header, rows, ["left"] + ["center"] * (len(fields) - 1))
+
+
+def _generic_table(ctx: _Context, table: GenericTable, path: PathKey) -> Table | None:
+    width = len(table.header) if table.header else max((len(r) for r in table.rows), default=0)
+    ok = True
+    for i, row in enumerate(table.rows):
+        if len(row) != width:
+            ctx.problems.append(ctx.doc.problem(path + ("rows", i), f"this row has {len(row)} cells but "
+                                                f"{'the header has' if table.header else 'the first row has'} {width}"))
+            ok = False
+    if not ok:
+        return None
+    header = [[h] for h in table.header] if table.header else None
+    return Table("table", header, [[c or "" for c in r] for r in table.rows], ["left"] * width)

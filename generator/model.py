@@ -1,0 +1,159 @@
+"""The paper model: validated, template-independent content that renderers draw."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal, Union
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one set of character formats."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink; ``runs`` is the visible text."""
+
+    url: str
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+Inline = Union[Run, Link, LineBreak]
+
+
+@dataclass
+class Paragraph:
+    inlines: list[Inline]
+
+
+@dataclass
+class Heading:
+    level: int  # 2: service sub-heading, 3: minor heading (1 is the section title)
+    inlines: list[Inline]
+
+
+@dataclass
+class ListItem:
+    paragraphs: list[list[Inline]]
+    children: list["ListBlock"] = field(default_factory=list)
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    items: list[ListItem]
+    start: int = 1
+
+
+CellAlign = Literal["left", "right", "center"]
+
+
+@dataclass
+class Table:
+    """A table ready to draw: header cells (each a list of lines), body rows of text."""
+
+    kind: Literal["kpi", "finance", "table"]
+    header: list[list[str]] | None
+    rows: list[list[str]]
+    align: list[CellAlign]
+    total_rows: int = 0  # how many trailing rows are totals (drawn bold)
+    caption: str | None = None
+
+
+Block = Union[Paragraph, Heading, ListBlock, Table]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    committee: str
+    short_name: str
+    date: dt.date
+    time: str | None = None
+    venue: str | None = None
+
+    @property
+    def long_date(self) -> str:
+        """``8 December 2022``, as printed on council papers."""
+        return f"{self.date.day} {self.date:%B %Y}"
+
+
+@dataclass
+class FinanceRow:
+    service: str
+    values: dict[str, Decimal]
+    stated: frozenset[str] = frozenset()  # keys whose value was given although computable
+    where: str = ""  # e.g. "05-central-services-finance.csv:4" for messages
+
+
+@dataclass
+class FinanceTable:
+    """A validated finance block: the single source of Word tables and workbook cells."""
+
+    title: str | None
+    label: str
+    units: str
+    columns: list[tuple[str, str]]  # (key, header label), in order
+    rows: list[FinanceRow]
+    total: bool
+    stated_total: dict[str, Decimal] | None = None
+
+    @property
+    def keys(self) -> list[str]:
+        return [k for k, _ in self.columns]
+
+    def column_total(self, key: str) -> Decimal:
+        """Sum of a money column as printed (stated figures included)."""
+        return sum((r.values.get(key, Decimal(0)) for r in self.rows), Decimal(0))
+
+    @property
+    def has_total_row(self) -> bool:
+        return self.total or self.stated_total is not None
+
+
+@dataclass
+class Section:
+    title: str | None
+    blocks: list[Block]
+    finance: list[FinanceTable] = field(default_factory=list)
+
+
+@dataclass
+class Paper:
+    """One paper of a meeting, ready to render with its template."""
+
+    source: Path
+    template: str
+    meeting: Meeting
+    item: str | None
+    title: str
+    status: str
+    exempt_reason: str | None
+    report_of: str | None
+    sections: list[Section]
+    introduction: Section | None = None
+    recommendations: list[list[Inline]] = field(default_factory=list)
+    finance: FinanceTable | None = None
+    committee: str | None = None
+    purpose: str | None = None
+
+    @property
+    def stem(self) -> str:
+        return self.source.stem
+
+    def finance_tables(self) -> list[FinanceTable]:
+        """Every finance block of the paper, in document order."""
+        found = [t for s in ([self.introduction] if self.introduction else []) + self.sections for t in s.finance]
+        return found + ([self.finance] if self.finance else [])

@@ -1,0 +1,190 @@
+"""Paper model blocks -> WordprocessingML, drawn only in the template's own styles.
+
+Pure string building: no docxtpl, no python-docx. Every piece of input text goes
+through :func:`text` so it stays data (escaped, XML-safe, inert to docxtpl).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ..model import Block, Heading, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run, Table
+
+# Characters XML 1.0 forbids; they can arrive from pasted text and would corrupt the file.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPES = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+    # docxtpl rewrites "{_{", "%_}" ... in rendered XML; character references keep braces inert
+    "{": "&#123;", "}": "&#125;",
+    # whitespace docxtpl would turn into breaks/tabs (its "Listing" feature)
+    "\t": " ", "\n": " ", "\r": " ",
+})
+
+TEXT_WIDTH = 9026  # twips between A4 margins of 2.54 cm
+
+
+def text(value: str) -> str:
+    """Escape input text for a ``w:t`` element or attribute."""
+    return _INVALID_XML.sub("", value).translate(_ESCAPES)
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Style ids of the template, looked up by style name when the template loads."""
+
+    heading: dict[int, str]
+    bullet: list[str]
+    number: list[str]
+    cont: list[str]
+    numbered_paragraph: str
+    table: str
+    table_heading: str
+    table_text: str
+    hyperlink: str
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """Numbering of the template: the bullet list ids and a way to start a new numbered list."""
+
+    bullet_num: int
+    number_abstract: int
+    new_num: Callable[[int, int, int], int]  # (abstract id, level, start) -> fresh numId
+
+
+class WordML:
+    """Draws blocks for one document; link ids and new lists are allocated through callbacks."""
+
+    def __init__(self, styles: Styles, numbering: Numbering, link_id: Callable[[str], str]) -> None:
+        self.styles = styles
+        self.numbering = numbering
+        self.link_id = link_id
+
+    # -- inline -------------------------------------------------------------------
+    def runs(self, inlines: list[Inline], bold: bool = False) -> str:
+        """Runs (and hyperlinks) for a paragraph's content."""
+        out = []
+        for item in inlines:
+            if isinstance(item, Run):
+                out.append(self._run(item, bold=bold))
+            elif isinstance(item, Link):
+                rid = self.link_id(item.url)
+                inner = "".join(self._run(r, style=self.styles.hyperlink, bold=bold) for r in item.runs)
+                out.append(f'<w:hyperlink r:id="{rid}" w:history="1">{inner}</w:hyperlink>')
+            elif isinstance(item, LineBreak):
+                out.append("<w:r><w:br/></w:r>")
+        return "".join(out)
+
+    def _run(self, run: Run, style: str | None = None, bold: bool = False) -> str:
+        if not run.text:
+            return ""
+        props = ""
+        if style:
+            props += f'<w:rStyle w:val="{style}"/>'
+        if run.bold or bold:
+            props += "<w:b/><w:bCs/>"
+        if run.italic:
+            props += "<w:i/><w:iCs/>"
+        rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+        return f'<w:r>{rpr}<w:t xml:space="preserve">{text(run.text)}</w:t></w:r>'
+
+    def paragraph(self, inlines: list[Inline], style: str | None = None, num: tuple[int, int] | None = None,
+                  align: str | None = None, bold: bool = False) -> str:
+        """One ``w:p`` in a style, optionally with direct list numbering (numId, level)."""
+        ppr = ""
+        if style:
+            ppr += f'<w:pStyle w:val="{style}"/>'
+        if num is not None:
+            ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
+        if align:
+            ppr += f'<w:jc w:val="{align}"/>'
+        ppr = f"<w:pPr>{ppr}</w:pPr>" if ppr else ""
+        return f"<w:p>{ppr}{self.runs(inlines, bold=bold)}</w:p>"
+
+    # -- blocks -------------------------------------------------------------------
+    def blocks(self, blocks: list[Block], numbered_paragraphs: bool = False) -> str:
+        """Body XML for a list of blocks; briefing notes number their top-level paragraphs."""
+        out = []
+        for i, block in enumerate(blocks):
+            if isinstance(block, Table) and i and isinstance(blocks[i - 1], Table):
+                out.append("<w:p/>")  # Word merges two adjacent tables into one
+            if isinstance(block, Paragraph):
+                style = self.styles.numbered_paragraph if numbered_paragraphs else None
+                out.append(self.paragraph(block.inlines, style))
+            elif isinstance(block, Heading):
+                out.append(self.paragraph(block.inlines, self.styles.heading[block.level]))
+            elif isinstance(block, ListBlock):
+                out.append(self._list(block, 0))
+            elif isinstance(block, Table):
+                out.append(self.table(block))
+        return "".join(out)
+
+    def _list(self, block: ListBlock, depth: int) -> str:
+        styles = self.styles.number if block.ordered else self.styles.bullet
+        style = styles[min(depth, len(styles) - 1)]
+        cont = self.styles.cont[min(depth, len(self.styles.cont) - 1)]
+        num: tuple[int, int] | None
+        if block.ordered:
+            # every numbered list restarts: a w:num of its own (pitfall: docxtpl #425)
+            num = (self.numbering.new_num(self.numbering.number_abstract, depth, block.start), depth)
+        elif depth >= len(styles):
+            num = (self.numbering.bullet_num, depth)
+        else:
+            num = None  # the style carries the bullet numbering
+        out = []
+        for item in block.items:
+            out.append(self._item(item, style, cont, num, depth))
+        return "".join(out)
+
+    def _item(self, item: ListItem, style: str, cont: str, num: tuple[int, int] | None, depth: int) -> str:
+        first, *rest = item.paragraphs
+        out = [self.paragraph(first, style, num)]
+        out.extend(self.paragraph(p, cont) for p in rest)
+        out.extend(self._list(child, depth + 1) for child in item.children)
+        return "".join(out)
+
+    def table(self, table: Table) -> str:
+        """A table in the template's table style; the header row repeats on every page."""
+        ncols = len(table.align)
+        widths = _widths(table.kind, ncols)
+        look = '<w:tblLook w:val="04A0" w:firstRow="{}" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" ' \
+               'w:noHBand="1" w:noVBand="1"/>'.format(1 if table.header else 0)
+        caption = f'<w:tblCaption w:val="{text(table.caption)}"/>' if table.caption else ""
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.styles.table}"/><w:tblW w:w="{sum(widths)}" '
+               f'w:type="dxa"/><w:tblLayout w:type="fixed"/>{look}{caption}</w:tblPr><w:tblGrid>'
+               + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
+        if table.header:
+            cells = "".join(
+                self._cell(widths[i], [self.paragraph([Run(line)], self.styles.table_heading,
+                                                      align=_jc(table.align[i])) for line in lines])
+                for i, lines in enumerate(table.header))
+            out.append(f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cells}</w:tr>")
+        first_total = len(table.rows) - table.total_rows
+        for r, row in enumerate(table.rows):
+            bold = r >= first_total
+            cells = "".join(
+                self._cell(widths[i], [self.paragraph([Run(value)] if value else [], self.styles.table_text,
+                                                      align=_jc(table.align[i]), bold=bold)])
+                for i, value in enumerate(row))
+            out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out)
+
+    @staticmethod
+    def _cell(width: int, paragraphs: list[str]) -> str:
+        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{"".join(paragraphs)}</w:tc>'
+
+
+def _jc(align: str) -> str | None:
+    return None if align == "left" else align
+
+
+def _widths(kind: str, ncols: int) -> list[int]:
+    """Column widths (twips) filling the text width; the first column holds the labels."""
+    if ncols == 1:
+        return [TEXT_WIDTH]
+    first_share = {"kpi": 0.30, "finance": 0.32}.get(kind, 1 / ncols)
+    first = int(TEXT_WIDTH * first_share)
+    rest = (TEXT_WIDTH - first) // (ncols - 1)
+    return [TEXT_WIDTH - rest * (ncols - 1)] + [rest] * (ncols - 1)

@@ -1,0 +1,348 @@
+"""The input contract (shared/spec/input-format.md) as declarative models.
+
+Validation collects every problem of a file; ``validate`` turns pydantic's
+errors into located :class:`Problem` objects with messages a clerk can act on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
+
+from .errors import Problem
+from .load import Located, PathKey, format_path
+
+Text = Annotated[str, Field(strict=True)]
+Better = Literal["higher", "lower"]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a misspelt field must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MeetingInfo(Strict):
+    committee: Text
+    short_name: Text | None = None
+    date: dt.date
+    time: Text | None = None
+    venue: Text | None = None
+
+
+class AgendaItem(Strict):
+    number: Text
+    paper: Text | None = None
+    title: Text | None = None
+
+    @model_validator(mode="after")
+    def _paper_or_title(self) -> "AgendaItem":
+        if not self.paper and not self.title:
+            raise ValueError("an agenda item needs a 'paper' or a 'title'")
+        return self
+
+
+class MeetingFile(MeetingInfo):
+    items: list[AgendaItem] = []
+
+
+class KpiHeaders(Strict):
+    title: Text = "KPI Title"
+    previous: Text = "2016/17 Outturn"
+    current: Text = "Qtr 1 YTD"
+    target: Text = "Qtr 1 Target"
+    performance: Text = "Performance"
+    direction: Text = "Direction of Travel"
+
+
+class KpiRow(Strict):
+    title: Text
+    previous: Text | None = None
+    current: Text | None = None
+    target: Text | None = None
+    performance: Text | None = None
+    direction: Text | None = None
+    better: Better | None = None
+
+
+class KpiTable(Strict):
+    headers: KpiHeaders = KpiHeaders()
+    direction: bool = True
+    better: Better | None = None
+    rows: list[KpiRow]
+
+
+class FinanceBlock(Strict):
+    """Metadata of a finance table; rows are checked against ``columns`` in finance.py."""
+
+    title: Text | None = None
+    label: Text = "Service"
+    units: Text = "£000"
+    columns: dict[str, Text]
+    rows: list[Any] | None = None
+    source: Text | None = None
+    sheet: Text | None = None
+    total: bool = False
+    stated_total: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _rows_or_source(self) -> "FinanceBlock":
+        if (self.rows is None) == (self.source is None):
+            raise ValueError("give either 'rows' or 'source' (a CSV or XLSX file), not both or neither")
+        if self.sheet is not None and self.source is None:
+            raise ValueError("'sheet' only applies with an XLSX 'source'")
+        if not self.columns:
+            raise ValueError("'columns' must name at least one money column")
+        return self
+
+
+class GenericTable(Strict):
+    header: list[Text] | None = None
+    rows: list[list[Text | None]]
+
+
+class KpisItem(Strict):
+    kpis: KpiTable
+
+
+class FinanceItem(Strict):
+    finance: FinanceBlock
+
+
+class TableItem(Strict):
+    table: GenericTable
+
+
+def _block_tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "markdown"
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        if key in ("kpis", "finance", "table"):
+            return key
+    return None
+
+
+BodyItem = Annotated[
+    Union[
+        Annotated[Text, Tag("markdown")],
+        Annotated[KpisItem, Tag("kpis")],
+        Annotated[FinanceItem, Tag("finance")],
+        Annotated[TableItem, Tag("table")],
+    ],
+    Discriminator(_block_tag, custom_error_type="block",
+                  custom_error_message="expected Markdown text or one of the blocks 'kpis', 'finance', 'table'"),
+]
+
+
+def _body_tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "markdown"
+    if isinstance(value, list):
+        return "blocks"
+    return None
+
+
+Body = Annotated[
+    Union[Annotated[Text, Tag("markdown")], Annotated[list[BodyItem], Tag("blocks")]],
+    Discriminator(_body_tag, custom_error_type="body",
+                  custom_error_message="expected Markdown text or a list of blocks"),
+]
+
+
+def _finance_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return "wrapped" if set(value) == {"finance"} else "bare"
+    return None
+
+
+TopFinance = Annotated[
+    Union[Annotated[FinanceItem, Tag("wrapped")], Annotated[FinanceBlock, Tag("bare")]],
+    Discriminator(_finance_tag, custom_error_type="finance",
+                  custom_error_message="expected a finance block"),
+]
+
+
+class Introduction(Strict):
+    title: Text = "Introduction by Cabinet Member"
+    body: Body
+
+
+class Section(Strict):
+    title: Text
+    body: Body
+
+
+class PaperCommon(Strict):
+    template: Text
+    meeting: MeetingInfo | None = None
+    item: Text | None = None
+    title: Text
+    status: Literal["public", "exempt"] = "public"
+    exempt_reason: Text | None = None
+    report_of: Text | None = None
+
+    @model_validator(mode="after")
+    def _exempt_needs_reason(self) -> "PaperCommon":
+        if self.status == "exempt" and not self.exempt_reason:
+            raise ValueError("'status: exempt' requires 'exempt_reason'")
+        return self
+
+
+class PortfolioReport(PaperCommon):
+    report_of: Text
+    introduction: Introduction | None = None
+    recommendations: list[Text] = []
+    sections: list[Section]
+    finance: TopFinance | None = None
+
+
+class BriefingSection(Strict):
+    title: Text | None = None
+    body: Body
+
+
+class BriefingNote(PaperCommon):
+    committee: Text | None = None
+    purpose: Text
+    sections: list[BriefingSection]
+
+
+SCHEMAS: dict[str, type[PaperCommon]] = {
+    "portfolio_report": PortfolioReport,
+    "briefing_note": BriefingNote,
+}
+
+_TYPE_NAMES = {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _strip_tags(raw: tuple[Any, ...]) -> PathKey:
+    """Drop the union tags pydantic puts into error locations."""
+    out: list[Any] = []
+    for i, part in enumerate(raw):
+        nxt = raw[i + 1] if i + 1 < len(raw) else None
+        if part in _UNION_ONLY_TAGS or (part in _BLOCK_TAGS and nxt == part):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _message(err: dict[str, Any], model: type[BaseModel] | None) -> tuple[PathKey, PathKey, str]:
+    """Translate one pydantic error into (field to name, field to locate, message)."""
+    loc = _strip_tags(tuple(err["loc"]))
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        known = _known_fields(model, loc[:-1])
+        hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        msg = f"unknown field '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        return loc[:-1], loc, msg
+    if kind == "missing":
+        return loc[:-1], loc[:-1], f"missing required field '{loc[-1]}'"
+    path, msg = _value_message(kind, err, loc, value)
+    return path, path, msg
+
+
+def _value_message(kind: str, err: dict[str, Any], loc: PathKey, value: Any) -> tuple[PathKey, str]:
+    if kind in ("float_parsing", "int_parsing", "decimal_parsing", "float_type", "int_type"):
+        return loc, f"expected a number, got {_got(value)}"
+    if kind == "bool_parsing" or kind == "bool_type":
+        return loc, f"expected true or false, got {_got(value)}"
+    if kind.startswith("date"):
+        return loc, f"expected a date like 2022-12-08, got {_got(value)}"
+    if kind in ("string_type",):
+        return loc, f"expected text, got {_got(value)}"
+    if kind in ("list_type",):
+        return loc, f"expected a list, got {_got(value)}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return loc, f"expected a mapping of fields, got {_got(value)}"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return loc, f"expected {expected}, got {_got(value)}"
+    if kind == "value_error":
+        return loc, str(err["msg"]).removeprefix("Value error, ")
+    if kind in ("block", "body", "finance"):
+        if isinstance(value, dict) and len(value) == 1:
+            name = next(iter(value))
+            hint = difflib.get_close_matches(str(name), ["kpis", "finance", "table"], n=1, cutoff=0.6)
+            return loc, f"unknown block '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "") \
+                + ": expected Markdown text or one of 'kpis', 'finance', 'table'"
+        return loc, f"{err['msg']}, got {_got(value)}"
+    return loc, str(err["msg"])
+
+
+_UNION_ONLY_TAGS = {"markdown", "blocks", "wrapped", "bare"}
+_BLOCK_TAGS = {"kpis", "finance", "table"}
+
+
+def _known_fields(model: type[BaseModel] | None, loc: PathKey) -> list[str]:
+    """Field names allowed at ``loc`` (for "did you mean" hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+        if part in _BLOCK_TAGS and current is None:
+            current = {"kpis": KpiTable, "finance": FinanceBlock, "table": GenericTable}[part]
+    return list(getattr(current, "model_fields", {}) or [])
+
+
+def _model_in(annotation: Any) -> Any:
+    """The BaseModel inside an annotation such as ``list[KpiRow] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    for meta in getattr(annotation, "__metadata__", ()) or ():
+        found = _model_in(meta)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None and origin is not annotation:
+        return _model_in(origin)
+    return None
+
+
+def validate(doc: Located, model: type[BaseModel], data: Any = None,
+             base: PathKey = ()) -> tuple[Any, list[Problem]]:
+    """Validate ``data`` (default: the whole document) against ``model``."""
+    try:
+        return model.model_validate(doc.data if data is None else data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            path, where, msg = _message(err, model)
+            problems.append(doc.problem(base + path, msg, where=base + where))
+        return None, _dedupe(problems)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out

@@ -1,0 +1,253 @@
+"""Write the first version of the Word templates in templates/docx/.
+
+The committed .docx files are the source of truth: officers restyle them in Word.
+This script records how they were first made (our own minimal WordprocessingML,
+not python-docx's default document) and can recreate them:
+
+    python tools/make_templates.py
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "templates" / "docx"
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+CONTENT_TYPES = HEAD + """<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
+<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>
+<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>
+<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>
+<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
+<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
+<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
+</Types>"""
+
+ROOT_RELS = HEAD + """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>
+</Relationships>"""
+
+DOC_RELS = HEAD + """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
+<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>
+<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>
+</Relationships>"""
+
+SETTINGS = HEAD + f"""<w:settings xmlns:w="{W}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="720"/>\
+<w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" \
+w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat><w:themeFontLang w:val="en-GB"/></w:settings>"""
+
+FONTS = HEAD + f"""<w:fonts xmlns:w="{W}"><w:font w:name="Arial"><w:panose1 w:val="020B0604020202020204"/>\
+<w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font></w:fonts>"""
+
+APP = HEAD + """<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
+<Application>papers</Application><DocSecurity>0</DocSecurity></Properties>"""
+
+
+def core(title: str) -> str:
+    return HEAD + f"""<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{title}</dc:title><dc:creator>Democratic Services</dc:creator>\
+<dc:language>en-GB</dc:language><cp:revision>1</cp:revision>\
+<dcterms:created xsi:type="dcterms:W3CDTF">2022-01-01T00:00:00Z</dcterms:created>\
+<dcterms:modified xsi:type="dcterms:W3CDTF">2022-01-01T00:00:00Z</dcterms:modified></cp:coreProperties>"""
+
+
+def pstyle(sid: str, name: str, ppr: str = "", rpr: str = "", based: str = "Normal", extra: str = "") -> str:
+    based_on = f'<w:basedOn w:val="{based}"/>' if based else ""
+    return (f'<w:style w:type="paragraph" w:styleId="{sid}"><w:name w:val="{name}"/>{based_on}{extra}'
+            f'<w:qFormat/>{"<w:pPr>" + ppr + "</w:pPr>" if ppr else ""}{"<w:rPr>" + rpr + "</w:rPr>" if rpr else ""}'
+            f"</w:style>")
+
+
+def numpr(num: int, lvl: int) -> str:
+    return f'<w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="{num}"/></w:numPr>'
+
+
+BORDER = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+BORDERS = "".join(BORDER.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+
+STYLES = HEAD + f"""<w:styles xmlns:w="{W}">
+<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:eastAsia="Arial" w:cs="Arial"/>\
+<w:sz w:val="24"/><w:szCs w:val="24"/><w:lang w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>\
+<w:pPrDefault><w:pPr><w:spacing w:after="200" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>
+<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>
+{pstyle("Title", "Title", '<w:spacing w:before="120" w:after="240"/><w:outlineLvl w:val="9"/>', '<w:b/><w:bCs/><w:sz w:val="28"/><w:szCs w:val="28"/>')}
+{pstyle("CommitteeName", "Committee Name", '<w:spacing w:after="120"/>', '<w:b/><w:bCs/>')}
+{pstyle("Heading1", "heading 1", '<w:keepNext/><w:keepLines/><w:spacing w:before="360" w:after="200"/><w:outlineLvl w:val="0"/>', '<w:b/><w:bCs/>')}
+{pstyle("Heading2", "heading 2", '<w:keepNext/><w:keepLines/>' + numpr(4, 0) + '<w:spacing w:before="240" w:after="160"/><w:ind w:left="360" w:hanging="360"/><w:outlineLvl w:val="1"/>', '<w:b/><w:bCs/><w:caps/>')}
+{pstyle("Heading3", "heading 3", '<w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="120"/><w:outlineLvl w:val="2"/>', '<w:b/><w:bCs/><w:i/><w:iCs/>')}
+{pstyle("ListBullet", "List Bullet", numpr(1, 0) + '<w:spacing w:after="80"/><w:ind w:left="720" w:hanging="360"/>')}
+{pstyle("ListBullet2", "List Bullet 2", numpr(1, 1) + '<w:spacing w:after="80"/><w:ind w:left="1440" w:hanging="360"/>')}
+{pstyle("ListBullet3", "List Bullet 3", numpr(1, 2) + '<w:spacing w:after="80"/><w:ind w:left="2160" w:hanging="360"/>')}
+{pstyle("ListNumber", "List Number", numpr(2, 0) + '<w:spacing w:after="80"/><w:ind w:left="720" w:hanging="360"/>')}
+{pstyle("ListNumber2", "List Number 2", numpr(2, 1) + '<w:spacing w:after="80"/><w:ind w:left="1440" w:hanging="360"/>')}
+{pstyle("ListNumber3", "List Number 3", numpr(2, 2) + '<w:spacing w:after="80"/><w:ind w:left="2160" w:hanging="360"/>')}
+{pstyle("ListContinue", "List Continue", '<w:spacing w:after="80"/><w:ind w:left="720"/>')}
+{pstyle("ListContinue2", "List Continue 2", '<w:spacing w:after="80"/><w:ind w:left="1440"/>')}
+{pstyle("ListContinue3", "List Continue 3", '<w:spacing w:after="80"/><w:ind w:left="2160"/>')}
+{pstyle("Recommendation", "Recommendation", numpr(3, 1) + '<w:ind w:left="720" w:hanging="720"/>')}
+{pstyle("NumberedParagraph", "Numbered Paragraph", numpr(5, 0) + '<w:ind w:left="720" w:hanging="720"/>')}
+{pstyle("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40"/>', '<w:b/><w:bCs/>')}
+{pstyle("TableText", "Table Text", '<w:spacing w:before="40" w:after="40"/>')}
+{pstyle("CoverText", "Cover Text", '<w:spacing w:before="60" w:after="60"/>')}
+{pstyle("Footer", "footer", '<w:tabs><w:tab w:val="center" w:pos="4513"/><w:tab w:val="right" w:pos="9026"/></w:tabs><w:spacing w:after="0"/>', '<w:sz w:val="20"/><w:szCs w:val="20"/>')}
+<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>
+<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>
+<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>\
+<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>\
+<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
+<w:style w:type="table" w:styleId="CouncilTable"><w:name w:val="Council Table"/><w:basedOn w:val="TableNormal"/>\
+<w:uiPriority w:val="39"/><w:pPr><w:spacing w:after="0"/></w:pPr><w:tblPr><w:tblBorders>{BORDERS}</w:tblBorders></w:tblPr>\
+<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="DEEAF6"/></w:tcPr></w:tblStylePr></w:style>
+<w:style w:type="table" w:styleId="CoverTable"><w:name w:val="Cover Table"/><w:basedOn w:val="TableNormal"/>\
+<w:pPr><w:spacing w:after="0"/></w:pPr><w:tblPr><w:tblBorders>{BORDERS}</w:tblBorders></w:tblPr></w:style>
+</w:styles>"""
+
+
+def level(ilvl: int, fmt: str, text: str, left: int, hanging: int, font: str | None = None,
+          style: str | None = None, start: int = 1) -> str:
+    rfonts = f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:hint="default"/></w:rPr>' if font else ""
+    pstyle_ = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>{pstyle_}'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{left}" w:hanging="{hanging}"/>'
+            f"</w:pPr>{rfonts}</w:lvl>")
+
+
+def abstract(aid: int, name: str, levels: list[str]) -> str:
+    return (f'<w:abstractNum w:abstractNumId="{aid}"><w:multiLevelType w:val="hybridMultilevel"/>'
+            f'<w:name w:val="{name}"/>{"".join(levels)}</w:abstractNum>')
+
+
+BULLETS = ["\u2022", "o", "\u25aa"]
+MARKER = "\u25ba"  # the council's sub-heading marker
+NUMBER_FORMATS = [("decimal", "%{}."), ("lowerLetter", "%{})"), ("lowerRoman", "%{}.")]
+NUMBERING = HEAD + f"""<w:numbering xmlns:w="{W}">
+{abstract(10, "Bullets", [level(i, "bullet", BULLETS[i % 3], 720 * (i + 1), 360, "Arial" if i % 3 != 1 else "Courier New") for i in range(9)])}
+{abstract(11, "Numbered list", [level(i, NUMBER_FORMATS[i % 3][0], NUMBER_FORMATS[i % 3][1].format(i + 1), 720 * (i + 1), 360) for i in range(9)])}
+{abstract(12, "Recommendations", [level(0, "decimal", "%1.", 720, 720), level(1, "decimal", "%1.%2", 720, 720, style="Recommendation")])}
+{abstract(13, "Sub-heading marker", [level(0, "bullet", MARKER, 360, 360, "Arial", style="Heading2")])}
+{abstract(14, "Briefing paragraphs", [level(0, "decimal", "1.%1", 720, 720, style="NumberedParagraph")])}
+<w:num w:numId="1"><w:abstractNumId w:val="10"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="11"/></w:num>
+<w:num w:numId="3"><w:abstractNumId w:val="12"/></w:num>
+<w:num w:numId="4"><w:abstractNumId w:val="13"/></w:num>
+<w:num w:numId="5"><w:abstractNumId w:val="14"/></w:num>
+</w:numbering>"""
+
+FOOTER = HEAD + f"""<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/></w:pPr>\
+<w:r><w:t xml:space="preserve">Page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>\
+<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>\
+<w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>"""
+
+SECTION = (f'<w:sectPr><w:footerReference w:type="default" r:id="rId5"/><w:pgSz w:w="11906" w:h="16838"/>'
+           f'<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="709" w:footer="709" '
+           f'w:gutter="0"/><w:cols w:space="708"/><w:docGrid w:linePitch="360"/></w:sectPr>')
+
+
+def p(text: str, style: str | None = None, bold: bool = False, num: tuple[int, int] | None = None) -> str:
+    ppr = (f'<w:pStyle w:val="{style}"/>' if style else "") + (numpr(*num) if num else "")
+    rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
+    return f'<w:p>{"<w:pPr>" + ppr + "</w:pPr>" if ppr else ""}<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+def cell(content: str, width: int, span: int = 1) -> str:
+    grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}</w:tcPr>{content}</w:tc>'
+
+
+def cover_table() -> str:
+    half = 4513
+    rows = [
+        cell(p("{{ meeting_date }}", "CoverText"), half) + cell(p("ITEM: {{ item }}", "CoverText", bold=True), half),
+        cell(p("{{ committee_short_name }}", "CoverText"), half * 2, 2),
+        cell(p("{{ title }}", "CoverText", bold=True), half * 2, 2),
+        cell(p("Report of: {{ report_of }}", "CoverText"), half * 2, 2),
+        cell(p("{% if exempt %}This report is exempt: {{ exempt_reason }}{% else %}This report is public{% endif %}",
+               "CoverText"), half * 2, 2),
+    ]
+    return ('<w:tbl><w:tblPr><w:tblStyle w:val="CoverTable"/><w:tblW w:w="9026" w:type="dxa"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val="Report cover"/>'
+            '<w:tblDescription w:val="Meeting date, agenda item, committee, report title, author and status"/>'
+            f'</w:tblPr><w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{half}"/></w:tblGrid>'
+            + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>")
+
+
+def document(body: str) -> str:
+    return HEAD + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{body}{SECTION}</w:body></w:document>'
+
+
+PORTFOLIO = document("".join([
+    cover_table(),
+    "<w:p/>",
+    p("{%p if introduction %}"),
+    p("{{ introduction.title }}", "Heading1"),
+    p("{{p introduction.body }}"),
+    p("{%p endif %}"),
+    p("{%p if recommendations %}"),
+    p("Recommendation", "Heading1", num=(3, 0)),
+    p("{%p for recommendation in recommendations %}"),
+    p("{{r recommendation }}", "Recommendation"),
+    p("{%p endfor %}"),
+    p("{%p endif %}"),
+    p("{%p for section in sections %}"),
+    p("{{ section.title }}", "Heading1"),
+    p("{{p section.body }}"),
+    p("{%p endfor %}"),
+    p("{%p if finance %}"),
+    p("{{ finance.title }}", "Heading1"),
+    p("{{p finance.body }}"),
+    p("{%p endif %}"),
+]))
+
+BRIEFING = document("".join([
+    p("{{ committee }}", "CommitteeName"),
+    p("{{ title }}", "Title"),
+    '<w:p><w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">Purpose of the briefing note: </w:t></w:r>'
+    '<w:r><w:t xml:space="preserve">{{ purpose }}</w:t></w:r></w:p>',
+    p("{%p for section in sections %}"),
+    p("{%p if section.title %}"),
+    p("{{ section.title }}", "Heading1"),
+    p("{%p endif %}"),
+    p("{{p section.body }}"),
+    p("{%p endfor %}"),
+]))
+
+
+def write(name: str, body: str, title: str) -> None:
+    parts = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": ROOT_RELS,
+        "docProps/core.xml": core(title),
+        "docProps/app.xml": APP,
+        "word/document.xml": body,
+        "word/_rels/document.xml.rels": DOC_RELS,
+        "word/styles.xml": STYLES,
+        "word/numbering.xml": NUMBERING,
+        "word/settings.xml": SETTINGS,
+        "word/fontTable.xml": FONTS,
+        "word/footer1.xml": FOOTER,
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(OUT / f"{name}.docx", "w", zipfile.ZIP_DEFLATED) as zf:
+        for part, xml in parts.items():
+            zf.writestr(zipfile.ZipInfo(part, (1980, 1, 1, 0, 0, 0)), xml.encode("utf-8"),
+                        compress_type=zipfile.ZIP_DEFLATED)
+
+
+if __name__ == "__main__":
+    write("portfolio_report", PORTFOLIO, "Portfolio holder report template")
+    write("briefing_note", BRIEFING, "Briefing note template")
+    print(f"wrote templates to {OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT}")
