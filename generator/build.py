@@ -1,18 +1,32 @@
-"""The pipeline: find papers, load and validate them, render, write. Prints nothing."""
+"""The pipeline: find papers, skip what is unchanged, load, validate, render, write. Prints nothing.
+
+Per meeting: papers (in parallel processes when asked), then the budget workbook,
+the agenda front sheet, and with ``pdf`` the PDFs and the published pack. A
+manifest in each output folder makes rebuilds incremental and protects outputs
+that a person has edited since we wrote them.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 from .assemble import MEETING_FILE, MeetingInputs, load_meeting, load_paper
 from .errors import InputError, PapersError, Problem, TemplateProblem
+from .manifest import Entry, Manifest, bytes_hash, file_hash, inputs_hash, keep_edited
 from .model import Paper
 from .outputs import write_atomic
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+WORKBOOK = "budget.xlsx"
+AGENDA = "agenda.docx"
+PACK = "pack.pdf"
 
-Status = Literal["built", "checked", "failed"]
+Status = Literal["built", "checked", "failed", "unchanged", "skipped"]
 
 
 class UsageError(PapersError):
@@ -27,6 +41,9 @@ class Options:
     templates: Path = DEFAULT_TEMPLATES
     strict: bool = False
     write: bool = True  # False for `papers check`
+    force: bool = False  # rebuild everything; keep edited outputs aside first
+    jobs: int = 1
+    pdf: bool = False
 
 
 @dataclass
@@ -35,6 +52,10 @@ class PaperResult:
     status: Status
     output: Path | None = None
     problems: list[Problem] = field(default_factory=list)
+    paper: Paper | None = None  # the validated paper, when it was loaded
+    changed: bool = False  # the output's content differs from the previous build
+    kept: Path | None = None  # where a person's edited copy was moved (--force)
+    entry: Entry | None = None  # what the manifest should now say
 
     @property
     def warnings(self) -> list[Problem]:
@@ -42,16 +63,40 @@ class PaperResult:
 
 
 @dataclass
+class OutputResult:
+    """A meeting-level output: the workbook, the agenda, a PDF, the pack."""
+
+    name: str
+    status: Status
+    message: str = ""
+
+
+@dataclass
 class MeetingResult:
     folder: Path
     name: str
     papers: list[PaperResult] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # of meeting.yaml itself
+    problems: list[Problem] = field(default_factory=list)  # of meeting.yaml itself and meeting outputs
+    outputs: list[OutputResult] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not any(p.level == "error" for p in self.problems) and all(
-            r.status != "failed" for r in self.papers)
+        return (not any(p.level == "error" for p in self.problems)
+                and all(r.status != "failed" for r in self.papers)
+                and all(o.status != "failed" for o in self.outputs))
+
+    def count(self, status: Status) -> int:
+        """Papers of this meeting that ended with ``status``."""
+        return sum(1 for p in self.papers if p.status == status)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(p.warnings) for p in self.papers) + sum(1 for p in self.problems if p.level == "warning")
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.papers for q in p.problems if q.level == "error") + sum(
+            1 for p in self.problems if p.level == "error")
 
 
 @dataclass
@@ -68,12 +113,11 @@ class BuildReport:
 
     def count(self, status: Status) -> int:
         """How many papers ended with ``status``."""
-        return sum(1 for p in self.papers if p.status == status)
+        return sum(m.count(status) for m in self.meetings)
 
     @property
     def warning_count(self) -> int:
-        return sum(len(p.warnings) for p in self.papers) + sum(
-            1 for m in self.meetings for p in m.problems if p.level == "warning")
+        return sum(m.warning_count for m in self.meetings)
 
 
 @dataclass
@@ -112,47 +156,122 @@ def discover(paths: list[Path]) -> list[Job]:
     return list(jobs.values())
 
 
-def _agenda_order(job: Job, meeting: MeetingInputs | None) -> list[Path]:
-    if meeting is None:
-        return job.papers
-    listed = [job.folder / file for _, file, _ in meeting.items if file]
-    return [p for p in listed if p in job.papers] + [p for p in job.papers if p not in listed]
+Progress = Callable[[MeetingResult, PaperResult, int, int], None]  # (meeting, paper, done, total)
 
 
-def build(paths: list[Path], options: Options) -> BuildReport:
+@dataclass
+class _Task:
+    """One paper to build, decided in the parent, run in a worker."""
+
+    file: Path
+    meeting: MeetingInputs | None
+    output: Path
+    previous: Entry | None
+    keep_existing: bool  # an edited output is there and --force was given
+
+
+@dataclass
+class _Plan:
+    job: Job
+    result: MeetingResult
+    meeting: MeetingInputs | None
+    manifest: Manifest | None
+    order: list[Path]
+    tasks: list[_Task] = field(default_factory=list)
+    done: dict[Path, PaperResult] = field(default_factory=dict)
+
+
+def build(paths: list[Path], options: Options, progress: Progress | None = None) -> BuildReport:
     """Build (or with ``options.write`` False, only check) every paper under ``paths``."""
+    plans = [_plan(job, options) for job in discover(paths)]
+    tasks = [(plan, task) for plan in plans for task in plan.tasks]
+    for done, (plan, result) in enumerate(_run(tasks, options), start=1):
+        plan.done[result.source] = result
+        if progress is not None:
+            progress(plan.result, result, done, len(tasks))
     report = BuildReport()
-    for job in discover(paths):
-        report.meetings.append(_build_meeting(job, options))
+    for plan in plans:
+        plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
+        if options.write and plan.manifest is not None:
+            _finish_meeting(plan, options)
+        report.meetings.append(plan.result)
     return report
 
 
-def _build_meeting(job: Job, options: Options) -> MeetingResult:
+def _plan(job: Job, options: Options) -> _Plan:
+    """Load meeting.yaml and decide, from hashes alone, which papers need building."""
     result = MeetingResult(job.folder, job.folder.name)
     meeting: MeetingInputs | None = None
+    order = job.papers
     if job.has_meeting:
         try:
             meeting, result.problems = load_meeting(job.folder)
         except InputError as exc:
             result.problems = exc.problems
         if meeting is None:
+            plan = _Plan(job, result, None, None, job.papers)
             for paper in job.papers:
-                result.papers.append(PaperResult(paper, "failed", problems=[
-                    Problem(MEETING_FILE, None, None, "meeting.yaml has errors (see above)")]))
-            return result
-        listed = {file for _, file, _ in meeting.items if file}
+                plan.done[paper] = PaperResult(paper, "failed", problems=[
+                    Problem(MEETING_FILE, None, None, "meeting.yaml has errors (see above)")])
+            return plan
+        listed = [job.folder / file for _, file, _ in meeting.items if file]
+        order = [p for p in listed if p in job.papers] + [p for p in job.papers if p not in listed]
         for paper in job.papers:
-            if paper.name not in listed:
-                result.problems.append(Problem(MEETING_FILE, None, "items",
-                                               f"{paper.name} is not on the agenda", level="warning"))
-    for paper_file in _agenda_order(job, meeting):
-        result.papers.append(_build_paper(paper_file, meeting, options))
-    return result
+            if paper not in listed:
+                result.problems.append(Problem(MEETING_FILE, None, "items", f"{paper.name} is not on the agenda",
+                                               level="warning"))
+    out_dir = options.out / job.folder.name
+    manifest = Manifest(out_dir) if options.write else None
+    plan = _Plan(job, result, meeting, manifest, order)
+    for file in order:
+        output = out_dir / f"{file.stem}.docx"
+        if manifest is None:
+            plan.tasks.append(_Task(file, meeting, output, None, False))
+            continue
+        previous = manifest.entries.get(output.name)
+        state = manifest.state(output.name)
+        if state == "edited" and not options.force:
+            plan.done[file] = PaperResult(file, "skipped", output, [Problem(
+                output.name, None, None, "edited since it was built: not overwritten (use --force to rebuild; "
+                "the edited file is then kept as " + f"{file.stem}.edited-<n>.docx)", level="warning")])
+            continue
+        if (not options.force and state == "ours" and previous is not None
+                and previous.inputs == _paper_inputs(file, meeting, previous.data_files, options)):
+            warnings = [Problem(**w) for w in previous.warnings]
+            plan.done[file] = PaperResult(file, "unchanged", output, warnings, entry=previous)
+            continue
+        plan.tasks.append(_Task(file, meeting, output, previous, state == "edited"))
+    return plan
 
 
-def _build_paper(file: Path, meeting: MeetingInputs | None, options: Options) -> PaperResult:
+def _paper_inputs(file: Path, meeting: MeetingInputs | None, data_files: list[str], options: Options) -> str:
+    """Hash of everything a paper's document is made from (without parsing anything)."""
+    files = [file] + ([file.parent / MEETING_FILE] if meeting is not None else [])
+    files += [file.parent / d for d in data_files]
+    files += sorted((options.templates / "docx").glob("*.docx"))
+    return inputs_hash(files)
+
+
+def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no-untyped-def]
+    """Results of the tasks as they finish, in worker processes when there is more than one to do."""
+    jobs = max(1, min(options.jobs, len(tasks)))
+    if jobs == 1:
+        for plan, task in tasks:
+            yield plan, _build_paper(task, options)
+        return
+    from .render import docx as _preload  # noqa: F401  # imported once here, shared by forked workers
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [(plan, pool.submit(_build_paper, task, options)) for plan, task in tasks]
+        for plan, future in futures:
+            yield plan, future.result()
+
+
+def _build_paper(task: _Task, options: Options) -> PaperResult:
+    file = task.file
     try:
-        paper, problems = load_paper(file, meeting, options.templates)
+        paper, problems = load_paper(file, task.meeting, options.templates)
     except InputError as exc:
         return PaperResult(file, "failed", problems=exc.problems)
     if options.strict:
@@ -160,14 +279,19 @@ def _build_paper(file: Path, meeting: MeetingInputs | None, options: Options) ->
     if paper is None or any(p.level == "error" for p in problems):
         return PaperResult(file, "failed", problems=problems)
     if not options.write:
-        return PaperResult(file, "checked", problems=problems)
-    output = options.out / file.parent.name / f"{file.stem}.docx"
+        return PaperResult(file, "checked", problems=problems, paper=paper)
     try:
         data = render(paper, options.templates)
     except TemplateProblem as exc:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
-    write_atomic(output, data)
-    return PaperResult(file, "built", output, problems)
+    kept = keep_edited(task.output) if task.keep_existing and task.output.exists() else None
+    write_atomic(task.output, data)
+    digest = bytes_hash(data)
+    entry = Entry(inputs=_paper_inputs(file, task.meeting, paper.data_files(), options), output=digest,
+                  data_files=paper.data_files(), title=paper.title,
+                  warnings=[asdict(p) for p in problems if p.level == "warning"])
+    changed = task.previous is None or task.previous.output != digest
+    return PaperResult(file, "built", task.output, problems, paper, changed, kept, entry)
 
 
 def render(paper: Paper, templates: Path) -> bytes:
@@ -175,3 +299,218 @@ def render(paper: Paper, templates: Path) -> bytes:
     from .render.docx import render_paper  # docxtpl is loaded only when something is rendered
 
     return render_paper(paper, templates / "docx" / f"{paper.template}.docx")
+
+
+# -- meeting outputs -----------------------------------------------------------------
+
+def _finish_meeting(plan: _Plan, options: Options) -> None:
+    manifest = plan.manifest
+    assert manifest is not None
+    for r in plan.result.papers:
+        if r.status == "built" and r.entry is not None and r.output is not None:
+            manifest.entries[r.output.name] = r.entry
+    try:
+        _workbook(plan, options)
+        if plan.meeting is not None:
+            agenda_items = _agenda_items(plan)
+            if options.pdf:
+                _pdfs(plan, options, agenda_items)
+            else:
+                _agenda(plan, options, agenda_items, pages=None)
+    finally:
+        manifest.save()
+
+
+def _write_output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes], options: Options,
+                  **entry: object) -> Status:
+    """Write a meeting-level output unless unchanged or edited by a person; record it."""
+    manifest = plan.manifest
+    assert manifest is not None
+    state = manifest.state(name)
+    previous = manifest.entries.get(name)
+    if state == "edited" and not options.force:
+        plan.result.problems.append(Problem(name, None, None, "edited since it was built: not overwritten "
+                                            "(use --force)", level="warning"))
+        plan.result.outputs.append(OutputResult(name, "skipped"))
+        return "skipped"
+    if state == "ours" and previous is not None and previous.inputs == inputs and not options.force:
+        plan.result.outputs.append(OutputResult(name, "unchanged"))
+        return "unchanged"
+    data = make()
+    path = manifest.folder / name
+    if state == "edited":
+        keep_edited(path)
+    write_atomic(path, data)
+    manifest.entries[name] = Entry(inputs=inputs, output=bytes_hash(data), **entry)  # type: ignore[arg-type]
+    plan.result.outputs.append(OutputResult(name, "built"))
+    return "built"
+
+
+def _loaded_papers(plan: _Plan, options: Options) -> list[Paper] | None:
+    """Every paper of the meeting, validated (loading those skipped as unchanged); None if any is invalid."""
+    papers = []
+    for r in plan.result.papers:
+        if r.paper is None:
+            try:
+                paper, problems = load_paper(r.source, plan.meeting, options.templates)
+            except InputError:
+                paper = None
+            if paper is None:
+                return None
+            r.paper = paper
+        papers.append(r.paper)
+    return papers
+
+
+def _workbook(plan: _Plan, options: Options) -> None:
+    files = sorted({r.source for r in plan.result.papers})
+    data_files = sorted({plan.job.folder / d for r in plan.result.papers if r.entry for d in r.entry.data_files})
+    if any(r.status == "failed" for r in plan.result.papers):
+        if any(r.paper is None or r.paper.finance_tables() for r in plan.result.papers if r.status == "failed"):
+            plan.result.problems.append(Problem(WORKBOOK, None, None, "not written: a paper of the meeting has "
+                                                "errors, and the workbook would lack its figures", level="warning"))
+            return
+    template = options.templates / "xlsx" / WORKBOOK
+    inputs = inputs_hash(files + data_files + [template] + ([plan.job.folder / MEETING_FILE] if plan.meeting else []))
+    manifest = plan.manifest
+    assert manifest is not None
+    entry = manifest.entries.get(WORKBOOK)
+    if entry is not None and entry.inputs == inputs and manifest.state(WORKBOOK) == "ours" and not options.force:
+        plan.result.outputs.append(OutputResult(WORKBOOK, "unchanged"))
+        return
+    papers = _loaded_papers(plan, options)
+    if papers is None:
+        return
+    with_finance = [p for p in papers if p.finance_tables()]
+    if not with_finance:
+        return
+
+    def make() -> bytes:
+        from .render.xlsx import render_workbook  # openpyxl is loaded only when a workbook is written
+
+        return render_workbook(with_finance[0].meeting, with_finance, template)
+
+    try:
+        _write_output(plan, WORKBOOK, inputs, make, options)
+    except TemplateProblem as exc:
+        plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
+
+
+def _agenda_items(plan: _Plan) -> list[dict[str, str]]:
+    """Agenda rows in order: number, title (the paper's own title for papers), paper stem."""
+    assert plan.meeting is not None
+    by_name = {r.source.name: r for r in plan.result.papers}
+    items = []
+    for number, file, title in plan.meeting.items:
+        result = by_name.get(file or "")
+        paper_title = None
+        if result is not None:
+            paper_title = result.paper.title if result.paper else (result.entry.title if result.entry else None)
+        items.append({"number": number, "title": title or paper_title or (file or ""),
+                      "paper": Path(file).stem if file else ""})
+    return items
+
+
+def _agenda_rows(items: list[dict[str, str]], pages: dict[str, int] | None) -> list[dict[str, str]]:
+    return [{"number": i["number"], "title": i["title"],
+             "page": (str(pages[i["paper"]]) if i["paper"] in pages else "") if pages is not None else ""}
+            for i in items]
+
+
+def _agenda_bytes(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> bytes:
+    from .render.docx import render_agenda
+
+    assert plan.meeting is not None
+    return render_agenda(plan.meeting.meeting, rows, options.templates / "docx" / "agenda.docx")
+
+
+def _agenda_inputs(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> str:
+    extra = [f"{r['number']}\0{r['title']}\0{r['page']}" for r in rows]
+    return inputs_hash([plan.job.folder / MEETING_FILE, options.templates / "docx" / "agenda.docx"], extra)
+
+
+def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: dict[str, int] | None) -> Status:
+    """Write the agenda front sheet (page numbers when the pack's are known)."""
+    rows = _agenda_rows(items, pages)
+    try:
+        return _write_output(plan, AGENDA, _agenda_inputs(plan, options, rows),
+                             lambda: _agenda_bytes(plan, options, rows), options)
+    except TemplateProblem as exc:
+        plan.result.outputs.append(OutputResult(AGENDA, "failed", exc.message))
+        return "failed"
+
+
+def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
+    """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
+    from .render import pack
+    from .render.pdf import convert
+
+    manifest = plan.manifest
+    assert manifest is not None
+    folder = manifest.folder
+    papers = [r for r in plan.result.papers if r.status in ("built", "unchanged") and r.output is not None]
+    todo: list[Path] = []
+    for r in papers:
+        assert r.output is not None
+        pdf = r.output.with_suffix(".pdf").name
+        entry = manifest.entries.get(pdf)
+        if options.force or entry is None or manifest.state(pdf) != "ours" or entry.inputs != file_hash(r.output):
+            todo.append(r.output)
+    # The agenda's length must be known before its page numbers are: it comes from the last build
+    # when the agenda's rows are the same, else from a provisional copy converted with the papers.
+    layout = _agenda_inputs(plan, options, _agenda_rows(items, {}))
+    agenda_entry = manifest.entries.get("agenda.pdf")
+    agenda_pages = (agenda_entry.pages if agenda_entry is not None and agenda_entry.layout == layout
+                    and manifest.state("agenda.pdf") == "ours" and not options.force else None)
+    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=folder) as tmp:
+        tmpdir = Path(tmp)
+        provisional = tmpdir / "provisional" / AGENDA
+        batch = list(todo)
+        if agenda_pages is None:
+            provisional.parent.mkdir()
+            placeholder = {i["paper"]: 999 for i in items if i["paper"]}
+            provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
+            batch.append(provisional)
+        converted = convert(batch, tmpdir / "pdf") if batch else {}
+        for source, pdf in converted.items():
+            if pdf is None:
+                plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed",
+                                                        "LibreOffice could not convert it"))
+            elif source == provisional:
+                agenda_pages = pack.page_count(pdf)
+            else:
+                _write_output(plan, pdf.name, file_hash(source), pdf.read_bytes, options, pages=pack.page_count(pdf))
+        if agenda_pages is None:
+            return
+        page = agenda_pages + 1
+        pages: dict[str, int] = {}
+        parts: list[tuple[str, Path]] = [("Agenda", folder / "agenda.pdf")]
+        for item in items:
+            entry = manifest.entries.get(f"{item['paper']}.pdf") if item["paper"] else None
+            if entry is None or entry.pages is None or manifest.state(f"{item['paper']}.pdf") != "ours":
+                continue
+            pages[item["paper"]] = page
+            page += entry.pages
+            parts.append((f"Item {item['number']}: {item['title']}", folder / f"{item['paper']}.pdf"))
+        status = _agenda(plan, options, items, pages)
+        if status == "failed":
+            return
+        agenda_pdf = manifest.entries.get("agenda.pdf")
+        if agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / AGENDA) or options.force:
+            final = convert([folder / AGENDA], tmpdir / "agenda")[folder / AGENDA]
+            if final is None:
+                plan.result.outputs.append(OutputResult("agenda.pdf", "failed", "LibreOffice could not convert it"))
+                return
+            _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), final.read_bytes, options,
+                          pages=pack.page_count(final), layout=layout)
+        else:
+            plan.result.outputs.append(OutputResult("agenda.pdf", "unchanged"))
+    meeting = plan.meeting.meeting if plan.meeting else None
+    title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
+    inputs = inputs_hash([p for _, p in parts], [label for label, _ in parts])
+    _write_output(plan, PACK, inputs, lambda: pack.join(parts, title), options)
+
+
+def default_jobs() -> int:
+    """Worker processes by default: the machine's cores."""
+    return os.cpu_count() or 1

@@ -68,7 +68,8 @@ def resolve(block: FinanceBlock, doc: Located, path: PathKey,
         rows = _rows_from_yaml(block.rows, keys, doc, path + ("rows",), problems)
     else:
         rows = _rows_from_source(block, keys, doc, path, base_dir, problems)
-    table = FinanceTable(block.title, block.label, block.units, list(block.columns.items()), rows, block.total)
+    table = FinanceTable(block.title, block.label, block.units, list(block.columns.items()), rows, block.total,
+                         source=block.source)
     if block.stated_total is not None:
         table.stated_total = _stated_total(block.stated_total, keys, doc, path + ("stated_total",), problems)
     if any(p.level == "error" for p in problems):

@@ -109,6 +109,7 @@ class FinanceTable:
     rows: list[FinanceRow]
     total: bool
     stated_total: dict[str, Decimal] | None = None
+    source: str | None = None  # data file the rows came from, relative to the paper's folder
 
     @property
     def keys(self) -> list[str]:
@@ -152,6 +153,10 @@ class Paper:
     @property
     def stem(self) -> str:
         return self.source.stem
+
+    def data_files(self) -> list[str]:
+        """Data files the paper's figures came from (relative to its folder)."""
+        return sorted({t.source for t in self.finance_tables() if t.source})
 
     def finance_tables(self) -> list[FinanceTable]:
         """Every finance block of the paper, in document order."""

@@ -226,6 +226,34 @@ BRIEFING = document("".join([
 ]))
 
 
+def agenda_table() -> str:
+    widths = [1200, 6626, 1200]
+    def row(texts: list[str], style: str, header: bool = False) -> str:
+        trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
+        return "<w:tr>" + trpr + "".join(cell(p(t, style), w) for t, w in zip(texts, widths)) + "</w:tr>"
+    return ('<w:tbl><w:tblPr><w:tblStyle w:val="CouncilTable"/><w:tblW w:w="9026" w:type="dxa"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val="Agenda items"/></w:tblPr>'
+            "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
+            + row(["Item", "Title", "Page"], "TableHeading", header=True)
+            + row(["{%tr for item in items %}", "", ""], "TableText")
+            + row(["{{ item.number }}", "{{ item.title }}", "{{ item.page }}"], "TableText")
+            + row(["{%tr endfor %}", "", ""], "TableText")
+            + "</w:tbl>")
+
+
+AGENDA = document("".join([
+    p("{{ committee }}", "Title"),
+    p("Date: {{ meeting_day }}{% if time %} at {{ time }}{% endif %}"),
+    p("{%p if venue %}"),
+    p("Venue: {{ venue }}"),
+    p("{%p endif %}"),
+    p("Agenda", "Heading1"),
+    agenda_table(),
+    p("Page numbers are those of the published agenda pack."),
+]))
+
+
 def write(name: str, body: str, title: str) -> None:
     parts = {
         "[Content_Types].xml": CONTENT_TYPES,
@@ -250,4 +278,5 @@ def write(name: str, body: str, title: str) -> None:
 if __name__ == "__main__":
     write("portfolio_report", PORTFOLIO, "Portfolio holder report template")
     write("briefing_note", BRIEFING, "Briefing note template")
+    write("agenda", AGENDA, "Agenda front sheet template")
     print(f"wrote templates to {OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT}")

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..errors import TemplateProblem
 from ..finance import finance_table
-from ..model import FinanceTable, Paper, Section
+from ..model import FinanceTable, Meeting, Paper, Section
 from .wordml import Numbering, Styles, WordML
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -200,3 +200,19 @@ def render_paper(paper: Paper, template: Path) -> bytes:
     props = CoreProperties(title=paper.title, author=paper.report_of or paper.meeting.committee,
                            subject=paper.meeting.committee, date=paper.meeting.date)
     return renderer(template).render(lambda wordml: paper_context(paper, wordml), props)
+
+
+def render_agenda(meeting: Meeting, items: list[dict[str, str]], template: Path) -> bytes:
+    """The agenda front sheet: ``items`` hold number, title and page (blank without a pack)."""
+    context = {
+        "committee": meeting.committee,
+        "committee_short_name": meeting.short_name,
+        "meeting_date": meeting.long_date,
+        "meeting_day": f"{meeting.date:%A} {meeting.long_date}",
+        "time": meeting.time or "",
+        "venue": meeting.venue or "",
+        "items": items,
+    }
+    props = CoreProperties(title=f"Agenda: {meeting.committee}, {meeting.long_date}", author=meeting.committee,
+                           subject=meeting.committee, date=meeting.date)
+    return renderer(template).render(lambda wordml: context, props)

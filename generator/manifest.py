@@ -1,0 +1,113 @@
+"""What we last wrote into an output folder, so rebuilds skip work and never clobber a person's edits.
+
+Each output folder holds ``.papers-manifest.json``: for every output file, a hash
+of everything that went into it (input files, template, generator version) and a
+hash of the bytes we wrote. An output whose bytes differ from what we wrote has
+been edited by someone and is not overwritten unless the build is forced.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+from .outputs import write_atomic
+
+MANIFEST = ".papers-manifest.json"
+FORMAT = 1
+
+OutputState = Literal["missing", "ours", "edited"]
+
+
+@dataclass
+class Entry:
+    inputs: str  # hash of everything the output was made from
+    output: str  # hash of the bytes we wrote
+    data_files: list[str] = field(default_factory=list)  # files the paper referred to (relative)
+    title: str | None = None
+    pages: int | None = None  # of the PDF, for the agenda and pack
+    layout: str | None = None  # agenda PDF: hash of what decides its length (all but page numbers)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # shown again when the paper is unchanged
+
+
+class Manifest:
+    """The manifest of one output folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / MANIFEST
+        self.entries: dict[str, Entry] = {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if raw.get("format") == FORMAT:
+                self.entries = {k: Entry(**v) for k, v in raw.get("outputs", {}).items()}
+        except (OSError, ValueError, TypeError):
+            pass  # no manifest (or an unreadable one): every existing output counts as edited
+
+    def state(self, name: str) -> OutputState:
+        """Whether ``name`` is absent, exactly what we last wrote, or changed since."""
+        path = self.folder / name
+        if not path.exists():
+            return "missing"
+        entry = self.entries.get(name)
+        if entry is not None and file_hash(path) == entry.output:
+            return "ours"
+        return "edited"
+
+    def save(self) -> None:
+        """Write the manifest atomically (sorted, so it diffs cleanly)."""
+        data = {"format": FORMAT, "outputs": {k: asdict(v) for k, v in sorted(self.entries.items())}}
+        write_atomic(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes (no parsing)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def bytes_hash(data: bytes) -> str:
+    """SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def inputs_hash(files: Iterable[Path], extra: Iterable[str] = ()) -> str:
+    """One hash over input files (name and content) and extra strings, plus the generator version."""
+    h = hashlib.sha256(generator_version().encode())
+    for item in extra:
+        h.update(b"\0s" + item.encode("utf-8"))
+    for path in files:
+        h.update(b"\0f" + path.name.encode("utf-8") + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\0missing")
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def generator_version() -> str:
+    """Package version plus a hash of the generator's own source, so a code change rebuilds."""
+    try:
+        version = metadata.version("papers")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        version = "0"
+    h = hashlib.sha256(version.encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        h.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    return f"{version}+{h.hexdigest()[:16]}"
+
+
+def keep_edited(path: Path) -> Path:
+    """Move an edited output aside as ``<name>.edited-<n><ext>`` and return the new path."""
+    n = 1
+    while True:
+        kept = path.with_name(f"{path.stem}.edited-{n}{path.suffix}")
+        if not kept.exists():
+            path.rename(kept)
+            return kept
+        n += 1
