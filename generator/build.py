@@ -17,9 +17,8 @@ from typing import Callable, Literal
 
 from .assemble import MEETING_FILE, MeetingInputs, load_meeting, load_paper
 from .errors import InputError, PapersError, Problem, TemplateProblem
-from .manifest import Entry, Manifest, bytes_hash, file_hash, inputs_hash, keep_edited
+from .manifest import Entry, Manifest, file_hash, inputs_hash, keep_edited, write_output
 from .model import Paper
-from .outputs import write_atomic
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 WORKBOOK = "budget.xlsx"
@@ -222,6 +221,9 @@ def _plan(job: Job, options: Options) -> _Plan:
                                                level="warning"))
     out_dir = options.out / job.folder.name
     manifest = Manifest(out_dir) if options.write else None
+    if manifest is not None and out_dir.is_dir():
+        for stale in out_dir.glob(".*.tmp"):  # left by a build that was killed mid-write
+            stale.unlink(missing_ok=True)
     plan = _Plan(job, result, meeting, manifest, order)
     for file in order:
         output = out_dir / f"{file.stem}.docx"
@@ -285,8 +287,7 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     except TemplateProblem as exc:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
     kept = keep_edited(task.output) if task.keep_existing and task.output.exists() else None
-    write_atomic(task.output, data)
-    digest = bytes_hash(data)
+    digest = write_output(task.output, data)
     entry = Entry(inputs=_paper_inputs(file, task.meeting, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"])
@@ -340,8 +341,7 @@ def _write_output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes]
     path = manifest.folder / name
     if state == "edited":
         keep_edited(path)
-    write_atomic(path, data)
-    manifest.entries[name] = Entry(inputs=inputs, output=bytes_hash(data), **entry)  # type: ignore[arg-type]
+    manifest.entries[name] = Entry(inputs=inputs, output=write_output(path, data), **entry)  # type: ignore[arg-type]
     plan.result.outputs.append(OutputResult(name, "built"))
     return "built"
 

@@ -18,6 +18,9 @@ from typing import Any, Iterable, Literal
 from .outputs import write_atomic
 
 MANIFEST = ".papers-manifest.json"
+# Outputs about to be written, appended before each write: a build killed before it saved the
+# manifest leaves files that are ours, and this file says so (else they would look edited).
+PENDING = ".papers-pending"
 FORMAT = 1
 
 OutputState = Literal["missing", "ours", "edited"]
@@ -41,6 +44,12 @@ class Manifest:
         self.folder = folder
         self.path = folder / MANIFEST
         self.entries: dict[str, Entry] = {}
+        self.pending: set[tuple[str, str]] = set()
+        try:
+            lines = (folder / PENDING).read_text(encoding="utf-8").splitlines()
+            self.pending = {tuple(line.split("\t", 1)) for line in lines if "\t" in line}  # type: ignore[misc]
+        except OSError:
+            pass
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             if raw.get("format") == FORMAT:
@@ -54,14 +63,33 @@ class Manifest:
         if not path.exists():
             return "missing"
         entry = self.entries.get(name)
-        if entry is not None and file_hash(path) == entry.output:
+        digest = file_hash(path)
+        if (entry is not None and digest == entry.output) or (name, digest) in self.pending:
             return "ours"
         return "edited"
 
     def save(self) -> None:
         """Write the manifest atomically (sorted, so it diffs cleanly)."""
         data = {"format": FORMAT, "outputs": {k: asdict(v) for k, v in sorted(self.entries.items())}}
-        write_atomic(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+        text = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        try:
+            same = self.path.read_bytes() == text
+        except OSError:
+            same = False
+        if not same:  # a no-op rebuild touches nothing
+            write_atomic(self.path, text)
+        (self.folder / PENDING).unlink(missing_ok=True)
+        self.pending.clear()
+
+
+def write_output(path: Path, data: bytes) -> str:
+    """Note the output as pending in its folder, then write it atomically; returns its hash."""
+    digest = bytes_hash(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / PENDING, "a", encoding="utf-8") as fh:  # O_APPEND: safe across workers
+        fh.write(f"{path.name}\t{digest}\n")
+    write_atomic(path, data)
+    return digest
 
 
 def file_hash(path: Path) -> str:

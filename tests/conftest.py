@@ -29,13 +29,19 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def example_pdfs(built_example: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """PDFs of every built .docx of the example, from one LibreOffice run: {stem: pdf}."""
-    from generator.render.pdf import convert
-
+def pdf_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """OUT/<meeting> folder of one `papers build --pdf` of the example (papers, agenda, PDFs, pack)."""
     assert shutil.which("soffice"), "LibreOffice is required: run the tests with `make test`"
-    docs = sorted(built_example.glob("*.docx"))
-    pdfs = convert(docs, tmp_path_factory.mktemp("pdf"))
-    missing = [d.name for d, p in pdfs.items() if p is None]
-    assert not missing, f"LibreOffice failed to convert {missing}"
-    return {d.stem: p for d, p in pdfs.items() if p is not None}
+    out = tmp_path_factory.mktemp("pdfout")
+    result = run_papers("build", EXAMPLE, "-o", out, "--pdf", "-j", "1")
+    assert result.exit_code == 0, result.output
+    return out / EXAMPLE.name
+
+
+@pytest.fixture(scope="session")
+def example_pdfs(pdf_build: Path) -> dict[str, Path]:
+    """PDFs (rendered by LibreOffice) of every paper and the agenda of the example: {stem: pdf}."""
+    pdfs = {p.stem: p for p in pdf_build.glob("*.pdf") if p.name != "pack.pdf"}
+    docs = {d.stem for d in pdf_build.glob("*.docx")}
+    assert docs == set(pdfs), f"LibreOffice did not convert {sorted(docs - set(pdfs))}"
+    return pdfs

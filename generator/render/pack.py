@@ -19,7 +19,7 @@ def join(parts: list[tuple[str, Path]], title: str) -> bytes:
     for label, pdf in parts:
         start = len(writer.pages)
         writer.append(str(pdf), import_outline=False)
-        writer.add_outline_item(label, start)
+        writer.add_outline_item(title=label, page_number=start)
     writer.add_metadata({"/Title": title})
     writer.create_viewer_preferences()
     if writer.viewer_preferences is not None:

@@ -1,0 +1,4 @@
+"""`python -m generator` runs the `papers` command."""
+from .cli import main
+
+main()
