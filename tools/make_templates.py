@@ -250,7 +250,10 @@ AGENDA = document("".join([
     p("{%p endif %}"),
     p("Agenda", "Heading1"),
     agenda_table(),
-    p("Page numbers are those of the published agenda pack."),
+    p("{%p if has_pages %}"),
+    '<w:p><w:pPr><w:spacing w:before="200"/></w:pPr><w:r><w:t xml:space="preserve">Page numbers are those of '
+    'the published agenda pack.</w:t></w:r></w:p>',
+    p("{%p endif %}"),
 ]))
 
 

@@ -212,6 +212,7 @@ def render_agenda(meeting: Meeting, items: list[dict[str, str]], template: Path)
         "time": meeting.time or "",
         "venue": meeting.venue or "",
         "items": items,
+        "has_pages": any(i.get("page") for i in items),
     }
     props = CoreProperties(title=f"Agenda: {meeting.committee}, {meeting.long_date}", author=meeting.committee,
                            subject=meeting.committee, date=meeting.date)
