@@ -1,8 +1,11 @@
 """Writing outputs: atomically, so a reader sees the old file or the new one, never half."""
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -34,3 +37,22 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def normalise_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> bytes:
+    """Rewrite a package with fixed entry times so equal content gives equal bytes.
+
+    ``replace`` gives new contents for some entries (by name), e.g. post-processed XML.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            body = replace.get(info.filename) if replace else None
+            dst.writestr(fixed, body if body is not None else src.read(info.filename))
+    return out.getvalue()

@@ -1,12 +1,510 @@
-"""Excel output: the one module that writes workbooks with openpyxl (issue 3: in progress)."""
+"""Excel output: the one module that writes workbooks with openpyxl.
+
+The look comes from the template (templates/xlsx/budget.xlsx): its named cell
+styles ("papers title", "papers amount", ...) give every cell's font, fill,
+border, alignment and number format, and its two model sheets, "Summary" and
+"Paper", give each generated sheet its column widths, row heights (by the style
+of a row's first cell), page setup, margins, header/footer and view settings.
+The figures come from the validated FinanceTable that the Word tables are drawn
+from. openpyxl writes formulas without results, so each formula's result,
+computed here from the same Decimals, is written into the saved sheet XML as
+its cached value: readers without a calculation engine see the numbers.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import io
+import posixpath
+import warnings
+import zipfile
+from copy import copy, deepcopy
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+from lxml import etree
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
+from openpyxl.packaging.core import DocumentProperties
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import tostring
+
 from ..errors import TemplateProblem
-from ..model import Meeting, Paper
+from ..finance import TOLERANCE, format_amount
+from ..model import FinanceTable, Meeting, Paper
+from ..outputs import normalise_zip
+
+# named cell styles the renderer draws with; the template must define them all
+TITLE = "papers title"
+SUBTITLE = "papers subtitle"
+TABLE_TITLE = "papers table title"
+UNITS = "papers units"
+HEADER = "papers header"
+HEADER_AMOUNT = "papers header amount"
+TEXT = "papers text"
+AMOUNT = "papers amount"
+TOTAL_LABEL = "papers total label"
+TOTAL = "papers total"
+DISAGREES = "papers disagreement"
+REQUIRED_STYLES = (TITLE, SUBTITLE, TABLE_TITLE, UNITS, HEADER, HEADER_AMOUNT, TEXT, AMOUNT, TOTAL_LABEL, TOTAL,
+                   DISAGREES)
+
+# model sheets of the template: every generated sheet copies its setup from one of them
+SUMMARY = "Summary"
+PAPER_MODEL = "Paper"
+
+DEFAULT_TABLE_TITLE = "Financial Information"  # as the Word papers print a finance block without a title
+FORBIDDEN_IN_SHEET_NAMES = "[]:*?/\\"
+MAX_SHEET_NAME = 31
+MAX_CELL_TEXT = 32767
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")  # text a spreadsheet might take for a formula when re-entered
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def render_workbook(meeting: Meeting, papers: list[Paper], template: Path) -> bytes:
     """The meeting's budget workbook: a sheet per paper with finance blocks, and a Summary."""
-    raise TemplateProblem(f"{template.name}: budget workbooks are not implemented yet")
+    tpl = _Template.load(template)
+    book = _Book(tpl, {ws.title.lower() for ws in tpl.extra_sheets})
+    summary = book.new_sheet(sheet_name(SUMMARY, book.taken), tpl.summary)
+    blocks: list[_Block] = []
+    for paper in papers:
+        tables = paper.finance_tables()
+        if tables:
+            blocks += book.paper_sheet(paper, tables)
+    book.summary_sheet(summary, meeting, blocks)
+    for extra in tpl.extra_sheets:  # sheets an officer added to the template stay, after ours
+        tpl.wb._add_sheet(extra)  # openpyxl has no public way to re-attach a removed sheet
+    wb = tpl.wb
+    wb.active = 0
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws is summary
+    wb.calculation.fullCalcOnLoad = True  # Excel recomputes on open; the cached values serve other readers
+    wb.template = False  # a template saved by Excel as .xltx must not make the output one
+    stamp = dt.datetime.combine(meeting.date, dt.time(0, 0))
+    wb.properties = DocumentProperties(
+        title=f"Budget: {meeting.committee} {meeting.long_date}", subject=meeting.committee,
+        creator=meeting.committee, lastModifiedBy="papers", description="Budget workbook made by papers from "
+        "the finance inputs of the meeting's papers", language="en-GB", created=stamp, modified=stamp)
+    return workbook_bytes(wb, stamp, book.cached)
+
+
+def workbook_bytes(wb: Workbook, stamp: dt.datetime, cached: dict[str, dict[str, Decimal]] | None = None) -> bytes:
+    """Save a workbook deterministically, writing ``cached`` results (sheet -> cell -> value) into its formulas."""
+    buf = io.BytesIO()
+    wb.save(buf)  # openpyxl stamps `modified` with the time of saving: core.xml is rewritten below
+    data = buf.getvalue()
+    wb.properties.modified = stamp
+    replace = {"docProps/core.xml": tostring(wb.properties.to_tree())}
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = _sheet_parts(package)
+        for title, values in (cached or {}).items():
+            replace[parts[title]] = _with_cached_values(package.read(parts[title]), dict(values), title)
+    return normalise_zip(data, replace)
+
+
+def sheet_name(base: str, taken: set[str]) -> str:
+    """A valid, unique (case-insensitively, against ``taken``) Excel sheet name made from ``base``."""
+    name = "".join(c for c in base if c not in FORBIDDEN_IN_SHEET_NAMES and c.isprintable())
+    name = name.strip().strip("'").strip() or "Paper"
+    if name.lower() == "history":  # reserved by Excel
+        name = "History (paper)"
+    candidate, n = _clip(name, MAX_SHEET_NAME).rstrip().rstrip("'"), 1
+    while candidate.lower() in taken:
+        n += 1
+        suffix = f" ({n})"
+        candidate = _clip(name, MAX_SHEET_NAME - len(suffix)).rstrip().rstrip("'") + suffix
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _clip(text: str, limit: int) -> str:
+    """At most ``limit`` UTF-16 code units (Excel counts in those), never splitting a character."""
+    out, used = [], 0
+    for ch in text:
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > limit:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+# -- the template ---------------------------------------------------------------------
+
+@dataclass
+class _Template:
+    wb: Workbook
+    summary: Worksheet  # model sheets, detached from the workbook
+    paper: Worksheet
+    extra_sheets: list[Worksheet]
+    styles: dict[str, object]  # named style -> the style array its cells get
+
+    @classmethod
+    def load(cls, path: Path) -> "_Template":
+        """Read and check the template; every problem is a TemplateProblem naming it."""
+        try:
+            blob = path.read_bytes()
+        except OSError as exc:
+            raise TemplateProblem(f"{path.name}: cannot read the template ({exc.strerror})") from None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. "DrawingML support is incomplete": not ours to report
+                wb = load_workbook(io.BytesIO(blob), rich_text=False)
+        except Exception as exc:  # noqa: BLE001  # a damaged file fails inside openpyxl in many ways
+            raise TemplateProblem(f"{path.name}: not a usable Excel workbook ({exc})") from None
+        missing_sheets = [s for s in (SUMMARY, PAPER_MODEL) if s not in wb.sheetnames]
+        missing_styles = [s for s in REQUIRED_STYLES if s not in wb.named_styles]
+        if missing_sheets or missing_styles:
+            parts = []
+            if missing_sheets:
+                parts.append("the model sheet" + ("s " if len(missing_sheets) > 1 else " ")
+                             + ", ".join(repr(s) for s in missing_sheets))
+            if missing_styles:
+                parts.append("the cell style" + ("s " if len(missing_styles) > 1 else " ")
+                             + ", ".join(repr(s) for s in missing_styles))
+            raise TemplateProblem(f"{path.name}: the template lacks {' and '.join(parts)}")
+        summary, paper = wb[SUMMARY], wb[PAPER_MODEL]
+        styles = {}
+        for name in REQUIRED_STYLES:
+            probe = Cell(paper)
+            probe.style = name
+            styles[name] = probe._style
+        extra = [ws for ws in wb.worksheets if ws not in (summary, paper)]
+        for ws in list(wb._sheets):
+            wb.remove(ws)  # the detached model sheets keep their settings; their styles stay in the workbook
+        for name, defined in list(wb.defined_names.items()):
+            text = defined.attr_text or ""
+            if any(f"{sheet}!" in text or f"'{sheet}'!" in text for sheet in (SUMMARY, PAPER_MODEL)):
+                del wb.defined_names[name]  # it would point at a removed model sheet (or at our Summary)
+        return cls(wb, summary, paper, [ws for ws in extra if isinstance(ws, Worksheet)], styles)
+
+
+def _column_widths(model: Worksheet) -> dict[int, float]:
+    widths: dict[int, float] = {}
+    for dim in model.column_dimensions.values():
+        if dim.width and dim.customWidth and dim.min is not None:
+            for col in range(dim.min, (dim.max or dim.min) + 1):
+                widths[col] = dim.width
+    return widths
+
+
+def _row_heights(model: Worksheet, styles: dict[str, object]) -> dict[str, float]:
+    """Row height by the named style of the row's first cell (e.g. a taller header row)."""
+    heights: dict[str, float] = {}
+    for row in model.iter_rows(max_col=1):
+        cell = row[0]
+        height = model.row_dimensions[cell.row].height if cell.row in model.row_dimensions else None
+        name = _style_of(cell, styles)
+        if height and name is not None and name not in heights:
+            heights[name] = height
+    return heights
+
+
+def _style_of(cell: Cell, styles: dict[str, object]) -> str | None:
+    """Which of our named styles a model sheet's cell has, judged by its look first.
+
+    openpyxl misnumbers the named styles of a file saved by LibreOffice (whose
+    cellStyleXfs hold unnamed entries), so ``cell.style`` may be wrong or fail there.
+    """
+    if not cell.has_style:
+        return None
+    look = tuple(cell._style)[:-1]  # everything but xfId
+    for name, array in styles.items():
+        if tuple(array)[:-1] == look:  # type: ignore[call-overload]
+            return name
+    try:
+        name = cell.style
+    except IndexError:
+        return None
+    return name if name in styles else None
+
+
+def _copy_setup(ws: Worksheet, model: Worksheet) -> None:
+    """Everything about a sheet that is not its cells: print setup, margins, view, default sizes."""
+    ws.sheet_format = copy(model.sheet_format)
+    props = deepcopy(model.sheet_properties)
+    props.codeName = None  # VBA code names must be unique per sheet
+    ws.sheet_properties = props
+    for attr in model.page_setup.__attrs__:
+        setattr(ws.page_setup, attr, getattr(model.page_setup, attr))
+    ws.page_margins = copy(model.page_margins)
+    ws.print_options = copy(model.print_options)
+    ws.HeaderFooter = deepcopy(model.HeaderFooter)
+    view, source = ws.sheet_view, model.sheet_view
+    for attr in ("showGridLines", "showRowColHeaders", "showZeros", "rightToLeft", "showRuler",
+                 "showOutlineSymbols", "defaultGridColor", "showWhiteSpace", "view", "colorId", "zoomScale",
+                 "zoomScaleNormal", "zoomScalePageLayoutView", "zoomScaleSheetLayoutView"):
+        setattr(view, attr, getattr(source, attr))
+
+
+# -- writing the workbook ---------------------------------------------------------------
+
+@dataclass
+class _Block:
+    """Where a finance block landed, for the Summary's formulas."""
+
+    paper: Paper
+    table: FinanceTable
+    sheet: str
+    columns: dict[str, str]  # key -> column letter
+    first: int  # first and last service rows (first > last when there are none)
+    last: int
+    total_row: int | None
+
+
+@dataclass
+class _Book:
+    tpl: _Template
+    taken: set[str] = field(default_factory=set)
+    cached: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # sheet -> cell -> formula result
+
+    def new_sheet(self, title: str, model: Worksheet) -> Worksheet:
+        ws = self.tpl.wb.create_sheet(title)
+        _copy_setup(ws, model)
+        self.cached[title] = {}
+        return ws
+
+    # cells: every text is forced to a string, every formula records its result
+    def text(self, ws: Worksheet, row: int, col: int, value: str, style: str) -> Cell:
+        cell = ws.cell(row, col)
+        cell._style = copy(self.tpl.styles[style])
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_TEXT]
+        if not value:
+            return cell  # a styled empty cell (an empty inline string is not worth the risk)
+        cell._value = value
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        if value.startswith(FORMULA_LEADS):
+            cell._style.quotePrefix = 1  # Excel then keeps it text when someone edits the cell
+        return cell
+
+    def number(self, ws: Worksheet, row: int, col: int, value: Decimal, style: str) -> Cell:
+        cell = ws.cell(row, col)
+        cell.value = _number(value)
+        cell._style = copy(self.tpl.styles[style])
+        return cell
+
+    def formula(self, ws: Worksheet, row: int, col: int, formula: str, result: Decimal, style: str) -> Cell:
+        cell = ws.cell(row, col)
+        cell.value = "=" + formula
+        cell._style = copy(self.tpl.styles[style])
+        self.cached[ws.title][cell.coordinate] = result
+        return cell
+
+    def paper_sheet(self, paper: Paper, tables: list[FinanceTable]) -> list[_Block]:
+        """A sheet holding each finance block of a paper as its own table."""
+        model = self.tpl.paper
+        ws = self.new_sheet(sheet_name(paper.stem, self.taken), model)
+        heights = _row_heights(model, self.tpl.styles)
+        self.text(ws, 1, 1, _paper_heading(paper), TITLE)
+        self.text(ws, 2, 1, f"{paper.meeting.committee}, {paper.meeting.long_date}", SUBTITLE)
+        blocks, row = [], 4
+        for table in tables:
+            block = self._block(ws, paper, table, row)
+            blocks.append(block)
+            row = (block.total_row or block.last) + 2  # one empty row between tables
+        width = 1 + max(len(t.columns) for t in tables)
+        _apply_sizes(ws, model, width, heights, self.tpl.styles)
+        header = blocks[0].first - 1
+        # one block: its header stays in view and repeats on every printed page; with more
+        # blocks the first one's header would mislabel the others, so only the paper heading does
+        if len(blocks) == 1:
+            ws.freeze_panes = f"B{header + 1}"
+            ws.print_title_rows = f"1:{header}"
+        else:
+            ws.freeze_panes = "A3"
+            ws.print_title_rows = "1:2"
+        return blocks
+
+    def _block(self, ws: Worksheet, paper: Paper, table: FinanceTable, top: int) -> _Block:
+        self.text(ws, top, 1, table.title or DEFAULT_TABLE_TITLE, TABLE_TITLE)
+        if table.units:
+            self.text(ws, top + 1, 1, f"Figures in {table.units}", UNITS)
+        header = top + 2
+        self.text(ws, header, 1, table.label, HEADER)
+        letters = {}
+        for i, (key, label) in enumerate(table.columns, start=2):
+            self.text(ws, header, i, label, HEADER_AMOUNT)
+            letters[key] = get_column_letter(i)
+        first = header + 1
+        for r, row in enumerate(table.rows, start=first):
+            self.text(ws, r, 1, row.service, TEXT)
+            for i, key in enumerate(table.keys, start=2):
+                value = row.values[key]
+                if key == "variance" and "budget" in letters and "forecast" in letters:
+                    computed = row.values["forecast"] - row.values["budget"]
+                    if value == computed:  # computed, or stated and agreeing: a live formula
+                        self.formula(ws, r, i, f"{letters['forecast']}{r}-{letters['budget']}{r}", value, AMOUNT)
+                        continue
+                    # a stated figure that differs is printed in the paper: keep it, flag a real disagreement
+                    if abs(value - computed) > TOLERANCE:
+                        cell = self.number(ws, r, i, value, DISAGREES)
+                        cell.comment = _comment(
+                            f"Variance stated {format_amount(value)}, computed {format_amount(computed)} "
+                            f"(forecast {format_amount(row.values['forecast'])} - budget "
+                            f"{format_amount(row.values['budget'])}). The stated figure is kept, as in the paper.")
+                        continue
+                self.number(ws, r, i, value, AMOUNT)
+        last = first + len(table.rows) - 1
+        total_row = None
+        if table.has_total_row:
+            total_row = last + 1
+            self.text(ws, total_row, 1, "Total", TOTAL_LABEL)
+            for i, key in enumerate(table.keys, start=2):
+                total = table.column_total(key)
+                if table.rows:
+                    col = letters[key]
+                    cell = self.formula(ws, total_row, i, f"SUM({col}{first}:{col}{last})", total, TOTAL)
+                else:
+                    cell = self.number(ws, total_row, i, total, TOTAL)
+                stated = (table.stated_total or {}).get(key)
+                if stated is not None and abs(stated - total) > TOLERANCE:
+                    cell.comment = _comment(f"Total stated {format_amount(stated)}, the rows sum to "
+                                            f"{format_amount(total)}.")
+        return _Block(paper, table, ws.title, letters, first, last, total_row)
+
+    def summary_sheet(self, ws: Worksheet, meeting: Meeting, blocks: list[_Block]) -> None:
+        """One row per finance block with its totals as cross-sheet formulas, and grand totals per units."""
+        model = self.tpl.summary
+        heights = _row_heights(model, self.tpl.styles)
+        keys: list[str] = []
+        labels: dict[str, list[str]] = {}
+        for block in blocks:
+            for key, label in block.table.columns:
+                if key not in keys:
+                    keys.append(key)
+                if label not in labels.setdefault(key, []):
+                    labels[key].append(label)
+        self.text(ws, 1, 1, "Budget summary", TITLE)
+        self.text(ws, 2, 1, f"{meeting.committee}, {meeting.long_date}", SUBTITLE)
+        header = 4
+        for col, label in enumerate(["Paper", "Table", "Units"], start=1):
+            self.text(ws, header, col, label, HEADER)
+        first_money = 4
+        for i, key in enumerate(keys, start=first_money):
+            self.text(ws, header, i, " / ".join(labels[key]), HEADER_AMOUNT)
+        groups: dict[str, list[tuple[int, _Block]]] = {}
+        row = header
+        for row, block in enumerate(blocks, start=header + 1):
+            table = block.table
+            self.text(ws, row, 1, _paper_heading(block.paper), TEXT)
+            self.text(ws, row, 2, table.title or DEFAULT_TABLE_TITLE, TEXT)
+            self.text(ws, row, 3, table.units, TEXT)
+            groups.setdefault(table.units, []).append((row, block))
+            sheet = _quoted(block.sheet)
+            for i, key in enumerate(keys, start=first_money):
+                if key not in block.columns:
+                    self.text(ws, row, i, "", AMOUNT)  # this table has no such column: a styled blank
+                    continue
+                col = block.columns[key]
+                total = table.column_total(key)
+                if block.total_row is not None:
+                    self.formula(ws, row, i, f"{sheet}!{col}{block.total_row}", total, AMOUNT)
+                elif block.first <= block.last:
+                    self.formula(ws, row, i, f"SUM({sheet}!{col}{block.first}:{col}{block.last})", total, AMOUNT)
+                else:
+                    self.number(ws, row, i, total, AMOUNT)
+        # figures in different units cannot be added up: one grand total per units
+        for units, members in groups.items():
+            row += 1
+            self.text(ws, row, 1, "Grand total" if len(groups) == 1 else f"Grand total ({units})", TOTAL_LABEL)
+            for col in (2, 3):
+                self.text(ws, row, col, units if col == 3 else "", TOTAL_LABEL)
+            for i, key in enumerate(keys, start=first_money):
+                rows = [r for r, b in members if key in b.columns]
+                if not rows:
+                    self.text(ws, row, i, "", TOTAL)
+                    continue
+                letter = get_column_letter(i)
+                value = sum((b.table.column_total(key) for _, b in members if key in b.columns), Decimal(0))
+                self.formula(ws, row, i, _sum_of(letter, rows), value, TOTAL)
+        _apply_sizes(ws, model, max(3, first_money - 1 + len(keys)), heights, self.tpl.styles)
+        ws.freeze_panes = f"A{header + 1}"
+        ws.print_title_rows = f"1:{header}"
+
+
+def _paper_heading(paper: Paper) -> str:
+    return f"Item {paper.item}: {paper.title}" if paper.item else paper.title
+
+
+def _quoted(sheet: str) -> str:
+    """A sheet name as formulas refer to it: always quoted, quotes doubled."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _sum_of(letter: str, rows: list[int]) -> str:
+    """SUM of the given rows of one column: a range when they are contiguous."""
+    if rows == list(range(rows[0], rows[-1] + 1)):
+        return f"SUM({letter}{rows[0]}:{letter}{rows[-1]})"
+    refs = [f"{letter}{r}" for r in rows]
+    chunks = [refs[i:i + 255] for i in range(0, len(refs), 255)]  # Excel takes at most 255 arguments
+    return "+".join(f"SUM({','.join(c)})" for c in chunks)
+
+
+def _apply_sizes(ws: Worksheet, model: Worksheet, width: int, heights: dict[str, float],
+                 styles: dict[str, object]) -> None:
+    """Column widths from the model sheet (its last one for further columns), row heights by style."""
+    widths = _column_widths(model)
+    last = max(widths) if widths else None
+    for col in range(1, max(width, max(widths, default=0)) + 1):
+        value = widths.get(col, widths[last] if last is not None and col > last else None)
+        if value is not None:
+            ws.column_dimensions[get_column_letter(col)].width = value
+    if heights:
+        for (row, col), cell in ws._cells.items():
+            name = _style_of(cell, styles) if col == 1 else None
+            if name in heights:
+                ws.row_dimensions[row].height = heights[name]
+
+
+def _comment(text: str) -> Comment:
+    comment = Comment(text, "papers")
+    comment.width, comment.height = 260, 90  # points; room for two lines of explanation
+    return comment
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# -- cached formula results ---------------------------------------------------------------
+
+def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> the zip entry holding that worksheet, from workbook.xml and its relationships."""
+    book = etree.fromstring(package.read("xl/workbook.xml"))
+    rels = etree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_REL_NS}}}Relationship")}
+    parts = {}
+    for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
+        target = targets[sheet.get(f"{{{REL_NS}}}id")]
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+    return parts
+
+
+def _with_cached_values(xml: bytes, values: dict[str, Decimal], sheet: str) -> bytes:
+    """The sheet XML with each formula cell's <v> set to its result; every formula must have one."""
+    root = etree.fromstring(xml)
+    for cell in root.iter(f"{{{MAIN_NS}}}c"):
+        if cell.find(f"{{{MAIN_NS}}}f") is None:
+            continue
+        ref = cell.get("r")
+        if ref not in values:
+            raise AssertionError(f"{sheet}!{ref}: a formula without a computed result")
+        v = cell.find(f"{{{MAIN_NS}}}v")
+        if v is None:
+            v = etree.SubElement(cell, f"{{{MAIN_NS}}}v")
+        cell.attrib.pop("t", None)  # a numeric result
+        v.text = _v_text(values.pop(ref))
+    if values:
+        raise AssertionError(f"{sheet}: results recorded for cells without formulas: {', '.join(sorted(values))}")
+    return XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+
+
+def _v_text(value: Decimal) -> str:
+    number = _number(value)
+    return str(number) if isinstance(number, int) else repr(number)
