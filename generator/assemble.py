@@ -1,9 +1,12 @@
 """Validated inputs -> the paper model (Markdown parsed, tables resolved, problems located)."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from . import finance, markdown
 from .errors import Problem
@@ -11,6 +14,7 @@ from .load import Located, PathKey, format_path, load_yaml
 from .model import Block, FinanceTable, Meeting, Paper, Section, Table
 from .schema import (
     SCHEMAS,
+    BodyItem,
     BriefingNote,
     FinanceBlock,
     FinanceItem,
@@ -21,6 +25,7 @@ from .schema import (
     MeetingInfo,
     PortfolioReport,
     TableItem,
+    TopFinance,
     validate,
 )
 
@@ -51,7 +56,8 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
     """Load and validate ``folder/meeting.yaml``."""
     doc = load_yaml(folder / MEETING_FILE)
     parsed, problems = validate(doc, MeetingFile)
-    if parsed is None:
+    problems = sorted(doc.problems + problems, key=_order)
+    if parsed is None or doc.problems:
         return None, problems
     items = [(i.number, i.paper, i.title) for i in parsed.items]
     for n, (_, file, _) in enumerate(items):
@@ -90,18 +96,26 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
         return None, [Problem(doc.name, 1, None, "a paper must be a mapping of fields")]
     template = data.get("template")
     if not isinstance(template, str):
-        return None, [doc.problem((), "missing required field 'template'" if template is None
-                                  else "'template' must be a template name")]
+        return None, sorted(doc.problems + [doc.problem((), "missing required field 'template'") if template is None
+                                            else doc.problem(("template",), "expected a template name, got "
+                                                             + ("a list" if isinstance(template, list)
+                                                                else "a mapping"))], key=_order)
     problems: list[Problem] = []
     available = sorted(p.stem for p in (templates / "docx").glob("*.docx"))
     if template not in SCHEMAS or not (templates / "docx" / f"{template}.docx").is_file():
-        hint = ", ".join(t for t in available if t in SCHEMAS) or "none"
-        return None, [doc.problem(("template",), f"no template '{template}' (templates/docx/ has: {hint})")]
+        names = [t for t in available if t in SCHEMAS]
+        close = difflib.get_close_matches(template, names, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return None, sorted(doc.problems + [doc.problem(("template",), f"no template '{template}'{hint}; "
+                                                        f"templates/docx/ has: {', '.join(names) or 'none'}")],
+                            key=_order)
     parsed, problems = validate(doc, SCHEMAS[template])
+    problems = doc.problems + problems
     if meeting is None and parsed is not None and parsed.meeting is None:
         problems.append(doc.problem((), "missing required field 'meeting' (the paper is not in a folder "
                                         "with a meeting.yaml)"))
     if parsed is None or problems:
+        problems += _check_parts(doc, template, file.parent, problems)
         return None, sorted(problems, key=_order)
     ctx = _Context(doc)
     base = file.parent
@@ -140,6 +154,47 @@ def _order(p: Problem) -> tuple[str, int, int]:
     return (p.file, p.line or 0, p.column or 0)
 
 
+_BODY_ITEM: TypeAdapter[Any] = TypeAdapter(BodyItem)
+_TOP_FINANCE: TypeAdapter[Any] = TypeAdapter(TopFinance)
+
+
+def _check_parts(doc: Located, template: str, base: Path, known: list[Problem]) -> list[Problem]:
+    """When a paper's fields have errors, still check the parts that are valid on their own
+    (Markdown, finance data, the exempt reason), so that every problem of the file is reported in one run."""
+    data = doc.data
+    ctx = _Context(doc)
+
+    def valid(adapter: TypeAdapter[Any], value: Any) -> Any:
+        try:
+            return adapter.validate_python(value)
+        except ValidationError:
+            return None  # reported by the validation of the whole paper
+
+    report = template == "portfolio_report"
+    bodies: list[tuple[Any, PathKey]] = []
+    if report and isinstance(data.get("introduction"), dict):
+        bodies.append((data["introduction"].get("body"), ("introduction", "body")))
+    for i, section in enumerate(data.get("sections") if isinstance(data.get("sections"), list) else []):
+        if isinstance(section, dict):
+            bodies.append((section.get("body"), ("sections", i, "body")))
+    for body, path in bodies:
+        if isinstance(body, str):
+            _section(ctx, None, body, path, base)
+        elif isinstance(body, list):
+            _section(ctx, None, [valid(_BODY_ITEM, item) for item in body], path, base)
+    recommendations = data.get("recommendations") if report else None
+    for i, text in enumerate(recommendations if isinstance(recommendations, list) else []):
+        if isinstance(text, str):
+            ctx.inline(text, ("recommendations", i))
+    top = valid(_TOP_FINANCE, data["finance"]) if report and isinstance(data.get("finance"), dict) else None
+    if top is not None:
+        wrapped = isinstance(top, FinanceItem)
+        _finance(ctx, top.finance if wrapped else top, ("finance", "finance") if wrapped else ("finance",), base)
+    if data.get("status") == "exempt" and not data.get("exempt_reason"):
+        ctx.problems.append(doc.problem(("status",), "'status: exempt' requires 'exempt_reason'"))
+    return [p for p in ctx.problems if p not in known]
+
+
 def _section(ctx: _Context, title: str | None, body: Any, path: PathKey, base: Path) -> Section:
     section = Section(title, [])
     items = [body] if isinstance(body, str) else body
@@ -176,11 +231,16 @@ def kpi_table(kpis: KpiTable, doc: Located, path: PathKey) -> Table:
 
 
 def _generic_table(ctx: _Context, table: GenericTable, path: PathKey) -> Table | None:
-    width = len(table.header) if table.header else max((len(r) for r in table.rows), default=0)
+    width = len(table.header) if table.header else (len(table.rows[0]) if table.rows else 0)
+    if width == 0:
+        where = path + ("header",) if table.header is not None else path + ("rows",)
+        ctx.problems.append(ctx.doc.problem(where, "a table needs at least one column"))
+        return None
     ok = True
     for i, row in enumerate(table.rows):
         if len(row) != width:
-            ctx.problems.append(ctx.doc.problem(path + ("rows", i), f"this row has {len(row)} cells but "
+            ctx.problems.append(ctx.doc.problem(path + ("rows", i), f"this row has {len(row)} cell"
+                                                f"{'s' if len(row) != 1 else ''} but "
                                                 f"{'the header has' if table.header else 'the first row has'} {width}"))
             ok = False
     if not ok:

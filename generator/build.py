@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -55,6 +56,7 @@ class PaperResult:
     changed: bool = False  # the output's content differs from the previous build
     kept: Path | None = None  # where a person's edited copy was moved (--force)
     entry: Entry | None = None  # what the manifest should now say
+    new: bool = False  # there was no previous build of this paper
 
     @property
     def warnings(self) -> list[Problem]:
@@ -184,16 +186,26 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     """Build (or with ``options.write`` False, only check) every paper under ``paths``."""
     plans = [_plan(job, options) for job in discover(paths)]
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
+    waiting = {id(plan): len(plan.tasks) for plan in plans}
+    report = BuildReport()
+
+    def finish_ready() -> None:
+        # meetings in order, each as soon as its papers are done: with -j N the workbook and agenda
+        # of one meeting are made while the workers go on with the papers of the next
+        while len(report.meetings) < len(plans) and waiting[id(plans[len(report.meetings)])] == 0:
+            plan = plans[len(report.meetings)]
+            plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
+            if options.write and plan.manifest is not None:
+                _finish_meeting(plan, options)
+            report.meetings.append(plan.result)
+
     for done, (plan, result) in enumerate(_run(tasks, options), start=1):
         plan.done[result.source] = result
+        waiting[id(plan)] -= 1
         if progress is not None:
             progress(plan.result, result, done, len(tasks))
-    report = BuildReport()
-    for plan in plans:
-        plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
-        if options.write and plan.manifest is not None:
-            _finish_meeting(plan, options)
-        report.meetings.append(plan.result)
+        finish_ready()
+    finish_ready()
     return report
 
 
@@ -292,7 +304,7 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"])
     changed = task.previous is None or task.previous.output != digest
-    return PaperResult(file, "built", task.output, problems, paper, changed, kept, entry)
+    return PaperResult(file, "built", task.output, problems, paper, changed, kept, entry, new=task.previous is None)
 
 
 def render(paper: Paper, templates: Path) -> bytes:
@@ -362,11 +374,24 @@ def _loaded_papers(plan: _Plan, options: Options) -> list[Paper] | None:
     return papers
 
 
+_FINANCE_KEY = re.compile(r"^[ \t-]*finance[ \t]*:", re.MULTILINE)
+
+
+def _has_finance(result: PaperResult) -> bool:
+    """Whether a paper (valid or not) has finance blocks: for an invalid one, whether its text names any."""
+    if result.paper is not None:
+        return bool(result.paper.finance_tables())
+    try:
+        return bool(_FINANCE_KEY.search(result.source.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return True
+
+
 def _workbook(plan: _Plan, options: Options) -> None:
     files = sorted({r.source for r in plan.result.papers})
     data_files = sorted({plan.job.folder / d for r in plan.result.papers if r.entry for d in r.entry.data_files})
     if any(r.status == "failed" for r in plan.result.papers):
-        if any(r.paper is None or r.paper.finance_tables() for r in plan.result.papers if r.status == "failed"):
+        if any(_has_finance(r) for r in plan.result.papers if r.status == "failed"):
             plan.result.problems.append(Problem(WORKBOOK, None, None, "not written: a paper of the meeting has "
                                                 "errors, and the workbook would lack its figures", level="warning"))
             return

@@ -1,12 +1,11 @@
 """The `papers` command: parse options, call the pipeline, print its report."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
-
-import sys
-from typing import Any
 
 from .build import DEFAULT_TEMPLATES, BuildReport, MeetingResult, Options, PaperResult, build, default_jobs
 
@@ -104,15 +103,15 @@ def _print(report: BuildReport, done: str) -> None:
         click.echo(meeting.name)
         for paper in meeting.papers:
             name = paper.output.name if paper.output is not None else paper.source.name
-            note = "  (content changed)" if paper.changed else ""
+            note = "  (new)" if paper.new else "  (content changed)" if paper.changed else ""
             note += f"  (your edited copy kept as {paper.kept.name})" if paper.kept else ""
             click.echo(f"  {paper.status:<10}{name}{note}")
             for problem in paper.problems:
                 click.echo(f"      {problem}")
         for output in meeting.outputs:
             click.echo(f"  {output.status:<10}{output.name}" + (f"  {output.message}" if output.message else ""))
-        for problem in meeting.problems:
-            click.echo(f"      {problem}")
+        for problem in meeting.problems:  # the meeting's own: meeting.yaml, workbook, agenda, pack
+            click.echo(f"  {'meeting':<10}{problem}")
     if done == "built":
         _summary_table(report)
     failed = report.count("failed")
@@ -135,5 +134,5 @@ def _summary_table(report: BuildReport) -> None:
         click.echo(f"{m.name:<{width}}  {m.count('built'):>5}  {m.count('unchanged'):>9}  {m.count('skipped'):>7}"
                    f"  {m.count('failed'):>6}  {m.warning_count:>8}  {m.error_count:>6}")
     changed = [f"{m.name}/{p.output.name}" for m in report.meetings for p in m.papers
-               if p.changed and p.output is not None]
+               if p.changed and not p.new and p.output is not None]
     click.echo("content changed since the previous build: " + (", ".join(changed) if changed else "none"))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .load import Located, PathKey
+from .load import Located, PathKey, clean_text
 from .model import FinanceRow, FinanceTable, Table
 from .schema import FinanceBlock
 
@@ -89,7 +89,9 @@ def _complete_row(service: str, amounts: dict[str, Decimal], keys: list[str], wh
             amounts["variance"] = amounts["forecast"] - amounts["budget"]
         elif "variance" in amounts and computable:
             stated.add("variance")
-    missing.extend(k for k in keys if k not in amounts)
+    # a variance that cannot be computed is not reported: the missing or invalid budget/forecast is
+    computed_from = {"budget", "forecast"} <= set(keys)
+    missing.extend(k for k in keys if k not in amounts and not (k == "variance" and computed_from))
     return FinanceRow(service, amounts, frozenset(stated), where)
 
 
@@ -167,7 +169,7 @@ def _read_csv(source: Path) -> list[tuple[int, list[Any]]]:
     try:
         with source.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
-            return [(reader.line_num, row) for row in reader]
+            return [(reader.line_num, [clean_text(c) for c in row]) for row in reader]
     except UnicodeDecodeError as exc:
         raise SourceError(f"not UTF-8 text ({exc.reason})") from None
     except csv.Error as exc:

@@ -6,6 +6,7 @@ printed (KPI values, times) print exactly as written.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,14 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 PathKey = tuple[str | int, ...]
 _NULLS = {"", "~", "null", "Null", "NULL"}
+# Characters XML 1.0 forbids. YAML carries them in double-quoted escapes ("\a", "\x0b", "\ud800") and CSV
+# files as bytes; they would stop the build (lxml refuses them in core properties) or corrupt a .docx.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """Input text without the characters no Word or Excel file can hold."""
+    return _NOT_XML.sub("", value)
 
 
 @dataclass
@@ -32,6 +41,9 @@ class Located:
     lines: dict[PathKey, int] = field(default_factory=dict)
     # first line of a block scalar's content (for locating Markdown problems)
     text_lines: dict[PathKey, int] = field(default_factory=dict)
+    # problems that still leave usable data (duplicate keys: the first value is kept), reported
+    # with the validation problems so that a file's problems all come out in one run
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -64,7 +76,10 @@ def format_path(path: PathKey) -> str:
 
 
 def load_yaml(file: Path) -> Located:
-    """Load one YAML file, raising InputError with the file and line on failure."""
+    """Load one YAML file, raising InputError with the file and line when it cannot be read.
+
+    Duplicate or unusable keys do not stop loading: they are in ``Located.problems``.
+    """
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -79,14 +94,14 @@ def load_yaml(file: Path) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         msg = f"invalid YAML: {exc.problem or exc.context}"
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            # e.g. an unclosed quote is found at the end of the file: name where it started
+            msg += f" ({exc.context} on line {exc.context_mark.line + 1})"
         raise InputError([Problem(file.name, line, None, msg)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file.name, None, None, f"invalid YAML: {exc}")]) from None
     doc = Located(file, None)
-    problems: list[Problem] = []
-    doc.data = _convert(node, (), doc, problems) if node is not None else {}
-    if problems:
-        raise InputError(problems)
+    doc.data = _convert(node, (), doc, doc.problems) if node is not None else {}
     return doc
 
 
@@ -99,7 +114,7 @@ def _convert(node: yaml.Node, path: PathKey, doc: Located, problems: list[Proble
             doc.text_lines[path] = node.start_mark.line + 1
         if node.style is None and node.value in _NULLS:
             return None
-        return node.value
+        return clean_text(node.value)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, path + (i,), doc, problems) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):

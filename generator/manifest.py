@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -108,12 +110,33 @@ def inputs_hash(files: Iterable[Path], extra: Iterable[str] = ()) -> str:
     for item in extra:
         h.update(b"\0s" + item.encode("utf-8"))
     for path in files:
-        h.update(b"\0f" + path.name.encode("utf-8") + b"\0")
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            h.update(b"\0missing")
+        digest = _content_digest(path)
+        h.update(b"\0f" + path.name.encode("utf-8") + b"\0" + (digest if digest is not None else b"\0missing"))
     return h.hexdigest()
+
+
+# Content digests of input files, by (path, inode, size, mtime): every paper's inputs include the
+# templates and meeting.yaml, which are then read once per process, not once per paper.
+_DIGESTS: dict[tuple[str, int, int, int], bytes] = {}
+# A file modified this recently could change again within one tick of the file system's clock,
+# keeping its size and mtime: its digest is not remembered (git's "racy" rule).
+_RACY_NS = 2_000_000_000
+
+
+def _content_digest(path: Path) -> bytes | None:
+    """SHA-256 of a file's bytes (None when it cannot be read)."""
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            key = (os.fspath(path), st.st_ino, st.st_size, st.st_mtime_ns)
+            digest = _DIGESTS.get(key)
+            if digest is None:
+                digest = hashlib.sha256(fh.read()).digest()
+                if time.time_ns() - st.st_mtime_ns > _RACY_NS:
+                    _DIGESTS[key] = digest
+    except OSError:
+        return None
+    return digest
 
 
 @lru_cache(maxsize=1)

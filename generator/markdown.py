@@ -13,6 +13,8 @@ from .model import Block, Heading, Inline, LineBreak, Link, ListBlock, ListItem,
 # Only these bare addresses become links (the spec); linkify's fuzzy matching
 # would otherwise turn "mod.gov" in running text into a link.
 _AUTOLINK_TEXT = re.compile(r"^(https?://|www\.)", re.IGNORECASE)
+# what linkify-it's pretest needs: a scheme (':' or '//'), '@', 'localhost', 'www.' or '.' before a TLD or digit
+_MAYBE_LINK = re.compile(r"[:@/]|localhost|www\.|\.\w", re.IGNORECASE)
 
 _UNSUPPORTED = {
     "blockquote_open": "a block quote ('>') cannot be placed in a paper",
@@ -35,9 +37,15 @@ class MarkdownProblem:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True, "html": False, "typographer": False})
     md.enable("linkify")
+    # recognised only to be reported: a pipe table would otherwise print as a paragraph of "|" text
+    md.enable("table")
     # "&amp;" must print as written: text is data, not HTML
     md.disable("entity")
     md.linkify.set({"fuzzy_link": True, "fuzzy_email": True})
+    # linkify-it's pretest, a large Unicode regex run on every paragraph, is most of the time spent
+    # parsing a paper; it can only match text with one of these, so look for them first (same tokens)
+    pretest = md.linkify.pretest
+    md.linkify.pretest = lambda text: _MAYBE_LINK.search(text) is not None and pretest(text)
     return md
 
 
@@ -77,7 +85,9 @@ def _blocks(tokens: list[Token], i: int, close: str | None,
         elif tok.type == "heading_open":
             level = int(tok.tag[1])
             inlines = _inlines(tokens[i + 1], problems)
-            if level in (2, 3):
+            if close == "list_item_close":
+                problems.append(MarkdownProblem(line, "a heading cannot be placed inside a list item"))
+            elif level in (2, 3):
                 out.append(Heading(level, inlines))
             elif level == 1:
                 problems.append(MarkdownProblem(line, "a '#' heading cannot be placed: the section title is the "
@@ -139,7 +149,7 @@ def _inlines(inline: Token, problems: list[MarkdownProblem]) -> list[Inline]:
     out: list[Inline] = []
     bold = italic = 0
     link: tuple[str, list[Run], bool] | None = None  # url, visible runs, found by linkify
-    line = inline.map[0] if inline.map else 0
+    line = inline.map[0] if inline.map else 0  # advanced at each line break: problems name their own line
 
     def emit(run: Run) -> None:
         if link is not None:
@@ -154,8 +164,10 @@ def _inlines(inline: Token, problems: list[MarkdownProblem]) -> list[Inline]:
         elif kind == "code_inline":
             emit(Run(child.content, bold > 0, italic > 0, code=True))
         elif kind == "softbreak":
+            line += 1
             emit(Run(" ", bold > 0, italic > 0))
         elif kind == "hardbreak":
+            line += 1
             if link is None:
                 out.append(LineBreak())
         elif kind == "strong_open":
@@ -185,6 +197,8 @@ def _merge(inlines: list[Inline]) -> list[Inline]:
     """Join neighbouring runs with the same formats (fewer Word runs, same text)."""
     merged: list[Inline] = []
     for item in inlines:
+        if isinstance(item, Run) and not item.text:
+            continue  # markdown-it leaves empty text around emphasis
         prev = merged[-1] if merged else None
         if (isinstance(item, Run) and isinstance(prev, Run)
                 and (prev.bold, prev.italic, prev.code) == (item.bold, item.italic, item.code)):

@@ -18,6 +18,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .errors import Problem
 from .load import Located, PathKey, format_path
@@ -195,7 +196,8 @@ class PaperCommon(Strict):
     @model_validator(mode="after")
     def _exempt_needs_reason(self) -> "PaperCommon":
         if self.status == "exempt" and not self.exempt_reason:
-            raise ValueError("'status: exempt' requires 'exempt_reason'")
+            # located at 'status' (a model-level error would point at the top of the file)
+            raise PydanticCustomError("located", "'status: exempt' requires 'exempt_reason'", {"field": "status"})
         return self
 
 
@@ -251,7 +253,7 @@ def _message(err: dict[str, Any], model: type[BaseModel] | None) -> tuple[PathKe
     if kind == "extra_forbidden":
         name = str(loc[-1])
         known = _known_fields(model, loc[:-1])
-        hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = difflib.get_close_matches(name, [k for k in known if k != name], n=1, cutoff=0.6)
         msg = f"unknown field '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
         return loc[:-1], loc, msg
     if kind == "missing":
@@ -278,6 +280,8 @@ def _value_message(kind: str, err: dict[str, Any], loc: PathKey, value: Any) -> 
         return loc, f"expected {expected}, got {_got(value)}"
     if kind == "value_error":
         return loc, str(err["msg"]).removeprefix("Value error, ")
+    if kind == "located":
+        return loc + (err["ctx"]["field"],), str(err["msg"])
     if kind in ("block", "body", "finance"):
         if isinstance(value, dict) and len(value) == 1:
             name = next(iter(value))
@@ -293,36 +297,36 @@ _BLOCK_TAGS = {"kpis", "finance", "table"}
 
 
 def _known_fields(model: type[BaseModel] | None, loc: PathKey) -> list[str]:
-    """Field names allowed at ``loc`` (for "did you mean" hints)."""
-    current: Any = model
+    """Field names allowed at ``loc`` (for "did you mean" hints); every branch of a union counts."""
+    current: list[Any] = [model] if model is not None else []
     for part in loc:
-        if isinstance(part, int) or current is None:
+        if isinstance(part, int):
             continue
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
-            return []
-        current = _model_in(field.annotation)
-        if part in _BLOCK_TAGS and current is None:
-            current = {"kpis": KpiTable, "finance": FinanceBlock, "table": GenericTable}[part]
-    return list(getattr(current, "model_fields", {}) or [])
+        found = []
+        for m in current:
+            field = getattr(m, "model_fields", {}).get(part)
+            if field is not None:
+                found += _models_in(field.annotation)
+        if not found and part in _BLOCK_TAGS:
+            found = [{"kpis": KpiTable, "finance": FinanceBlock, "table": GenericTable}[part]]
+        current = found
+    names: list[str] = []
+    for m in current:
+        names += [n for n in m.model_fields if n not in names]
+    return names
 
 
-def _model_in(annotation: Any) -> Any:
-    """The BaseModel inside an annotation such as ``list[KpiRow] | None``."""
+def _models_in(annotation: Any) -> list[Any]:
+    """The BaseModels inside an annotation such as ``list[KpiRow] | None`` or a union of blocks."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
+        return [annotation]
+    found: list[Any] = []
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    for meta in getattr(annotation, "__metadata__", ()) or ():
-        found = _model_in(meta)
-        if found is not None:
-            return found
+        found += [m for m in _models_in(arg) if m not in found]
     origin = getattr(annotation, "__origin__", None)
     if origin is not None and origin is not annotation:
-        return _model_in(origin)
-    return None
+        found += [m for m in _models_in(origin) if m not in found]
+    return found
 
 
 def validate(doc: Located, model: type[BaseModel], data: Any = None,

@@ -20,10 +20,16 @@ def run_papers(*args: str) -> "CliRunner.invoke":
 
 
 @pytest.fixture(scope="session")
-def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """OUT/<meeting> folder of one build of the shipped example (do not modify it)."""
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, "CliRunner.invoke"]:
+    """One `papers build` of the shipped example: (OUT folder, click Result with exit_code and output)."""
     out = tmp_path_factory.mktemp("out")
-    result = run_papers("build", EXAMPLE, "-o", out)
+    return out, run_papers("build", EXAMPLE, "-o", out)
+
+
+@pytest.fixture(scope="session")
+def built_example(example_build: tuple[Path, "CliRunner.invoke"]) -> Path:
+    """OUT/<meeting> folder of one build of the shipped example (do not modify it)."""
+    out, result = example_build
     assert result.exit_code == 0, result.output
     return out / EXAMPLE.name
 

@@ -170,7 +170,7 @@ def cell(content: str, width: int, span: int = 1) -> str:
 def cover_table() -> str:
     half = 4513
     rows = [
-        cell(p("{{ meeting_date }}", "CoverText"), half) + cell(p("ITEM: {{ item }}", "CoverText", bold=True), half),
+        cell(p("{{ meeting_date }}", "CoverText"), half) + cell(p("{% if item %}ITEM: {{ item }}{% endif %}", "CoverText", bold=True), half),
         cell(p("{{ committee_short_name }}", "CoverText"), half * 2, 2),
         cell(p("{{ title }}", "CoverText", bold=True), half * 2, 2),
         cell(p("Report of: {{ report_of }}", "CoverText"), half * 2, 2),

@@ -22,9 +22,9 @@ from markupsafe import Markup
 from ..errors import TemplateProblem
 from ..finance import finance_table
 from ..model import FinanceTable, Meeting, Paper, Section
+from ..outputs import FIXED_ZIP_TIME, normalise_zip
 from .wordml import Numbering, Styles, WordML
-
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+from .wordml import text as xml_text
 
 # styles the generator draws with; a template must define them all (by name)
 REQUIRED_STYLES = [
@@ -45,8 +45,89 @@ class CoreProperties:
     language: str = "en-GB"
 
 
+class _Environment(jinja2.Environment):
+    """Compiles each template source once: docxtpl calls ``from_string`` on every render, with the
+    same XML each time for one template (the body, the footer, each core property)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:  # a syntax error raises here and is not cached
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+class _Template(DocxTemplate):
+    """docxtpl without the work that gives the same result on every render of one template."""
+
+    def __init__(self, blob: bytes, patched: dict[str, str]) -> None:
+        super().__init__(io.BytesIO(blob))
+        self._patched = patched  # shared by the renders of one template
+
+    def patch_xml(self, src_xml: str) -> str:
+        # a pure function of the template's own XML, which is the same on every render
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            patched = self._patched[src_xml] = super().patch_xml(src_xml)
+        return patched
+
+    def resolve_listing(self, xml: str) -> str:
+        # docxtpl's "Listing" turns \t \a \n \f inside text into tabs and breaks, with regexes over the
+        # whole rendered XML; wordml.text() never lets them through, so usually there is nothing to do
+        if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
+            return super().resolve_listing(xml)
+        return xml
+
+
+class _FixedTimeZip:
+    """python-docx's physical package writer, writing entries as normalise_zip() would rewrite them."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self.zf = zf
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, FIXED_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self.zf.writestr(info, blob)
+
+
+def _package_bytes(tpl: DocxTemplate) -> bytes:
+    """The bytes of ``normalise_zip(<tpl.save()>)`` in one pass: every part is compressed once, not twice."""
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        write_types = PackageWriter._write_content_types_stream
+        write_rels = PackageWriter._write_pkg_rels
+        write_parts = PackageWriter._write_parts
+    except (ImportError, AttributeError):  # pragma: no cover - another python-docx: the plain way
+        buf = io.BytesIO()
+        tpl.save(buf)
+        return normalise_zip(buf.getvalue())
+    package = tpl.docx.part.package
+    parts = package.parts
+    for part in parts:  # as OpcPackage.save; docxtpl's save adds only picture/media replacement, unused here
+        part.before_marshal()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        writer = _FixedTimeZip(zf)
+        write_types(writer, parts)
+        write_rels(writer, package.rels)
+        write_parts(writer, parts)
+    return out.getvalue()
+
+
 class DocxRenderer:
-    """Renders papers with one Word template; keep one per template per process."""
+    """Renders papers with one Word template; keep one per template per process.
+
+    What depends on the template alone is worked out once: its XML as patched by docxtpl,
+    the compiled Jinja templates, the style ids and list numbering.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -54,10 +135,12 @@ class DocxRenderer:
             self.blob = path.read_bytes()
         except OSError as exc:
             raise TemplateProblem(f"{path.name}: cannot read the template ({exc.strerror})") from None
-        self.env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+        self.env = _Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._patched: dict[str, str] = {}
+        self._layout: tuple[Styles, int, int] | None = None  # styles, bullet numId, number abstractNumId
 
     def _open(self) -> DocxTemplate:
-        tpl = DocxTemplate(io.BytesIO(self.blob))
+        tpl = _Template(self.blob, self._patched)
         try:
             tpl.init_docx()
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -68,9 +151,11 @@ class DocxRenderer:
         """Render one document; ``build_context`` draws the body with the template's styles."""
         tpl = self._open()
         doc = tpl.docx
-        styles = _styles(doc, self.path.name)
         numbering_el = doc.part.numbering_part.element
-        bullet_num, number_abstract = _list_numbering(doc, numbering_el, self.path.name)
+        if self._layout is None:
+            styles = _styles(doc, self.path.name)
+            self._layout = (styles, *_list_numbering(doc, numbering_el, self.path.name))
+        styles, bullet_num, number_abstract = self._layout
 
         def new_num(abstract_id: int, ilvl: int, start: int) -> int:
             num = numbering_el.add_num(abstract_id)
@@ -89,9 +174,7 @@ class DocxRenderer:
             raise TemplateProblem(f"{self.path.name}: template error: {exc.message or exc}"
                                   + (f" near: {where[:120]}" if where else "")) from None
         _set_core_properties(doc, props)
-        buf = io.BytesIO()
-        tpl.save(buf)
-        return normalise_zip(buf.getvalue())
+        return _package_bytes(tpl)
 
 
 def _styles(doc: Any, template: str) -> Styles:
@@ -148,22 +231,15 @@ def _set_core_properties(doc: Any, props: CoreProperties) -> None:
     core.revision = 1
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a package with fixed entry times so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
-
-
 @lru_cache(maxsize=None)
 def renderer(path: Path) -> DocxRenderer:
     """The process-wide renderer of a template file."""
     return DocxRenderer(path)
+
+
+def _plain(value: str | None) -> Markup:
+    """Input text for a template variable: escaped here, inert to docxtpl's own brace rewriting."""
+    return Markup(xml_text(value or ""))
 
 
 def _body(wordml: WordML, section: Section, numbered: bool = False) -> Markup:
@@ -171,26 +247,26 @@ def _body(wordml: WordML, section: Section, numbered: bool = False) -> Markup:
 
 
 def _finance(wordml: WordML, table: FinanceTable) -> dict[str, Any]:
-    return {"title": table.title or "Financial Information", "body": Markup(wordml.table(finance_table(table)))}
+    return {"title": _plain(table.title or "Financial Information"), "body": Markup(wordml.table(finance_table(table)))}
 
 
 def paper_context(paper: Paper, wordml: WordML) -> dict[str, Any]:
     """Template variables of a paper (the names the shipped templates use)."""
     numbered = paper.template == "briefing_note"
     return {
-        "meeting_date": paper.meeting.long_date,
-        "committee": paper.committee or paper.meeting.committee,
-        "committee_short_name": paper.meeting.short_name,
-        "item": paper.item or "",
-        "title": paper.title,
-        "report_of": paper.report_of or "",
+        "meeting_date": _plain(paper.meeting.long_date),
+        "committee": _plain(paper.committee or paper.meeting.committee),
+        "committee_short_name": _plain(paper.meeting.short_name),
+        "item": _plain(paper.item),
+        "title": _plain(paper.title),
+        "report_of": _plain(paper.report_of),
         "exempt": paper.status == "exempt",
-        "exempt_reason": paper.exempt_reason or "",
-        "purpose": paper.purpose or "",
-        "introduction": ({"title": paper.introduction.title, "body": _body(wordml, paper.introduction)}
+        "exempt_reason": _plain(paper.exempt_reason),
+        "purpose": _plain(paper.purpose),
+        "introduction": ({"title": _plain(paper.introduction.title), "body": _body(wordml, paper.introduction)}
                          if paper.introduction else None),
         "recommendations": [Markup(wordml.runs(r)) for r in paper.recommendations],
-        "sections": [{"title": s.title or "", "body": _body(wordml, s, numbered)} for s in paper.sections],
+        "sections": [{"title": _plain(s.title), "body": _body(wordml, s, numbered)} for s in paper.sections],
         "finance": _finance(wordml, paper.finance) if paper.finance else None,
     }
 
@@ -205,13 +281,13 @@ def render_paper(paper: Paper, template: Path) -> bytes:
 def render_agenda(meeting: Meeting, items: list[dict[str, str]], template: Path) -> bytes:
     """The agenda front sheet: ``items`` hold number, title and page (blank without a pack)."""
     context = {
-        "committee": meeting.committee,
-        "committee_short_name": meeting.short_name,
-        "meeting_date": meeting.long_date,
-        "meeting_day": f"{meeting.date:%A} {meeting.long_date}",
-        "time": meeting.time or "",
-        "venue": meeting.venue or "",
-        "items": items,
+        "committee": _plain(meeting.committee),
+        "committee_short_name": _plain(meeting.short_name),
+        "meeting_date": _plain(meeting.long_date),
+        "meeting_day": _plain(f"{meeting.date:%A} {meeting.long_date}"),
+        "time": _plain(meeting.time),
+        "venue": _plain(meeting.venue),
+        "items": [{key: _plain(str(value)) for key, value in item.items()} for item in items],
         "has_pages": any(i.get("page") for i in items),
     }
     props = CoreProperties(title=f"Agenda: {meeting.committee}, {meeting.long_date}", author=meeting.committee,

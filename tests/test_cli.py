@@ -1,0 +1,106 @@
+"""The command line contract: help with examples, one line per paper and a summary, check writes nothing."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+
+from conftest import EXAMPLE, run_papers
+from generator.cli import main
+
+
+def commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path of a click group, the group itself first."""
+    out = [prefix]
+    for name, cmd in sorted(group.commands.items()):
+        if isinstance(cmd, click.Group):
+            out += commands(cmd, prefix + (name,))
+        else:
+            out.append(prefix + (name,))
+    return out
+
+
+def help_problems(group: click.Group) -> list[str]:
+    """Commands (and options) whose help lacks text or an example."""
+    problems = []
+    for path in commands(group):
+        cmd: click.Command = group
+        for name in path:
+            cmd = cmd.commands[name]  # type: ignore[attr-defined]
+        label = " ".join(("papers",) + path)
+        if not (cmd.help or "").strip():
+            problems.append(f"{label}: no help text")
+        elif "Example" not in cmd.help:
+            problems.append(f"{label}: no example in its help")
+        for param in cmd.params:
+            if isinstance(param, click.Option) and not param.hidden and not (param.help or "").strip() \
+                    and param.name != "help":
+                problems.append(f"{label} {param.opts[0]}: option without help")
+    return problems
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    assert len(commands(main)) >= 3  # papers, build, check
+    assert help_problems(main) == []
+
+
+def test_the_help_check_fails_for_a_command_without_help() -> None:
+    @click.group()
+    def cli() -> None:
+        """A group. Example: cli quiet"""
+
+    @cli.command()
+    @click.option("--loud")
+    def quiet(loud: str) -> None:  # no docstring, no option help
+        pass
+
+    assert help_problems(cli) == ["papers quiet: no help text", "papers quiet --loud: option without help"]
+
+
+@pytest.mark.parametrize("path", commands(main), ids=lambda p: " ".join(("papers",) + p))
+def test_help_prints_text_and_an_example(path: tuple[str, ...]) -> None:
+    result = run_papers(*path, "--help")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: ")
+    assert "Example" in result.output
+    example = result.output.split("Example", 1)[1]
+    assert "papers " + (path[0] if path else "") in example
+
+
+def test_build_prints_one_line_per_paper_and_a_summary(example_build) -> None:  # type: ignore[no-untyped-def]
+    out, result = example_build
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert lines[0] == EXAMPLE.name
+    status = [line.split()[:2] for line in lines if line.startswith("  ") and not line.startswith("      ")]
+    papers = [s for s in status if s[1].startswith(("05-", "06-"))]
+    assert papers == [["built", "05-central-services.docx"], ["built", "06-change-and-improvement.docx"]]
+    assert lines[-1] == "2 papers: 2 built, 0 failed, 1 warning"
+    # the published Customer Services variance is inconsistent: a warning, located in the CSV
+    assert ("      05-central-services-finance.csv:4: rows[2].variance: warning: Customer Services: variance "
+            "stated (131), computed (129) (forecast 965 - budget 1,094)") in lines
+    assert (out / EXAMPLE.name / "05-central-services.docx").is_file()
+
+
+def test_check_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    meeting = tmp_path / "inputs" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, meeting)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in tmp_path.rglob("*") if p.is_file()}
+    monkeypatch.chdir(tmp_path)
+    result = run_papers("check")  # default PATH is inputs/; build would write outputs/
+    assert result.exit_code == 0, result.output
+    assert "2 papers: 2 checked, 0 failed, 1 warning" in result.output
+    after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(os.listdir(tmp_path)) == ["inputs"]
+
+
+def test_strict_turns_the_variance_warning_into_an_error(tmp_path: Path) -> None:
+    result = run_papers("check", EXAMPLE / "05-central-services.yaml", "--strict")
+    assert result.exit_code == 1, result.output
+    assert ("05-central-services-finance.csv:4: rows[2].variance: Customer Services: variance stated (131), "
+            "computed (129) (forecast 965 - budget 1,094)") in result.output
