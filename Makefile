@@ -32,6 +32,7 @@ bench: $(STAMP) system-deps
 
 templates: $(STAMP)
 	$(PY) tools/make_templates.py
+	$(PY) tools/make_xlsx_template.py
 
 clean:
 	rm -rf $(VENV) outputs/*/
