@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from . import finance, markdown
+from . import finance, kpi, markdown
 from .errors import Problem
 from .load import Located, PathKey, format_path, load_yaml
 from .model import Block, FinanceTable, Meeting, Paper, Section, Table
@@ -203,7 +203,7 @@ def _section(ctx: _Context, title: str | None, body: Any, path: PathKey, base: P
         if isinstance(item, str):
             section.blocks.extend(ctx.markdown(item, here))
         elif isinstance(item, KpisItem):
-            section.blocks.append(kpi_table(item.kpis, ctx.doc, here + ("kpis",)))
+            section.blocks.append(kpi_table(item.kpis, ctx.doc, here + ("kpis",), ctx.problems))
         elif isinstance(item, TableItem):
             table = _generic_table(ctx, item.table, here + ("table",))
             if table is not None:
@@ -222,11 +222,15 @@ def _finance(ctx: _Context, block: FinanceBlock, path: PathKey, base: Path) -> F
     return table
 
 
-def kpi_table(kpis: KpiTable, doc: Located, path: PathKey) -> Table:
-    """A KPI block as a table, values printed exactly as written."""
+def kpi_table(kpis: KpiTable, doc: Located, path: PathKey, problems: list[Problem] | None = None) -> Table:
+    """A KPI block as a table: values as written, missing verdicts computed where ``better`` is set."""
     fields = ["title", "previous", "current", "target", "performance"] + (["direction"] if kpis.direction else [])
     header = [[getattr(kpis.headers, f)] for f in fields]
-    rows = [[getattr(row, f) or "" for f in fields] for row in kpis.rows]
+    cells, warnings = kpi.complete(kpis, doc, path)
+    # warnings go to the caller's list (as finance problems do) so that the CLI prints them and --strict fails
+    if problems is not None:
+        problems.extend(warnings)
+    rows = [[row[f] for f in fields] for row in cells]
     return Table("kpi", header, rows, ["left"] + ["center"] * (len(fields) - 1))
 
 
