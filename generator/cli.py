@@ -80,6 +80,86 @@ def check_command(paths: tuple[Path, ...], strict: bool, templates: Path) -> Non
     _print(report, "checked")
 
 
+@main.command("audit")
+@click.argument("outs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def audit_command(outs: tuple[Path, ...]) -> None:
+    """Audit published papers (.docx, .pdf) for accessibility (WCAG 2.2 AA).
+
+    OUTS are output folders (searched recursively) or files; the default is
+    outputs/. Checks titles, language, headings, table headers, link text,
+    alt text, text size and contrast, typed lists, and PDF tagging. Prints
+    each finding on one line, grouped by file, then a summary. Exit status:
+    1 when any finding is an error, 0 otherwise (warnings allowed).
+
+    \b
+    Example:
+        papers audit outputs/2022-12-08-corporate-os
+        papers audit outputs/2022-12-08-corporate-os/pack.pdf
+    """
+    from .audit import audit_file, find_documents  # only this command needs python-docx/pypdf readers
+
+    if not outs and not Path("outputs").exists():
+        raise click.UsageError("no OUT given, and there is no outputs/ folder here")
+    files = find_documents(list(outs) or [Path("outputs")])
+    results = [(str(file), audit_file(file)) for file in files]
+    errors = _print_findings(results, "file", "audited", "no .docx or .pdf files found", grouped=True)
+    if errors:
+        raise SystemExit(1)
+
+
+@main.command("lint-template")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@TEMPLATES
+def lint_template_command(paths: tuple[Path, ...], templates: Path) -> None:
+    """Check Word and Excel templates after someone edited them; changes nothing.
+
+    PATHS are .docx/.xlsx files or folders; the default is docx/*.docx and
+    xlsx/*.xlsx of the templates folder. Word templates are read as docxtpl
+    reads them: Jinja syntax, tags Word split so that docxtpl cannot re-join
+    them, variables the generator does not provide or that a template must
+    print, and the styles and list numbering the generator draws with. The
+    workbook template must have the model sheets and the "papers ..." cell
+    styles, and no formula referring to a missing sheet. Prints each finding
+    on one line, grouped by file, then a summary. Exit status: 1 when any
+    finding is an error or no template was found, 0 otherwise (warnings
+    allowed).
+
+    \b
+    Example:
+        papers lint-template
+        papers lint-template templates/docx/*.docx templates/xlsx/*.xlsx
+    """
+    from .lint import default_files, display_names, lint_file, template_files  # only this command needs them
+
+    files = template_files(paths) if paths else default_files(templates)
+    results = [(name, lint_file(file, name)) for file, name in zip(files, display_names(files))]
+    errors = _print_findings(results, "template", "linted", "no .docx or .xlsx templates found", grouped=False)
+    if errors or not files:
+        raise SystemExit(1)
+
+
+def _print_findings(results: list[tuple[str, list[Any]]], noun: str, verb: str, none_found: str,
+                    grouped: bool) -> int:
+    """Print findings per file (under a file line when ``grouped``, else ``name: ok`` for clean files)
+    and a summary; returns the number of errors."""
+    errors = warnings = 0
+    for name, findings in results:
+        if grouped and findings:
+            click.echo(name)
+        elif not grouped and not findings:
+            click.echo(f"{name}: ok")
+        for finding in findings:
+            click.echo(f"  {finding}" if grouped else str(finding))
+            errors += finding.level == "error"
+            warnings += finding.level == "warning"
+    if not results:
+        click.echo(none_found)
+    count = len(results)
+    click.echo(f"{count} {noun}{'s' if count != 1 else ''} {verb}: {errors} error{'s' if errors != 1 else ''}, "
+               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return errors
+
+
 class _progress:
     """A progress bar on a terminal; nothing otherwise (the report follows)."""
 

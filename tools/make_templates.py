@@ -111,7 +111,7 @@ STYLES = HEAD + f"""<w:styles xmlns:w="{W}">
 <w:style w:type="table" w:styleId="CouncilTable"><w:name w:val="Council Table"/><w:basedOn w:val="TableNormal"/>\
 <w:uiPriority w:val="39"/><w:pPr><w:spacing w:after="0"/></w:pPr><w:tblPr><w:tblBorders>{BORDERS}</w:tblBorders></w:tblPr>\
 <w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="DEEAF6"/></w:tcPr></w:tblStylePr></w:style>
-<w:style w:type="table" w:styleId="CoverTable"><w:name w:val="Cover Table"/><w:basedOn w:val="TableNormal"/>\
+<w:style w:type="table" w:styleId="LayoutTable"><w:name w:val="Layout Table"/><w:basedOn w:val="TableNormal"/>\
 <w:pPr><w:spacing w:after="0"/></w:pPr><w:tblPr><w:tblBorders>{BORDERS}</w:tblBorders></w:tblPr></w:style>
 </w:styles>"""
 
@@ -168,6 +168,8 @@ def cell(content: str, width: int, span: int = 1) -> str:
 
 
 def cover_table() -> str:
+    # a layout table, not a data table: `papers audit` knows it by its style's name ("Layout Table"),
+    # so it needs no header row and may merge cells
     half = 4513
     rows = [
         cell(p("{{ meeting_date }}", "CoverText"), half) + cell(p("{% if item %}ITEM: {{ item }}{% endif %}", "CoverText", bold=True), half),
@@ -177,7 +179,7 @@ def cover_table() -> str:
         cell(p("{% if exempt %}This report is exempt: {{ exempt_reason }}{% else %}This report is public{% endif %}",
                "CoverText"), half * 2, 2),
     ]
-    return ('<w:tbl><w:tblPr><w:tblStyle w:val="CoverTable"/><w:tblW w:w="9026" w:type="dxa"/>'
+    return ('<w:tbl><w:tblPr><w:tblStyle w:val="LayoutTable"/><w:tblW w:w="9026" w:type="dxa"/>'
             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
             'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val="Report cover"/>'
             '<w:tblDescription w:val="Meeting date, agenda item, committee, report title, author and status"/>'

@@ -34,6 +34,9 @@ REQUIRED_STYLES = [
     "List Continue", "List Continue 2", "List Continue 3",
     "Numbered Paragraph", "Council Table", "Table Heading", "Table Text", "Hyperlink",
 ]
+# the Word style type of each of those that is not a paragraph style (a table style drawn as a paragraph
+# style, say, is silently ignored by Word)
+STYLE_TYPES = {"Council Table": "table", "Hyperlink": "character"}
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,19 @@ def _body(wordml: WordML, section: Section, numbered: bool = False) -> Markup:
 
 def _finance(wordml: WordML, table: FinanceTable) -> dict[str, Any]:
     return {"title": _plain(table.title or "Financial Information"), "body": Markup(wordml.table(finance_table(table)))}
+
+
+# the names each kind of template can use: exactly the keys of paper_context() and of render_agenda()'s
+# context (tests/test_lint.py checks both), for `papers lint-template`
+PAPER_VARIABLES = ("meeting_date", "committee", "committee_short_name", "item", "title", "report_of", "exempt",
+                   "exempt_reason", "purpose", "introduction", "recommendations", "sections", "finance")
+AGENDA_VARIABLES = ("committee", "committee_short_name", "meeting_date", "meeting_day", "time", "venue", "items",
+                    "has_pages")
+
+
+def patch_xml(xml: str) -> str:
+    """A template part's XML as docxtpl hands it to Jinja: runs inside tags re-joined, {%p %} forms resolved."""
+    return DocxTemplate.patch_xml(DocxTemplate(io.BytesIO()), xml)  # uses nothing of the instance
 
 
 def paper_context(paper: Paper, wordml: WordML) -> dict[str, Any]:
