@@ -8,7 +8,10 @@ times whole `papers build` processes as a user runs them:
 
 - cold full build, -j 1 and -j 2, a fresh output folder each run;
 - no-op rebuild (nothing changed) and a rebuild after one paper changed (a different paper
-  each run), both with the default -j (the number of cores);
+  each run), both with the default -j (the number of cores); the paper's text changes, not its
+  figures, so the meeting's budget workbook stays as it was;
+- a rebuild after one paper's figures changed (a figure in its data file): the paper and the
+  meeting's workbook are rebuilt (not a target; shows what the workbook adds);
 - the baseline: bench/baseline.py, one process looping plain docxtpl over the same papers
   (template loaded per paper, pre-built context, no validation, no Markdown, no workbooks);
 - one meeting with --pdf: LibreOffice's seconds per paper, and how many times it started;
@@ -263,9 +266,13 @@ def fmt(s: dict[str, float], unit: str = "s") -> str:
 
 
 def imported(paths: list[str], out: Path) -> list[str]:
-    """Which heavy packages a build imports (python -X importtime)."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", "build", *paths, "-o", str(out)],
-                          capture_output=True, text=True, cwd=ROOT, env=_env())
+    """Which heavy packages a build imports (python -X importtime), in its one process (-j 1).
+
+    With -j 1 there is no other process whose imports would be listed on the same stderr: with a spare
+    core, a small rebuild also forks a helper that imports openpyxl alongside (see generator/build.py).
+    """
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", "build", *paths, "-o", str(out),
+                           "-j", "1"], capture_output=True, text=True, cwd=ROOT, env=_env())
     names = {m.group(1) for m in re.finditer(r"\|\s+([\w.]+)$", proc.stderr, re.MULTILINE)}
     return sorted(h for h in HEAVY if h in names)
 
@@ -416,6 +423,31 @@ def _bench(work: Path, opts: argparse.Namespace, notes: Notes) -> dict:
     res["one_changed"] = {"process": stats([r.seconds for r in runs]), "maxrss_mb": max(r.maxrss_mb for r in runs),
                           "heavy_imports": imported([str(inputs)], out)}
 
+    # one paper's figures changed (a different data file, in a different meeting, each run; default -j)
+    runs = []
+    data_files = sorted(inputs.glob("*/*-finance.csv"))
+
+    def change_figure(i: int) -> None:
+        path = data_files[(i * 7 + 3) % len(data_files)]
+        lines = path.read_text(encoding="utf-8").split("\n")
+        cells = lines[1].split(",")
+        cells[1] = str(int(cells[1]) + 1)  # the first row's outturn: no variance depends on it
+        lines[1] = ",".join(cells)
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+    for i in range(n):
+        change_figure(i)
+        r = run([str(PAPERS), "build", str(inputs), "-o", str(out)])
+        check_build(r, None, notes, expect_built=1, expect_papers=n_papers)
+        if len(re.findall(r"^\s+built\s+budget\.xlsx$", r.out, re.MULTILINE)) != 1:
+            raise SystemExit(f"bench: a changed figure did not rebuild one workbook:\n{r.out[-1500:]}")
+        runs.append(r)
+    progress("one paper's figures changed", runs)
+    change_figure(n)
+    res["one_figure_changed"] = {"process": stats([r.seconds for r in runs]),
+                                 "maxrss_mb": max(r.maxrss_mb for r in runs),
+                                 "heavy_imports": imported([str(inputs)], out)}
+
     # --pdf for one meeting (LibreOffice: slow, so one run), against the same build without --pdf
     if not opts.no_pdf and shutil.which("soffice"):
         meeting = inputs / cycle[0].folder
@@ -441,7 +473,7 @@ def _bench(work: Path, opts: argparse.Namespace, notes: Notes) -> dict:
         notes.add("--pdf not measured: LibreOffice (soffice) is not installed")
 
     if opts.profile:
-        _profile(opts.profile, inputs, work, change)
+        _profile(opts.profile, inputs, work, change, change_figure)
 
     base = res["baseline"]["process"]["median"]
     res["ratios"] = {"cold_j1": res["cold_j1"]["process"]["median"] / base,
@@ -460,16 +492,16 @@ def _bench(work: Path, opts: argparse.Namespace, notes: Notes) -> dict:
     return res
 
 
-def _profile(folder: Path, inputs: Path, work: Path, change) -> None:  # type: ignore[no-untyped-def]
+def _profile(folder: Path, inputs: Path, work: Path, change, change_figure) -> None:  # type: ignore[no-untyped-def]
     """cProfile of whole builds (in one process: -j 1); DIR/<case>.prof and the top of DIR/<case>.txt."""
     import pstats
 
     folder.mkdir(parents=True, exist_ok=True)
     out = work / "profiled"
-    cases = [("cold-j1", None), ("noop", None), ("one-changed", 1000)]
-    for name, changed in cases:
-        if changed is not None:
-            change(changed)
+    cases = [("cold-j1", None), ("noop", None), ("one-changed", change), ("one-figure-changed", change_figure)]
+    for name, changer in cases:
+        if changer is not None:
+            changer(1000)
         prof = folder / f"{name}.prof"
         r = run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "generator", "build", str(inputs),
                  "-o", str(out), "-j", "1"])
@@ -497,14 +529,16 @@ def _print(res: dict) -> None:
          f"x{res['ratios']['cold_j2']:.2f} baseline (target <= {TARGET_J2_RATIO})"),
         ("no-op rebuild (default -j)", fmt(res["noop"]["process"]), f"target < {TARGET_NOOP_S} s"),
         ("one paper changed (default -j)", fmt(res["one_changed"]["process"]), f"target < {TARGET_ONE_S} s"),
+        ("one paper's figures changed", fmt(res["one_figure_changed"]["process"]),
+         "the workbook rebuilt too (not a target)"),
     ]
     for j in (1, 2):
         m = res[f"cold_j{j}"]
         rows.append((f"peak memory, cold -j {j}", f"{m['maxrss_mb']:.0f} MB",
                      f"largest process; tree sum RSS {m['tree_rss_mb']:.0f} MB, PSS {m['tree_pss_mb']:.0f} MB "
                      f"({m['processes']} processes)" + (f" (target < {TARGET_RSS_MB} MB)" if j == 2 else "")))
-    rows.append(("peak memory, no-op / one changed", f"{res['noop']['maxrss_mb']:.0f} / "
-                 f"{res['one_changed']['maxrss_mb']:.0f} MB", ""))
+    rows.append(("peak memory, no-op / one changed / figures", f"{res['noop']['maxrss_mb']:.0f} / "
+                 f"{res['one_changed']['maxrss_mb']:.0f} / {res['one_figure_changed']['maxrss_mb']:.0f} MB", ""))
     if "pdf" in res:
         p = res["pdf"]
         rows.append((f"--pdf, one meeting ({p['meeting_papers']} papers)", f"{p['seconds']:.2f} s",
@@ -514,8 +548,9 @@ def _print(res: dict) -> None:
     vwidth = max(len(r[1]) for r in rows)
     for label, value, note in rows:
         print(f"{label:<{width}}  {value:<{vwidth}}  {note}")
-    print("\nheavy imports, no-op rebuild: " + (", ".join(res["noop"]["heavy_imports"]) or "none")
-          + "; one changed: " + (", ".join(res["one_changed"]["heavy_imports"]) or "none"))
+    print("\nheavy imports (-j 1), no-op rebuild: " + (", ".join(res["noop"]["heavy_imports"]) or "none")
+          + "; one changed: " + (", ".join(res["one_changed"]["heavy_imports"]) or "none")
+          + "; figures changed: " + (", ".join(res["one_figure_changed"]["heavy_imports"]) or "none"))
     print("targets: " + "; ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in res["targets"].items()))
     for note in res["notes"] if "notes" in res else []:
         print("note: " + note)

@@ -7,20 +7,25 @@ that a person has edited since we wrote them.
 """
 from __future__ import annotations
 
-import multiprocessing
+import datetime as dt
+import json
 import os
 import re
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal, NoReturn
 
-from .assemble import MEETING_FILE, MeetingInputs, load_meeting, load_paper
 from .errors import InputError, PapersError, Problem, TemplateProblem
 from .manifest import Entry, Manifest, file_hash, inputs_hash, keep_edited, write_output
-from .model import Paper
+from .model import Meeting, Paper
 
+if TYPE_CHECKING:
+    from .assemble import MeetingInputs
+
+# assemble (validation: pydantic, markdown-it), finance and the renderers are imported where they
+# are used, so that a rebuild with nothing to do only hashes files. The same name as
+# assemble.MEETING_FILE, not imported from there for that reason.
+MEETING_FILE = "meeting.yaml"
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 WORKBOOK = "budget.xlsx"
 AGENDA = "agenda.docx"
@@ -52,7 +57,9 @@ class PaperResult:
     status: Status
     output: Path | None = None
     problems: list[Problem] = field(default_factory=list)
-    paper: Paper | None = None  # the validated paper, when it was loaded
+    # the validated paper of `papers check`; a build returns only its manifest entry, which holds
+    # what the meeting's outputs need (pickling whole papers back from workers costs more than they do)
+    paper: Paper | None = None
     changed: bool = False  # the output's content differs from the previous build
     kept: Path | None = None  # where a person's edited copy was moved (--force)
     entry: Entry | None = None  # what the manifest should now say
@@ -161,11 +168,67 @@ Progress = Callable[[MeetingResult, PaperResult, int, int], None]  # (meeting, p
 
 
 @dataclass
+class _Agenda:
+    """meeting.yaml as the build uses it: validated now, or taken from the manifest when unchanged."""
+
+    meeting: Meeting
+    items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
+
+    def record(self, digest: str, warnings: list[Problem]) -> dict[str, Any]:
+        """JSON for the manifest, valid while meeting.yaml hashes to ``digest``."""
+        m = self.meeting
+        return {"inputs": digest, "committee": m.committee, "short_name": m.short_name,
+                "date": m.date.isoformat(), "time": m.time, "venue": m.venue,
+                "items": [list(i) for i in self.items], "warnings": [asdict(w) for w in warnings]}
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> "_Agenda":
+        """The agenda a :meth:`record` holds (KeyError/ValueError/TypeError when it is damaged)."""
+        meeting = Meeting(data["committee"], data["short_name"], dt.date.fromisoformat(data["date"]),
+                          data["time"], data["venue"])
+        return cls(meeting, [(str(n), f, t) for n, f, t in data["items"]])
+
+
+def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[_Agenda | None, list[Problem]]:
+    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged."""
+    digest = inputs_hash([folder / MEETING_FILE])  # with the generator version: validation may change
+    cached = manifest.meeting if manifest is not None and not force else None
+    if cached is not None and cached.get("inputs") == digest:
+        try:
+            agenda, warnings = _Agenda.from_record(cached), [Problem(**w) for w in cached["warnings"]]
+        except (KeyError, ValueError, TypeError):
+            agenda = None
+        # a paper file that has gone since is an error that validation reports: validate again then
+        if agenda is not None and all((folder / f).is_file() for _, f, _ in agenda.items if f):
+            return agenda, warnings
+    from .assemble import load_meeting
+
+    try:
+        meeting, problems = load_meeting(folder)
+    except InputError as exc:
+        return None, exc.problems
+    if meeting is None:
+        return None, problems
+    agenda = _Agenda(meeting.meeting, meeting.items)
+    if manifest is not None:  # saved with the manifest; only a meeting.yaml without errors is recorded
+        ok = all(p.level == "warning" for p in problems)
+        manifest.meeting = agenda.record(digest, problems) if ok else None
+    return agenda, problems
+
+
+def _meeting_inputs(folder: Path, agenda: _Agenda) -> MeetingInputs:
+    """What load_paper takes, made from the agenda (assemble is imported only when a paper is built)."""
+    from .assemble import MeetingInputs
+
+    return MeetingInputs(folder, agenda.meeting, agenda.items)
+
+
+@dataclass
 class _Task:
     """One paper to build, decided in the parent, run in a worker."""
 
     file: Path
-    meeting: MeetingInputs | None
+    agenda: _Agenda | None  # its meeting (the worker makes the MeetingInputs: assemble is imported there)
     output: Path
     previous: Entry | None
     keep_existing: bool  # an edited output is there and --force was given
@@ -175,7 +238,7 @@ class _Task:
 class _Plan:
     job: Job
     result: MeetingResult
-    meeting: MeetingInputs | None
+    agenda: _Agenda | None  # None: no (valid) meeting.yaml
     manifest: Manifest | None
     order: list[Path]
     tasks: list[_Task] = field(default_factory=list)
@@ -188,6 +251,11 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
     waiting = {id(plan): len(plan.tasks) for plan in plans}
     report = BuildReport()
+    # a small rebuild leaves a core idle: a helper process imports openpyxl there meanwhile, in case
+    # a changed paper's figures make its meeting's workbook change
+    helper = (_WorkbookHelper.start() if options.write and 0 < len(tasks) < options.jobs
+              and any(_may_change_workbook(task) for _, task in tasks) else None)
+    workbooks = helper.render if helper is not None else render_workbook
 
     def finish_ready() -> None:
         # meetings in order, each as soon as its papers are done: with -j N the workbook and agenda
@@ -196,71 +264,76 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
             plan = plans[len(report.meetings)]
             plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
             if options.write and plan.manifest is not None:
-                _finish_meeting(plan, options)
+                _finish_meeting(plan, options, workbooks)
             report.meetings.append(plan.result)
 
-    for done, (plan, result) in enumerate(_run(tasks, options), start=1):
-        plan.done[result.source] = result
-        waiting[id(plan)] -= 1
-        if progress is not None:
-            progress(plan.result, result, done, len(tasks))
+    try:
+        for done, (plan, result) in enumerate(_run(tasks, options), start=1):
+            plan.done[result.source] = result
+            waiting[id(plan)] -= 1
+            if progress is not None:
+                progress(plan.result, result, done, len(tasks))
+            finish_ready()
         finish_ready()
-    finish_ready()
+    finally:
+        if helper is not None:
+            helper.close()
     return report
 
 
 def _plan(job: Job, options: Options) -> _Plan:
     """Load meeting.yaml and decide, from hashes alone, which papers need building."""
     result = MeetingResult(job.folder, job.folder.name)
-    meeting: MeetingInputs | None = None
+    agenda: _Agenda | None = None
     order = job.papers
+    out_dir = options.out / job.folder.name
+    manifest = Manifest(out_dir) if options.write else None
     if job.has_meeting:
-        try:
-            meeting, result.problems = load_meeting(job.folder)
-        except InputError as exc:
-            result.problems = exc.problems
-        if meeting is None:
+        agenda, result.problems = _load_agenda(job.folder, manifest, options.force)
+        if agenda is None:
             plan = _Plan(job, result, None, None, job.papers)
             for paper in job.papers:
                 plan.done[paper] = PaperResult(paper, "failed", problems=[
                     Problem(MEETING_FILE, None, None, "meeting.yaml has errors (see above)")])
             return plan
-        listed = [job.folder / file for _, file, _ in meeting.items if file]
+        listed = [job.folder / file for _, file, _ in agenda.items if file]
         order = [p for p in listed if p in job.papers] + [p for p in job.papers if p not in listed]
         for paper in job.papers:
             if paper not in listed:
                 result.problems.append(Problem(MEETING_FILE, None, "items", f"{paper.name} is not on the agenda",
                                                level="warning"))
-    out_dir = options.out / job.folder.name
-    manifest = Manifest(out_dir) if options.write else None
     if manifest is not None and out_dir.is_dir():
         for stale in out_dir.glob(".*.tmp"):  # left by a build that was killed mid-write
             stale.unlink(missing_ok=True)
-    plan = _Plan(job, result, meeting, manifest, order)
+    plan = _Plan(job, result, agenda, manifest, order)
     for file in order:
         output = out_dir / f"{file.stem}.docx"
         if manifest is None:
-            plan.tasks.append(_Task(file, meeting, output, None, False))
+            plan.tasks.append(_Task(file, agenda, output, None, False))
             continue
         previous = manifest.entries.get(output.name)
         state = manifest.state(output.name)
+        current = previous is not None and previous.inputs == _paper_inputs(
+            file, agenda is not None, previous.data_files, options)
         if state == "edited" and not options.force:
+            # its last build's entry (title, finance) still describes the paper when its inputs are unchanged
             plan.done[file] = PaperResult(file, "skipped", output, [Problem(
                 output.name, None, None, "edited since it was built: not overwritten (use --force to rebuild; "
-                "the edited file is then kept as " + f"{file.stem}.edited-<n>.docx)", level="warning")])
+                "the edited file is then kept as " + f"{file.stem}.edited-<n>.docx)", level="warning")],
+                entry=previous if current else None)
             continue
-        if (not options.force and state == "ours" and previous is not None
-                and previous.inputs == _paper_inputs(file, meeting, previous.data_files, options)):
+        if not options.force and state == "ours" and current:
+            assert previous is not None
             warnings = [Problem(**w) for w in previous.warnings]
             plan.done[file] = PaperResult(file, "unchanged", output, warnings, entry=previous)
             continue
-        plan.tasks.append(_Task(file, meeting, output, previous, state == "edited"))
+        plan.tasks.append(_Task(file, agenda, output, previous, state == "edited"))
     return plan
 
 
-def _paper_inputs(file: Path, meeting: MeetingInputs | None, data_files: list[str], options: Options) -> str:
+def _paper_inputs(file: Path, in_meeting: bool, data_files: list[str], options: Options) -> str:
     """Hash of everything a paper's document is made from (without parsing anything)."""
-    files = [file] + ([file.parent / MEETING_FILE] if meeting is not None else [])
+    files = [file] + ([file.parent / MEETING_FILE] if in_meeting else [])
     files += [file.parent / d for d in data_files]
     files += sorted((options.templates / "docx").glob("*.docx"))
     return inputs_hash(files)
@@ -273,7 +346,12 @@ def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no
         for plan, task in tasks:
             yield plan, _build_paper(task, options)
         return
-    from .render import docx as _preload  # noqa: F401  # imported once here, shared by forked workers
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # imported once here, shared by the forked workers
+    from . import assemble as _preload_assemble  # noqa: F401
+    from .render import docx as _preload_docx  # noqa: F401
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -283,9 +361,12 @@ def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no
 
 
 def _build_paper(task: _Task, options: Options) -> PaperResult:
+    from .assemble import load_paper
+
     file = task.file
+    meeting = _meeting_inputs(file.parent, task.agenda) if task.agenda is not None else None
     try:
-        paper, problems = load_paper(file, task.meeting, options.templates)
+        paper, problems = load_paper(file, meeting, options.templates)
     except InputError as exc:
         return PaperResult(file, "failed", problems=exc.problems)
     if options.strict:
@@ -294,17 +375,19 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         return PaperResult(file, "failed", problems=problems)
     if not options.write:
         return PaperResult(file, "checked", problems=problems, paper=paper)
+    from .finance import workbook_record
+
     try:
         data = render(paper, options.templates)
     except TemplateProblem as exc:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
     kept = keep_edited(task.output) if task.keep_existing and task.output.exists() else None
     digest = write_output(task.output, data)
-    entry = Entry(inputs=_paper_inputs(file, task.meeting, paper.data_files(), options), output=digest,
+    entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
-                  warnings=[asdict(p) for p in problems if p.level == "warning"])
+                  warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper))
     changed = task.previous is None or task.previous.output != digest
-    return PaperResult(file, "built", task.output, problems, paper, changed, kept, entry, new=task.previous is None)
+    return PaperResult(file, "built", task.output, problems, None, changed, kept, entry, new=task.previous is None)
 
 
 def render(paper: Paper, templates: Path) -> bytes:
@@ -316,15 +399,16 @@ def render(paper: Paper, templates: Path) -> bytes:
 
 # -- meeting outputs -----------------------------------------------------------------
 
-def _finish_meeting(plan: _Plan, options: Options) -> None:
+def _finish_meeting(plan: _Plan, options: Options, workbooks: _Workbooks) -> None:
     manifest = plan.manifest
     assert manifest is not None
     for r in plan.result.papers:
         if r.status == "built" and r.entry is not None and r.output is not None:
             manifest.entries[r.output.name] = r.entry
     try:
-        _workbook(plan, options)
-        if plan.meeting is not None:
+        _load_unrecorded(plan, options)
+        _workbook(plan, options, workbooks)
+        if plan.agenda is not None:
             agenda_items = _agenda_items(plan)
             if options.pdf:
                 _pdfs(plan, options, agenda_items)
@@ -358,20 +442,34 @@ def _write_output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes]
     return "built"
 
 
-def _loaded_papers(plan: _Plan, options: Options) -> list[Paper] | None:
-    """Every paper of the meeting, validated (loading those skipped as unchanged); None if any is invalid."""
-    papers = []
-    for r in plan.result.papers:
-        if r.paper is None:
-            try:
-                paper, problems = load_paper(r.source, plan.meeting, options.templates)
-            except InputError:
-                paper = None
-            if paper is None:
-                return None
-            r.paper = paper
-        papers.append(r.paper)
-    return papers
+def _load_unrecorded(plan: _Plan, options: Options) -> None:
+    """Load the papers whose manifest entry does not say what the meeting's outputs need (title, finance).
+
+    Only a paper skipped as edited whose inputs changed since, or an entry of an older manifest, lacks it.
+    """
+    todo = [r for r in plan.result.papers if r.status != "failed" and r.paper is None
+            and (r.entry is None or r.entry.workbook is None)]
+    if not todo:
+        return
+    from .assemble import load_paper
+
+    meeting = _meeting_inputs(plan.job.folder, plan.agenda) if plan.agenda is not None else None
+    for r in todo:
+        try:
+            r.paper, _ = load_paper(r.source, meeting, options.templates)
+        except InputError:
+            pass  # r.paper stays None: the workbook is not written (a skipped paper's errors are not reported)
+
+
+def _workbook_record(result: PaperResult) -> dict[str, Any] | None:
+    """What the workbook draws from a paper (see finance.workbook_record); None if it is invalid."""
+    if result.entry is not None and result.entry.workbook is not None:
+        return result.entry.workbook
+    if result.paper is None:
+        return None
+    from .finance import workbook_record
+
+    return workbook_record(result.paper)
 
 
 _FINANCE_KEY = re.compile(r"^[ \t-]*finance[ \t]*:", re.MULTILINE)
@@ -387,46 +485,156 @@ def _has_finance(result: PaperResult) -> bool:
         return True
 
 
-def _workbook(plan: _Plan, options: Options) -> None:
-    files = sorted({r.source for r in plan.result.papers})
-    data_files = sorted({plan.job.folder / d for r in plan.result.papers if r.entry for d in r.entry.data_files})
-    if any(r.status == "failed" for r in plan.result.papers):
-        if any(_has_finance(r) for r in plan.result.papers if r.status == "failed"):
-            plan.result.problems.append(Problem(WORKBOOK, None, None, "not written: a paper of the meeting has "
-                                                "errors, and the workbook would lack its figures", level="warning"))
+def _workbook(plan: _Plan, options: Options, workbooks: _Workbooks) -> None:
+    """The meeting's budget workbook, from the finance records of its papers (no paper is loaded again)."""
+    failed = [r for r in plan.result.papers if r.status == "failed"]
+    if any(_has_finance(r) for r in failed):
+        plan.result.problems.append(Problem(WORKBOOK, None, None, "not written: a paper of the meeting has "
+                                            "errors, and the workbook would lack its figures", level="warning"))
+        return
+    records: WorkbookRecords = []
+    for r in plan.result.papers:
+        if r.status == "failed":
+            continue  # it has no finance blocks (see above)
+        record = _workbook_record(r)
+        if record is None:
             return
+        if record["tables"]:
+            records.append((r.source, record))
+    if not records:
+        return
     template = options.templates / "xlsx" / WORKBOOK
-    inputs = inputs_hash(files + data_files + [template] + ([plan.job.folder / MEETING_FILE] if plan.meeting else []))
-    manifest = plan.manifest
-    assert manifest is not None
-    entry = manifest.entries.get(WORKBOOK)
-    if entry is not None and entry.inputs == inputs and manifest.state(WORKBOOK) == "ours" and not options.force:
-        plan.result.outputs.append(OutputResult(WORKBOOK, "unchanged"))
-        return
-    papers = _loaded_papers(plan, options)
-    if papers is None:
-        return
-    with_finance = [p for p in papers if p.finance_tables()]
-    if not with_finance:
-        return
-
-    def make() -> bytes:
-        from .render.xlsx import render_workbook  # openpyxl is loaded only when a workbook is written
-
-        return render_workbook(with_finance[0].meeting, with_finance, template)
+    # the records are everything the workbook is drawn from, besides the template and the generator:
+    # a paper whose figures, title and item are unchanged leaves the workbook unchanged
+    inputs = inputs_hash([template], [json.dumps([[f.stem, rec] for f, rec in records], sort_keys=True)])
 
     try:
-        _write_output(plan, WORKBOOK, inputs, make, options)
+        _write_output(plan, WORKBOOK, inputs, lambda: workbooks(records, template), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
 
 
+WorkbookRecords = list[tuple[Path, dict[str, Any]]]  # (paper file, finance.workbook_record) in agenda order
+_Workbooks = Callable[[WorkbookRecords, Path], bytes]
+
+
+def render_workbook(records: WorkbookRecords, template: Path) -> bytes:
+    """The budget workbook drawn from the workbook records of a meeting's papers."""
+    from .finance import paper_from_record
+    from .render.xlsx import render_workbook as render  # openpyxl is loaded only when a workbook is written
+
+    papers = [paper_from_record(f, rec) for f, rec in records]
+    return render(papers[0].meeting, papers, template)
+
+
+def _may_change_workbook(task: _Task) -> bool:
+    """Whether building this paper may change its meeting's workbook (as far as is known unloaded)."""
+    record = task.previous.workbook if task.previous is not None else None
+    return record is None or bool(record.get("tables"))
+
+
+class _WorkbookHelper:
+    """A forked process rendering budget workbooks, having imported openpyxl while this one built papers.
+
+    In a small rebuild that import is most of what a workbook costs. Whatever goes wrong in the
+    helper, the workbook is rendered here instead.
+    """
+
+    def __init__(self, pid: int, requests: int, replies: int) -> None:
+        self.pid = pid
+        self.requests = os.fdopen(requests, "wb")
+        self.replies = os.fdopen(replies, "rb")
+        self.ok = True
+
+    @classmethod
+    def start(cls) -> "_WorkbookHelper | None":
+        """Fork the helper; None where processes cannot be forked (the workbooks are then rendered here)."""
+        if not hasattr(os, "fork"):
+            return None
+        fds: list[int] = []
+        try:
+            fds += os.pipe()
+            fds += os.pipe()
+            pid = os.fork()
+        except OSError:
+            for fd in fds:
+                os.close(fd)
+            return None
+        requests_r, requests_w, replies_r, replies_w = fds
+        if pid == 0:
+            os.close(requests_w)
+            os.close(replies_r)
+            _serve_workbooks(requests_r, replies_w)
+        os.close(requests_r)
+        os.close(replies_w)
+        return cls(pid, requests_w, replies_r)
+
+    def render(self, records: WorkbookRecords, template: Path) -> bytes:
+        """The workbook as the helper renders it (a template problem is raised here as there)."""
+        import pickle
+
+        if self.ok:
+            try:
+                pickle.dump((records, template), self.requests)
+                self.requests.flush()
+                kind, value = pickle.load(self.replies)
+            except (OSError, EOFError, pickle.PickleError):
+                kind, value = "lost", None
+            if kind == "ok":
+                return value
+            if kind == "problem":
+                raise TemplateProblem(value)
+            self.ok = False  # lost or failed: render here from now on (a real error then shows its traceback)
+            self._close_streams()
+        return render_workbook(records, template)
+
+    def _close_streams(self) -> None:
+        for stream in (self.requests, self.replies):
+            try:
+                stream.close()
+            except OSError:  # a request left unsent to a helper that has gone
+                pass
+
+    def close(self) -> None:
+        """Let the helper end (it exits when its requests end) and reap it."""
+        self._close_streams()
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped already
+            pass
+
+
+def _serve_workbooks(requests_fd: int, replies_fd: int) -> NoReturn:
+    """The helper's life: import the renderer, then answer each request; never returns."""
+    import pickle
+
+    try:
+        with os.fdopen(requests_fd, "rb") as requests, os.fdopen(replies_fd, "wb") as replies:
+            from .render import xlsx as _imported_now  # noqa: F401  # while the parent builds papers
+
+            while True:
+                try:
+                    records, template = pickle.load(requests)
+                except EOFError:
+                    break
+                try:
+                    reply: tuple[str, Any] = ("ok", render_workbook(records, template))
+                except TemplateProblem as exc:
+                    reply = ("problem", exc.message)
+                except Exception as exc:  # noqa: BLE001  # reported by the parent, which renders it again
+                    reply = ("failed", repr(exc))
+                pickle.dump(reply, replies)
+                replies.flush()
+    finally:
+        os._exit(0)  # not sys.exit: nothing of the parent's (buffers, atexit, pytest) may run here
+
+
 def _agenda_items(plan: _Plan) -> list[dict[str, str]]:
     """Agenda rows in order: number, title (the paper's own title for papers), paper stem."""
-    assert plan.meeting is not None
+    assert plan.agenda is not None
     by_name = {r.source.name: r for r in plan.result.papers}
     items = []
-    for number, file, title in plan.meeting.items:
+    for number, file, title in plan.agenda.items:
         result = by_name.get(file or "")
         paper_title = None
         if result is not None:
@@ -445,8 +653,8 @@ def _agenda_rows(items: list[dict[str, str]], pages: dict[str, int] | None) -> l
 def _agenda_bytes(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> bytes:
     from .render.docx import render_agenda
 
-    assert plan.meeting is not None
-    return render_agenda(plan.meeting.meeting, rows, options.templates / "docx" / "agenda.docx")
+    assert plan.agenda is not None
+    return render_agenda(plan.agenda.meeting, rows, options.templates / "docx" / "agenda.docx")
 
 
 def _agenda_inputs(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> str:
@@ -467,6 +675,8 @@ def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: d
 
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
+    import tempfile
+
     from .render import pack
     from .render.pdf import convert
 
@@ -530,7 +740,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
                           pages=pack.page_count(final), layout=layout)
         else:
             plan.result.outputs.append(OutputResult("agenda.pdf", "unchanged"))
-    meeting = plan.meeting.meeting if plan.meeting else None
+    meeting = plan.agenda.meeting if plan.agenda else None
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
     inputs = inputs_hash([p for _, p in parts], [label for label, _ in parts])
     _write_output(plan, PACK, inputs, lambda: pack.join(parts, title), options)

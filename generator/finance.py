@@ -6,16 +6,19 @@ built here, and every printed amount goes through :func:`format_amount`.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
 from .load import Located, PathKey, clean_text
-from .model import FinanceRow, FinanceTable, Table
-from .schema import FinanceBlock
+from .model import FinanceRow, FinanceTable, Meeting, Paper, Section, Table
+
+if TYPE_CHECKING:  # schema imports pydantic, which the renderers (render.docx imports us) never need
+    from .schema import FinanceBlock
 
 TOLERANCE = Decimal(1)  # published figures are rounded to the unit
 _AMOUNT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -285,3 +288,35 @@ def finance_table(table: FinanceTable) -> Table:
         totals = 1
     return Table("finance", header, rows, ["left"] + ["right"] * len(table.keys), total_rows=totals,
                  caption=table.title)
+
+
+# -- what the budget workbook takes from a paper, as JSON for the manifest ----------------------
+# A rebuild writes the meeting's workbook from these records of unchanged papers instead of
+# loading and validating every paper again; they hold exactly what render/xlsx.py draws.
+
+def workbook_record(paper: Paper) -> dict[str, Any]:
+    """The part of a paper the budget workbook is drawn from, as JSON-able data (amounts as exact strings)."""
+    m = paper.meeting
+    return {"item": paper.item, "title": paper.title,
+            "meeting": {"committee": m.committee, "short_name": m.short_name, "date": m.date.isoformat(),
+                        "time": m.time, "venue": m.venue},
+            "tables": [_table_record(t) for t in paper.finance_tables()]}
+
+
+def _table_record(t: FinanceTable) -> dict[str, Any]:
+    return {"title": t.title, "label": t.label, "units": t.units, "columns": [list(c) for c in t.columns],
+            "rows": [[r.service, {k: str(v) for k, v in r.values.items()}] for r in t.rows], "total": t.total,
+            "stated_total": None if t.stated_total is None else {k: str(v) for k, v in t.stated_total.items()}}
+
+
+def paper_from_record(source: Path, record: dict[str, Any]) -> Paper:
+    """A paper holding only what :func:`workbook_record` kept: enough to draw its workbook sheet."""
+    m = record["meeting"]
+    meeting = Meeting(m["committee"], m["short_name"], dt.date.fromisoformat(m["date"]), m["time"], m["venue"])
+    tables = [FinanceTable(t["title"], t["label"], t["units"], [(k, label) for k, label in t["columns"]],
+                           [FinanceRow(service, {k: Decimal(v) for k, v in values.items()})
+                            for service, values in t["rows"]], t["total"],
+                           None if t["stated_total"] is None else {k: Decimal(v) for k, v in t["stated_total"].items()})
+              for t in record["tables"]]
+    return Paper(source=source, template="", meeting=meeting, item=record["item"], title=record["title"],
+                 status="", exempt_reason=None, report_of=None, sections=[Section(None, [], tables)])

@@ -423,9 +423,9 @@ class _DocxLint:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 try:
-                    style = doc.styles[name]
+                    style = docx_render.find_style(doc, name)
                 except KeyError:
-                    self.add("", "missing-style", _missing_style(doc, name))
+                    self.add("", "missing-style", _missing_style(name))
                     continue
             if caught:  # python-docx found it by its id only: someone renamed the style
                 self.add("", "missing-style", f"the style '{name}' was renamed to '{style.name}'; the generator "
@@ -455,18 +455,7 @@ class _DocxLint:
                          "template")
 
 
-def _missing_style(doc: Any, name: str) -> str:
-    from docx.styles import BabelFish
-
-    wanted = BabelFish.ui2internal(name)  # python-docx looks up the name Word stores, e.g. "heading 1"
-    for style in doc.styles:
-        stored = style.element.name_val or ""
-        if stored != wanted and stored.lower() == wanted.lower():
-            # LibreOffice saves Word's built-in styles capitalised ("Heading 1"); python-docx's lookup is exact
-            return (f"the generator cannot find the style '{name}': the template stores its name as '{stored}' "
-                    f"where Word stores '{wanted}' (LibreOffice saves built-in style names so), so every document "
-                    "built from it would fail; fix: save the template from Word, or copy the style from the "
-                    "shipped template (Organizer)")
+def _missing_style(name: str) -> str:
     return (f"the template lacks the style '{name}', which the generator draws with, so every document built "
             "from it would fail; fix: create it in Word (Styles pane > New Style) or copy it from the shipped "
             "template (Organizer)")

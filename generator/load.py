@@ -16,9 +16,21 @@ import yaml
 from .errors import InputError, Problem
 
 try:  # the C composer is several times faster and keeps the same marks
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+_DEFAULT_TAGS = {yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+                 yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                 yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Composes nodes without resolving implicit tags: _convert reads a node's text and style, never
+    its tag, and the resolver's regexes over every scalar are a fifth of the time spent loading."""
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return _DEFAULT_TAGS[kind]
 
 PathKey = tuple[str | int, ...]
 _NULLS = {"", "~", "null", "Null", "NULL"}

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
@@ -37,6 +37,9 @@ class Entry:
     pages: int | None = None  # of the PDF, for the agenda and pack
     layout: str | None = None  # agenda PDF: hash of what decides its length (all but page numbers)
     warnings: list[dict[str, Any]] = field(default_factory=list)  # shown again when the paper is unchanged
+    # a paper: what the budget workbook draws from it (finance.workbook_record), so that the workbook
+    # is rebuilt without loading unchanged papers again; None when not recorded
+    workbook: dict[str, Any] | None = None
 
 
 class Manifest:
@@ -46,17 +49,26 @@ class Manifest:
         self.folder = folder
         self.path = folder / MANIFEST
         self.entries: dict[str, Entry] = {}
+        # meeting.yaml as last validated (with the hash it was validated at): a rebuild that finds
+        # it unchanged uses this instead of validating it again, which would import pydantic
+        self.meeting: dict[str, Any] | None = None
         self.pending: set[tuple[str, str]] = set()
         try:
             lines = (folder / PENDING).read_text(encoding="utf-8").splitlines()
             self.pending = {tuple(line.split("\t", 1)) for line in lines if "\t" in line}  # type: ignore[misc]
         except OSError:
             pass
+        self._saved: Any = None  # the data of the manifest file as read, to skip rewriting it unchanged
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             if raw.get("format") == FORMAT:
-                self.entries = {k: Entry(**v) for k, v in raw.get("outputs", {}).items()}
-        except (OSError, ValueError, TypeError):
+                known = set(Entry.__dataclass_fields__)  # fields a later version adds are dropped, not fatal
+                self.entries = {k: Entry(**{f: x for f, x in v.items() if f in known})
+                                for k, v in raw.get("outputs", {}).items()}
+                meeting = raw.get("meeting")
+                self.meeting = meeting if isinstance(meeting, dict) else None
+                self._saved = raw
+        except (OSError, ValueError, TypeError, AttributeError):
             pass  # no manifest (or an unreadable one): every existing output counts as edited
 
     def state(self, name: str) -> OutputState:
@@ -71,15 +83,20 @@ class Manifest:
         return "edited"
 
     def save(self) -> None:
-        """Write the manifest atomically (sorted, so it diffs cleanly)."""
-        data = {"format": FORMAT, "outputs": {k: asdict(v) for k, v in sorted(self.entries.items())}}
-        text = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
-        try:
-            same = self.path.read_bytes() == text
-        except OSError:
-            same = False
-        if not same:  # a no-op rebuild touches nothing
-            write_atomic(self.path, text)
+        """Write the manifest atomically (sorted, so it diffs cleanly); a no-op rebuild touches nothing."""
+        # the entries hold only JSON types: vars() serialises them as asdict() would, without its deep copy
+        data: dict[str, Any] = {"format": FORMAT, "outputs": {k: vars(v) for k, v in sorted(self.entries.items())}}
+        if self.meeting is not None:
+            data["meeting"] = self.meeting
+        if data != self._saved:  # equal data would serialise to the bytes already there
+            text = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
+            try:
+                same = self.path.read_bytes() == text
+            except OSError:
+                same = False
+            if not same:
+                write_atomic(self.path, text)
+            self._saved = json.loads(text)  # a copy: entries may change after this save
         (self.folder / PENDING).unlink(missing_ok=True)
         self.pending.clear()
 
@@ -142,12 +159,22 @@ def _content_digest(path: Path) -> bytes | None:
 @lru_cache(maxsize=1)
 def generator_version() -> str:
     """Package version plus a hash of the generator's own source, so a code change rebuilds."""
-    try:
-        version = metadata.version("papers")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-        version = "0"
-    h = hashlib.sha256(version.encode())
     package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    try:
+        # a source tree or an editable install: the project file gives the version (and its bytes, hashed
+        # too, the dependencies), without importlib.metadata, a fifth of a rebuild with nothing to do
+        project = (package.parent / "pyproject.toml").read_bytes()
+        found = re.search(rb'^version\s*=\s*"([^"]+)"', project, re.MULTILINE)
+        version = found[1].decode() if found else "0"
+        h.update(project)
+    except OSError:  # an installed package
+        
+        try:
+            version = metadata.version("papers")
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            version = "0"
+    h.update(version.encode())
     for source in sorted(package.rglob("*.py")):
         h.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     return f"{version}+{h.hexdigest()[:16]}"

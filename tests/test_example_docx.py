@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import yaml
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, run_papers
 from wordread import (
     W,
     body_items,
@@ -291,3 +292,22 @@ def test_bold_runs_keep_their_text_and_drop_the_markers(built_example: Path) -> 
     bold = [r.text for p in doc.paragraphs for r in p.runs if r.bold]
     assert "New Digital Strategy:" in bold
     assert not any("**" in p.text for p in doc.paragraphs)
+
+
+def test_an_exempt_briefing_note_says_so_under_its_purpose(tmp_path: Path, built_example: Path) -> None:
+    meeting = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, meeting)
+    source = (EXAMPLE / "06-change-and-improvement.yaml").read_text(encoding="utf-8")
+    (meeting / "06-change-and-improvement.yaml").write_text(
+        source.replace("template: briefing_note\n", "template: briefing_note\nstatus: exempt\n"
+                       "exempt_reason: Paragraph 3 & <commercial>\n", 1), encoding="utf-8")
+    result = run_papers("build", meeting, "-o", tmp_path / "out", "-j", "1")
+    assert result.exit_code == 0, result.output
+    doc = open_docx(tmp_path / "out" / EXAMPLE.name / "06-change-and-improvement.docx")
+    texts = [p.text for p in doc.paragraphs]
+    purpose = next(i for i, t in enumerate(texts) if t.startswith("Purpose of the briefing note:"))
+    assert texts[purpose + 1] == "This briefing note is exempt: Paragraph 3 & <commercial>"
+    # the public example does not
+    public = [p.text for p in open_docx(built_example / f"{BRIEFING}.docx").paragraphs]
+    assert not any("exempt" in t for t in public)
+    assert public == texts[:purpose + 1] + texts[purpose + 2:]

@@ -219,6 +219,10 @@ BRIEFING = document("".join([
     p("{{ title }}", "Title"),
     '<w:p><w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">Purpose of the briefing note: </w:t></w:r>'
     '<w:r><w:t xml:space="preserve">{{ purpose }}</w:t></w:r></w:p>',
+    p("{%p if exempt %}"),
+    '<w:p><w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">This briefing note is exempt: </w:t></w:r>'
+    '<w:r><w:t xml:space="preserve">{{ exempt_reason }}</w:t></w:r></w:p>',
+    p("{%p endif %}"),
     p("{%p for section in sections %}"),
     p("{%p if section.title %}"),
     p("{{ section.title }}", "Heading1"),

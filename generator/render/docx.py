@@ -16,7 +16,9 @@ from typing import Any, Callable
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.styles import BabelFish
 from docxtpl import DocxTemplate
+from lxml import etree
 from markupsafe import Markup
 
 from ..errors import TemplateProblem
@@ -79,12 +81,47 @@ class _Template(DocxTemplate):
             patched = self._patched[src_xml] = super().patch_xml(src_xml)
         return patched
 
+    def fix_tables(self, xml: str) -> Any:
+        # docxtpl re-balances a table's grid when {%tc %} tags changed its cells per row, walking every
+        # cell in Python; the tables drawn by wordml.py never need it, so check first (same result)
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        return super().fix_tables(xml) if _grid_needs_fixing(tree) else tree
+
     def resolve_listing(self, xml: str) -> str:
         # docxtpl's "Listing" turns \t \a \n \f inside text into tabs and breaks, with regexes over the
         # whole rendered XML; wordml.text() never lets them through, so usually there is nothing to do
         if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
             return super().resolve_listing(xml)
         return xml
+
+
+def _grid_needs_fixing(tree: Any) -> bool:
+    """Whether docxtpl's fix_tables would change a table: a row with more cells than grid columns, or
+    more grid columns than the widest row spans."""
+    w = tree.nsmap.get("w")
+    if w is None:
+        return True  # let docxtpl deal with it as it does
+    tbl, grid, col, tr, tc, span = (f"{{{w}}}{n}" for n in ("tbl", "tblGrid", "gridCol", "tr", "tc", "gridSpan"))
+    for t in tree.iter(tbl):
+        tbl_grid = t.find(grid)
+        if tbl_grid is None:
+            return True
+        columns = len(tbl_grid.findall(col))
+        spans = t.find(f".//{span}") is not None
+        widest = 0
+        for row in t.iter(tr):
+            cells = row.findall(tc)
+            if len(cells) > columns:
+                return True
+            if spans:  # as docxtpl counts: a cell spans its gridSpan, else 1
+                width = sum(int(s.get(f"{{{w}}}val")) if (s := c.find(f"{{{w}}}tcPr/{span}")) is not None else 1
+                            for c in cells)
+            else:
+                width = len(cells)
+            widest = max(widest, width)
+        if columns > widest:
+            return True
+    return False
 
 
 class _FixedTimeZip:
@@ -180,12 +217,26 @@ class DocxRenderer:
         return _package_bytes(tpl)
 
 
+def find_style(doc: Any, name: str) -> Any:
+    """A style by the name Word shows (KeyError if absent), also when saved by LibreOffice."""
+    try:
+        return doc.styles[name]
+    except KeyError:
+        # LibreOffice stores Word's built-in names capitalised ("Heading 1" for "heading 1"); python-docx
+        # matches the stored name exactly
+        wanted = BabelFish.ui2internal(name).lower()
+        for style in doc.styles:
+            if (style.element.name_val or "").lower() == wanted:
+                return style
+        raise
+
+
 def _styles(doc: Any, template: str) -> Styles:
     ids: dict[str, str] = {}
     missing = []
     for name in REQUIRED_STYLES:
         try:
-            ids[name] = doc.styles[name].style_id
+            ids[name] = find_style(doc, name).style_id
         except KeyError:
             missing.append(name)
     if missing:
@@ -207,7 +258,7 @@ def _styles(doc: Any, template: str) -> Styles:
 def _list_numbering(doc: Any, numbering: Any, template: str) -> tuple[int, int]:
     """The bullet list's numId and the numbered list's abstractNumId, found through the list styles."""
     def num_of(style_name: str) -> int:
-        ppr = doc.styles[style_name].element.pPr
+        ppr = find_style(doc, style_name).element.pPr
         num_pr = ppr.numPr if ppr is not None else None
         if num_pr is None or num_pr.numId is None:
             raise TemplateProblem(f"{template}: the style '{style_name}' has no list numbering")
