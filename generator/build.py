@@ -49,6 +49,7 @@ class Options:
     force: bool = False  # rebuild everything; keep edited outputs aside first
     jobs: int = 1
     pdf: bool = False
+    audit: bool = True  # check what was written for accessibility; findings are warnings
 
 
 @dataclass
@@ -383,11 +384,21 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
     kept = keep_edited(task.output) if task.keep_existing and task.output.exists() else None
     digest = write_output(task.output, data)
+    if options.audit:
+        problems = problems + audit_problems(task.output)
     entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper))
     changed = task.previous is None or task.previous.output != digest
     return PaperResult(file, "built", task.output, problems, None, changed, kept, entry, new=task.previous is None)
+
+
+def audit_problems(path: Path) -> list[Problem]:
+    """The accessibility findings of a written .docx or .pdf, as warnings located by file and place."""
+    from .audit import audit_file
+
+    return [Problem(path.name, None, f.where, f"accessibility ({f.rule}): {f.message}; fix: {f.fix}", "warning")
+            for f in audit_file(path)]
 
 
 def render(paper: Paper, templates: Path) -> bytes:
@@ -414,6 +425,10 @@ def _finish_meeting(plan: _Plan, options: Options, workbooks: _Workbooks) -> Non
                 _pdfs(plan, options, agenda_items)
             else:
                 _agenda(plan, options, agenda_items, pages=None)
+        if options.audit:  # the papers were audited as they were built
+            for output in plan.result.outputs:
+                if output.status == "built" and output.name.endswith((".docx", ".pdf")):
+                    plan.result.problems += audit_problems(manifest.folder / output.name)
     finally:
         manifest.save()
 

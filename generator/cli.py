@@ -40,17 +40,21 @@ def main() -> None:
                                             "a person is first kept as <name>.edited-<n>.docx.")
 @click.option("--pdf", is_flag=True, help="Also write each paper and the agenda as tagged PDF, and pack.pdf "
                                           "(agenda then papers, bookmarked). Needs LibreOffice.")
+@click.option("--no-audit", "no_audit", is_flag=True, help="Skip the accessibility check of what was written "
+                                                           "(see `papers audit`).")
 @STRICT
 @TEMPLATES
-def build_command(paths: tuple[Path, ...], out: Path, jobs: int | None, force: bool, pdf: bool, strict: bool,
-                  templates: Path) -> None:
+def build_command(paths: tuple[Path, ...], out: Path, jobs: int | None, force: bool, pdf: bool, no_audit: bool,
+                  strict: bool, templates: Path) -> None:
     """Build the papers of meeting folders or single paper files.
 
     PATHS may be a meeting folder (holding meeting.yaml), a folder of meeting
     folders, or paper .yaml files; the default is inputs/. Writes
     OUT/<meeting>/<paper>.docx, budget.xlsx (the finance blocks of the
     meeting) and agenda.docx. Unchanged papers are skipped; an output someone
-    edited is never overwritten without --force. A paper with errors
+    edited is never overwritten without --force. Everything written is
+    checked for accessibility as `papers audit` does; findings are
+    warnings (--no-audit skips the check). A paper with errors
     produces no file; the other papers still build. Exit status: 0 when all
     papers built, 1 when any failed, 2 for usage errors.
 
@@ -60,7 +64,7 @@ def build_command(paths: tuple[Path, ...], out: Path, jobs: int | None, force: b
         papers build inputs/ --pdf -j 2
     """
     options = Options(out=out, templates=templates, strict=strict, force=force, pdf=pdf,
-                      jobs=jobs or default_jobs())
+                      jobs=jobs or default_jobs(), audit=not no_audit)
     report = build(list(paths) or [Path("inputs")], options, progress=_progress())
     _print(report, "built")
 
