@@ -169,7 +169,8 @@ def generator_version() -> str:
         version = found[1].decode() if found else "0"
         h.update(project)
     except OSError:  # an installed package
-        
+        from importlib import metadata
+
         try:
             version = metadata.version("papers")
         except metadata.PackageNotFoundError:  # pragma: no cover

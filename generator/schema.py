@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import Problem
-from .load import Located, PathKey, format_path
+from .load import Located, PathKey
 
 Text = Annotated[str, Field(strict=True)]
 Better = Literal["higher", "lower"]

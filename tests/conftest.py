@@ -1,6 +1,7 @@
 """Shared fixtures: the example meeting is built once per session, converted once by LibreOffice."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -51,3 +52,28 @@ def example_pdfs(pdf_build: Path) -> dict[str, Path]:
     docs = {d.stem for d in pdf_build.glob("*.docx")}
     assert docs == set(pdfs), f"LibreOffice did not convert {sorted(docs - set(pdfs))}"
     return pdfs
+
+@pytest.fixture()
+def meeting(tmp_path: Path) -> Path:
+    """A private copy of the example meeting (inputs may be edited by the test)."""
+    folder = tmp_path / "in" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    return folder
+
+
+def statuses(output: str) -> dict[str, str]:
+    """{output name: status} from the build report."""
+    found = re.findall(r"^  (built|unchanged|skipped|failed)\s+(\S+)", output, re.MULTILINE)
+    return {name: status for status, name in found}
+
+
+def problems_under(output: str, name: str) -> list[str]:
+    """The problem lines printed under one output's status line of a build report."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  ") and line.split()[1:2] == [name])
+    out = []
+    for line in lines[start + 1:]:
+        if not line.startswith("      "):
+            break
+        out.append(line.strip())
+    return out

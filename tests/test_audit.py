@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from conftest import run_papers
-from generator.audit import RULES, Finding, audit_file, audit_paths, contrast, find_documents
+from generator.audit import RULES, audit_file, audit_paths, contrast, find_documents
 
 Found = list[tuple[str, str, str]]  # (where, rule, level)
 
@@ -318,7 +318,7 @@ def test_image_with_alt_text_or_decorative(tmp_path: Path) -> None:
     doc.element.body.findall(f".//{qn('wp:docPr')}")[0].set("descr", "The council's logo")
     assert found(save(doc, tmp_path)) == []
     doc.element.body.findall(f".//{qn('wp:docPr')}")[0].set("descr", "")
-    ext = (f'<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:ext '
+    ext = ('<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:ext '
            f'uri="{{C183D7F6-B498-43B3-948B-1728B52AA6E4}}"><adec:decorative '
            f'xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/></a:ext></a:extLst>')
     doc.element.body.findall(f".//{qn('wp:docPr')}")[0].append(parse_xml(ext))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, run_papers
+from conftest import CASES, problems_under, run_papers
 
 CASE_DIRS = sorted(d for d in CASES.iterdir() if (d / "expected.txt").is_file())
 
@@ -26,18 +26,6 @@ def problem_lines(output: str) -> list[str]:
     """The problem lines of a report: indented under their paper, or labelled as the meeting's own."""
     return [line.strip().removeprefix("meeting").strip() for line in output.splitlines()
             if line.startswith(("      ", "  meeting  "))]
-
-
-def paper_problems(output: str, paper: str) -> list[str]:
-    """The problem lines printed under one paper's status line."""
-    lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("  ") and line.split()[1:2] == [paper])
-    out = []
-    for line in lines[start + 1:]:
-        if not line.startswith("      "):
-            break
-        out.append(line.strip())
-    return out
 
 
 def expected(case: Path) -> list[str]:
@@ -70,10 +58,10 @@ def test_build_reports_the_same_and_writes_no_file_for_the_bad_paper(case: Path,
     assert "Traceback" not in result.output
     # the paper's own problems, exactly; meeting-level notes (e.g. about the workbook) may follow them
     want = expected(case)
-    got = paper_problems(result.output, "02-bad.yaml")
+    got = problems_under(result.output, "02-bad.yaml")
     assert got[:len(want)] == want, result.output
     assert not [line for line in got[len(want):] if line.startswith("02-bad")], result.output
-    assert paper_problems(result.output, "01-good.docx") == []
+    assert problems_under(result.output, "01-good.docx") == []
     assert "  failed    02-bad.yaml" in result.output.splitlines()
     written = out / case.name
     assert (written / "01-good.docx").is_file(), "the good paper of the meeting still builds"

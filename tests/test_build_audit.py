@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import EXAMPLE, run_papers
+from conftest import EXAMPLE, problems_under, run_papers
 
 REPORT = "05-central-services"
 
@@ -20,17 +20,6 @@ def meeting_with(tmp_path: Path, old: str, new: str) -> Path:
     return meeting
 
 
-def lines_under(output: str, name: str) -> list[str]:
-    lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.split()[1:2] == [name])
-    out = []
-    for line in lines[start + 1:]:
-        if not line.startswith("      "):
-            break
-        out.append(line.strip())
-    return out
-
-
 def test_a_clean_build_has_no_accessibility_warnings(example_build) -> None:  # type: ignore[no-untyped-def]
     _, result = example_build
     assert "accessibility" not in result.output
@@ -42,7 +31,7 @@ def test_generic_link_text_and_a_skipped_heading_level_are_warned_about(tmp_path
                            "      The IT department provides the technical infrastructure")
     result = run_papers("build", meeting, "-o", tmp_path / "out", "-j", "1")
     assert result.exit_code == 0, result.output  # warnings do not fail a build
-    found = [line for line in lines_under(result.output, f"{REPORT}.docx") if "accessibility" in line]
+    found = [line for line in problems_under(result.output, f"{REPORT}.docx") if "accessibility" in line]
     assert len(found) == 2, result.output
     assert found[0].startswith(f'{REPORT}.docx: paragraph ')
     assert '"Detail": warning: accessibility (heading-order): Heading 3 follows Heading 1 "INFORMATION' in found[0]
@@ -51,6 +40,6 @@ def test_generic_link_text_and_a_skipped_heading_level_are_warned_about(tmp_path
     assert "; fix: " in found[1]
     # an unchanged rebuild still reports them (they are kept with the output's record)
     again = run_papers("build", meeting, "-o", tmp_path / "out", "-j", "1")
-    assert [line for line in lines_under(again.output, f"{REPORT}.docx") if "accessibility" in line] == found
+    assert [line for line in problems_under(again.output, f"{REPORT}.docx") if "accessibility" in line] == found
     quiet = run_papers("build", meeting, "-o", tmp_path / "quiet", "-j", "1", "--no-audit")
     assert "accessibility" not in quiet.output

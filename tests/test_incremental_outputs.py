@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,26 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, run_papers
+from conftest import EXAMPLE, ROOT, run_papers, statuses
 from generator.build import _WorkbookHelper, render_workbook
 from generator.errors import TemplateProblem
 
 REPORT = "05-central-services"
 BRIEFING = "06-change-and-improvement"
-
-
-@pytest.fixture()
-def meeting(tmp_path: Path) -> Path:
-    """A private copy of the example meeting (inputs may be edited by the test)."""
-    folder = tmp_path / "in" / EXAMPLE.name
-    shutil.copytree(EXAMPLE, folder)
-    return folder
-
-
-def statuses(output: str) -> dict[str, str]:
-    """{output name: status} from the build report."""
-    found = re.findall(r"^  (built|unchanged|skipped|failed)\s+(\S+)", output, re.MULTILINE)
-    return {name: status for status, name in found}
 
 
 def edit(path: Path, old: str, new: str) -> None:

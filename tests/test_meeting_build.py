@@ -12,12 +12,11 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
 from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, ROOT, run_papers
+from conftest import EXAMPLE, ROOT, run_papers, statuses
 
 BRIEFING = "06-change-and-improvement"
 REPORT = "05-central-services"
@@ -119,20 +118,6 @@ def test_paper_pdfs_are_tagged_with_title_and_language(example_pdfs: dict[str, P
 
 
 # -- incremental, safe rebuilds ----------------------------------------------------------
-
-@pytest.fixture()
-def meeting(tmp_path: Path) -> Path:
-    """A private copy of the example meeting (inputs may be edited by the test)."""
-    folder = tmp_path / "in" / EXAMPLE.name
-    shutil.copytree(EXAMPLE, folder)
-    return folder
-
-
-def statuses(output: str) -> dict[str, str]:
-    """{output name: status} from the build report."""
-    found = re.findall(r"^  (built|unchanged|skipped|failed)\s+(\S+)", output, re.MULTILINE)
-    return {name: status for status, name in found}
-
 
 def test_unchanged_papers_are_skipped_and_changes_rebuild_just_what_they_touch(meeting: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
