@@ -319,8 +319,8 @@ def test_image_with_alt_text_or_decorative(tmp_path: Path) -> None:
     assert found(save(doc, tmp_path)) == []
     doc.element.body.findall(f".//{qn('wp:docPr')}")[0].set("descr", "")
     ext = ('<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:ext '
-           f'uri="{{C183D7F6-B498-43B3-948B-1728B52AA6E4}}"><adec:decorative '
-           f'xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/></a:ext></a:extLst>')
+           'uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}"><adec:decorative '
+           'xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/></a:ext></a:extLst>')
     doc.element.body.findall(f".//{qn('wp:docPr')}")[0].append(parse_xml(ext))
     assert found(save(doc, tmp_path, "decorative.docx")) == []
 
