@@ -164,20 +164,25 @@ def _print_findings(results: list[tuple[str, list[Any]]], noun: str, verb: str, 
     return errors
 
 
+def _on_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 class _progress:
-    """A progress bar on a terminal; nothing otherwise (the report follows)."""
+    """A progress bar on a terminal, naming the paper just finished; nothing otherwise (the report follows)."""
 
     def __init__(self) -> None:
         self.bar: Any = None
-        self.tty = sys.stdout.isatty()
+        self.tty = _on_terminal()
 
     def __call__(self, meeting: MeetingResult, paper: PaperResult, done: int, total: int) -> None:
         if not self.tty:
             return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="building", show_pos=True)
+            self.bar = click.progressbar(length=total, label="building", show_pos=True,
+                                         item_show_func=lambda name: name)
             self.bar.__enter__()
-        self.bar.update(1)
+        self.bar.update(1, current_item=f"{meeting.name}/{paper.source.name}")
         if done == total:
             self.bar.__exit__(None, None, None)
 

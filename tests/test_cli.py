@@ -104,3 +104,14 @@ def test_strict_turns_the_variance_warning_into_an_error(tmp_path: Path) -> None
     assert result.exit_code == 1, result.output
     assert ("05-central-services-finance.csv:4: rows[2].variance: Customer Services: variance stated (131), "
             "computed (129) (forecast 965 - budget 1,094)") in result.output
+
+
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = run_papers("build", EXAMPLE, "-o", tmp_path / "plain", "-j", "1")
+    assert "building" not in plain.output
+    monkeypatch.setattr("generator.cli._on_terminal", lambda: True)
+    on_terminal = run_papers("build", EXAMPLE, "-o", tmp_path / "tty", "-j", "1")
+    assert on_terminal.exit_code == 0, on_terminal.output
+    # click draws the bar itself only on a real terminal; through a pipe it prints the label once
+    assert on_terminal.output.splitlines()[0] == "building"
+    assert on_terminal.output.splitlines()[1:] == plain.output.splitlines()
