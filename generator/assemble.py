@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import finance, kpi, markdown
 from .errors import Problem
 from .load import Located, PathKey, format_path, load_yaml
-from .model import Block, FinanceTable, Meeting, Paper, Section, Table
+from .model import Block, FinanceTable, Heading, Meeting, Paper, Run, Section, Table
 from .schema import (
     SCHEMAS,
     BodyItem,
@@ -39,6 +39,7 @@ class MeetingInputs:
     folder: Path
     meeting: Meeting
     items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
+    items_line: int | None = None  # where `items:` is written (for problems about the agenda as a whole)
 
     def item_of(self, paper: Path) -> str | None:
         """Agenda number of a paper file, if the agenda lists it."""
@@ -60,10 +61,30 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
     if parsed is None or doc.problems:
         return None, problems
     items = [(i.number, i.paper, i.title) for i in parsed.items]
-    for n, (_, file, _) in enumerate(items):
-        if file and not (folder / file).is_file():
-            problems.append(doc.problem(("items", n, "paper"), f"paper file not found: {file}"))
-    return MeetingInputs(folder, _meeting(parsed), items), problems
+    numbers: dict[str, int] = {}
+    papers: dict[str, int] = {}
+    for n, (number, file, _) in enumerate(items):
+        first = numbers.setdefault(number.strip(), n)
+        if first != n:
+            problems.append(doc.problem(("items", n, "number"), f"item {number} is already on the agenda "
+                                        f"(items[{first}], line {doc.line_of(('items', first, 'number'))})"))
+        if not file:
+            continue
+        where = ("items", n, "paper")
+        if Path(file).name != file or file in (".", ".."):
+            problems.append(doc.problem(where, f"'{file}': give the file name of a paper in this folder, "
+                                               "without a folder"))
+        elif file == MEETING_FILE or Path(file).suffix.lower() not in (".yaml", ".yml"):
+            problems.append(doc.problem(where, f"'{file}' is not a paper: a paper is a .yaml file beside "
+                                               f"{MEETING_FILE}"))
+        elif not (folder / file).is_file():
+            problems.append(doc.problem(where, f"paper file not found: {file}"))
+        else:
+            first = papers.setdefault(file, n)
+            if first != n:
+                problems.append(doc.problem(where, f"{file} is already on the agenda as item "
+                                            f"{items[first][0]} (line {doc.line_of(('items', first, 'paper'))})"))
+    return MeetingInputs(folder, _meeting(parsed), items, doc.line_of(("items",))), problems
 
 
 class _Context:
@@ -190,7 +211,8 @@ def _check_parts(doc: Located, template: str, base: Path, known: list[Problem]) 
     if top is not None:
         wrapped = isinstance(top, FinanceItem)
         _finance(ctx, top.finance if wrapped else top, ("finance", "finance") if wrapped else ("finance",), base)
-    if data.get("status") == "exempt" and not data.get("exempt_reason"):
+    reason = data.get("exempt_reason")
+    if data.get("status") == "exempt" and not (reason.strip() if isinstance(reason, str) else reason):
         ctx.problems.append(doc.problem(("status",), "'status: exempt' requires 'exempt_reason'"))
     return [p for p in ctx.problems if p not in known]
 
@@ -212,6 +234,12 @@ def _section(ctx: _Context, title: str | None, body: Any, path: PathKey, base: P
             resolved = _finance(ctx, item.finance, here + ("finance",), base)
             if resolved is not None:
                 section.finance.append(resolved)
+                if resolved.title and resolved.title.strip():
+                    # the spec's "heading above the table": one level below the heading it falls under
+                    # (the section title is level 1), so that no heading level is skipped
+                    under = next((b.level for b in reversed(section.blocks) if isinstance(b, Heading)),
+                                 1 if title else 0)
+                    section.blocks.append(Heading(min(under + 1, 3), [Run(resolved.title.strip())]))
                 section.blocks.append(finance.finance_table(resolved))
     return section
 

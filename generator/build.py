@@ -174,20 +174,22 @@ class _Agenda:
 
     meeting: Meeting
     items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
+    items_line: int | None = None  # line of `items:` in meeting.yaml
 
     def record(self, digest: str, warnings: list[Problem]) -> dict[str, Any]:
         """JSON for the manifest, valid while meeting.yaml hashes to ``digest``."""
         m = self.meeting
         return {"inputs": digest, "committee": m.committee, "short_name": m.short_name,
                 "date": m.date.isoformat(), "time": m.time, "venue": m.venue,
-                "items": [list(i) for i in self.items], "warnings": [asdict(w) for w in warnings]}
+                "items": [list(i) for i in self.items], "items_line": self.items_line,
+                "warnings": [asdict(w) for w in warnings]}
 
     @classmethod
     def from_record(cls, data: dict[str, Any]) -> "_Agenda":
         """The agenda a :meth:`record` holds (KeyError/ValueError/TypeError when it is damaged)."""
         meeting = Meeting(data["committee"], data["short_name"], dt.date.fromisoformat(data["date"]),
                           data["time"], data["venue"])
-        return cls(meeting, [(str(n), f, t) for n, f, t in data["items"]])
+        return cls(meeting, [(str(n), f, t) for n, f, t in data["items"]], data.get("items_line"))
 
 
 def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[_Agenda | None, list[Problem]]:
@@ -210,7 +212,7 @@ def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[
         return None, exc.problems
     if meeting is None:
         return None, problems
-    agenda = _Agenda(meeting.meeting, meeting.items)
+    agenda = _Agenda(meeting.meeting, meeting.items, meeting.items_line)
     if manifest is not None:  # saved with the manifest; only a meeting.yaml without errors is recorded
         ok = all(p.level == "warning" for p in problems)
         manifest.meeting = agenda.record(digest, problems) if ok else None
@@ -221,7 +223,7 @@ def _meeting_inputs(folder: Path, agenda: _Agenda) -> MeetingInputs:
     """What load_paper takes, made from the agenda (assemble is imported only when a paper is built)."""
     from .assemble import MeetingInputs
 
-    return MeetingInputs(folder, agenda.meeting, agenda.items)
+    return MeetingInputs(folder, agenda.meeting, agenda.items, agenda.items_line)
 
 
 @dataclass
@@ -248,7 +250,10 @@ class _Plan:
 
 def build(paths: list[Path], options: Options, progress: Progress | None = None) -> BuildReport:
     """Build (or with ``options.write`` False, only check) every paper under ``paths``."""
-    plans = [_plan(job, options) for job in discover(paths)]
+    jobs = discover(paths)
+    if options.write:
+        _check_output_folders(jobs, options.out)
+    plans = [_plan(job, options) for job in jobs]
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
     waiting = {id(plan): len(plan.tasks) for plan in plans}
     report = BuildReport()
@@ -282,6 +287,17 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     return report
 
 
+def _check_output_folders(jobs: list[Job], out: Path) -> None:
+    """Outputs go to OUT/<folder name>: two folders of the same name (2023-03-14 under two committees'
+    folders, say) would overwrite each other's agenda, workbook and manifest."""
+    seen: dict[str, Path] = {}
+    for job in jobs:
+        first = seen.setdefault(job.folder.name, job.folder)
+        if first != job.folder:
+            raise UsageError(f"{first} and {job.folder} would both be written to {out / job.folder.name}: "
+                             "build them one at a time with different -o folders, or rename one")
+
+
 def _plan(job: Job, options: Options) -> _Plan:
     """Load meeting.yaml and decide, from hashes alone, which papers need building."""
     result = MeetingResult(job.folder, job.folder.name)
@@ -297,12 +313,13 @@ def _plan(job: Job, options: Options) -> _Plan:
                 plan.done[paper] = PaperResult(paper, "failed", problems=[
                     Problem(MEETING_FILE, None, None, "meeting.yaml has errors (see above)")])
             return plan
-        listed = [job.folder / file for _, file, _ in agenda.items if file]
+        # a paper listed twice is an error of meeting.yaml (reported with it); it is built once
+        listed = list(dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file))
         order = [p for p in listed if p in job.papers] + [p for p in job.papers if p not in listed]
         for paper in job.papers:
             if paper not in listed:
-                result.problems.append(Problem(MEETING_FILE, None, "items", f"{paper.name} is not on the agenda",
-                                               level="warning"))
+                result.problems.append(Problem(MEETING_FILE, agenda.items_line, "items",
+                                               f"{paper.name} is not on the agenda", level="warning"))
     if manifest is not None and out_dir.is_dir():
         for stale in out_dir.glob(".*.tmp"):  # left by a build that was killed mid-write
             stale.unlink(missing_ok=True)
@@ -388,7 +405,8 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         problems = problems + audit_problems(task.output)
     entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
-                  warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper))
+                  warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper),
+                  exempt=paper.status == "exempt")
     changed = task.previous is None or task.previous.output != digest
     return PaperResult(file, "built", task.output, problems, None, changed, kept, entry, new=task.previous is None)
 
@@ -425,6 +443,8 @@ def _finish_meeting(plan: _Plan, options: Options, workbooks: _Workbooks) -> Non
                 _pdfs(plan, options, agenda_items)
             else:
                 _agenda(plan, options, agenda_items, pages=None)
+        elif options.pdf:  # papers built on their own: their PDFs, without agenda or pack
+            _lone_pdfs(plan, options)
         if options.audit:  # the papers were audited as they were built
             for output in plan.result.outputs:
                 if output.status == "built" and output.name.endswith((".docx", ".pdf")):
@@ -688,16 +708,51 @@ def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: d
         return "failed"
 
 
+def _lone_pdfs(plan: _Plan, options: Options) -> None:
+    """PDF of each paper of a folder without meeting.yaml (one LibreOffice start for all)."""
+    import tempfile
+
+    from .render import pack
+    from .render.pdf import convert, fixed_pdf
+
+    manifest = plan.manifest
+    assert manifest is not None
+    todo: dict[Path, PaperResult] = {}
+    for r in plan.result.papers:
+        if r.status not in ("built", "unchanged") or r.output is None:
+            continue
+        pdf = r.output.with_suffix(".pdf").name
+        entry = manifest.entries.get(pdf)
+        if options.force or entry is None or manifest.state(pdf) != "ours" or entry.inputs != file_hash(r.output):
+            todo[r.output] = r
+    if not todo:
+        return
+    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=manifest.folder) as tmp:
+        for source, pdf in convert(list(todo), Path(tmp)).items():
+            if pdf is None:
+                plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed",
+                                                        "LibreOffice could not convert it"))
+                continue
+            record = todo[source].entry.workbook if todo[source].entry is not None else None
+            date = dt.date.fromisoformat(record["meeting"]["date"]) if record else None  # each paper's own meeting
+
+            def data(pdf: Path = pdf, date: dt.date | None = date) -> bytes:
+                return fixed_pdf(pdf.read_bytes(), date) if date is not None else pdf.read_bytes()
+
+            _write_output(plan, pdf.name, file_hash(source), data, options, pages=pack.page_count(pdf))
+
+
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
     import tempfile
 
     from .render import pack
-    from .render.pdf import convert
+    from .render.pdf import convert, fixed_pdf
 
     manifest = plan.manifest
-    assert manifest is not None
+    assert manifest is not None and plan.agenda is not None
     folder = manifest.folder
+    date = plan.agenda.meeting.date  # the PDFs' dates, as the Word files'
     papers = [r for r in plan.result.papers if r.status in ("built", "unchanged") and r.output is not None]
     todo: list[Path] = []
     for r in papers:
@@ -729,15 +784,19 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             elif source == provisional:
                 agenda_pages = pack.page_count(pdf)
             else:
-                _write_output(plan, pdf.name, file_hash(source), pdf.read_bytes, options, pages=pack.page_count(pdf))
+                _write_output(plan, pdf.name, file_hash(source), lambda pdf=pdf: fixed_pdf(pdf.read_bytes(), date),
+                              options, pages=pack.page_count(pdf))
         if agenda_pages is None:
             return
         page = agenda_pages + 1
         pages: dict[str, int] = {}
         parts: list[tuple[str, Path]] = [("Agenda", folder / "agenda.pdf")]
+        # the pack is published: an exempt paper (Schedule 12A) has its own PDF for members, but is not in it
+        exempt = {r.source.stem for r in plan.result.papers if r.entry is not None and r.entry.exempt}
         for item in items:
             entry = manifest.entries.get(f"{item['paper']}.pdf") if item["paper"] else None
-            if entry is None or entry.pages is None or manifest.state(f"{item['paper']}.pdf") != "ours":
+            if (item["paper"] in exempt or entry is None or entry.pages is None
+                    or manifest.state(f"{item['paper']}.pdf") != "ours"):
                 continue
             pages[item["paper"]] = page
             page += entry.pages
@@ -751,7 +810,8 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             if final is None:
                 plan.result.outputs.append(OutputResult("agenda.pdf", "failed", "LibreOffice could not convert it"))
                 return
-            _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), final.read_bytes, options,
+            _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), lambda: fixed_pdf(final.read_bytes(), date),
+                          options,
                           pages=pack.page_count(final), layout=layout)
         else:
             plan.result.outputs.append(OutputResult("agenda.pdf", "unchanged"))

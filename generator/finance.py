@@ -22,16 +22,16 @@ if TYPE_CHECKING:  # schema imports pydantic, which the renderers (render.docx i
 
 TOLERANCE = Decimal(1)  # published figures are rounded to the unit
 _AMOUNT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+MAX_DIGITS = 15  # digits of a whole amount that Excel (a double) holds exactly; more cannot be a real figure
 
 
 def parse_amount(raw: Any) -> Decimal | None:
     """``1,234`` / ``-48`` / ``(48)`` / ``£1,234`` -> Decimal; None when not an amount."""
     if isinstance(raw, bool) or raw is None:
         return None
-    if isinstance(raw, (int, Decimal)):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
+    if isinstance(raw, (int, Decimal, float)):  # from a workbook
+        value = Decimal(raw) if not isinstance(raw, float) else Decimal(repr(raw))
+        return value if value.is_finite() and not _too_large(value) else None
     text = str(raw).strip().replace("\u2212", "-").replace("£", "").replace(" ", "")
     negative = text.startswith("(") and text.endswith(")")
     if negative:
@@ -44,7 +44,25 @@ def parse_amount(raw: Any) -> Decimal | None:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         return None
+    if _too_large(value):
+        return None
     return -value if negative else value
+
+
+def _too_large(value: Decimal) -> bool:
+    return value.is_finite() and value.adjusted() >= MAX_DIGITS
+
+
+def not_an_amount(raw: Any) -> str:
+    """Why ``raw`` is not an amount (``parse_amount`` gave None), as a message."""
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):  # a workbook's number
+        too_large = Decimal(repr(raw) if isinstance(raw, float) else raw).is_finite()
+    else:  # written like an amount, so rejected only for its size
+        too_large = _AMOUNT.match(str(raw).strip().replace("\u2212", "-").replace("£", "").replace(" ", "")
+                                  .strip("()")) is not None
+    if too_large:
+        return f"the amount {_shown(raw)} is too large (at most {MAX_DIGITS} digits)"
+    return f"expected a number, got {_shown(raw)}"
 
 
 def format_amount(value: Decimal) -> str:
@@ -123,7 +141,7 @@ def _rows_from_yaml(raw_rows: list[Any], keys: list[str], doc: Located, path: Pa
                 continue
             amount = parse_amount(value)
             if amount is None:
-                problems.append(doc.problem(here + (key,), f"expected a number, got {_shown(value)}"))
+                problems.append(doc.problem(here + (key,), not_an_amount(value)))
             else:
                 amounts[key] = amount
         missing: list[str] = []
@@ -136,6 +154,8 @@ def _rows_from_yaml(raw_rows: list[Any], keys: list[str], doc: Located, path: Pa
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
     return "nothing" if value is None else repr(str(value))
 
 
@@ -149,6 +169,10 @@ def _rows_from_source(block: FinanceBlock, keys: list[str], doc: Located, path: 
         return []
     try:
         if source.suffix.lower() == ".csv":
+            if block.sheet is not None:
+                problems.append(doc.problem(path + ("sheet",), f"'sheet' only applies to an .xlsx source; "
+                                            f"{block.source} is a CSV file"))
+                return []
             table = _read_csv(source)
         elif source.suffix.lower() in (".xlsx", ".xlsm"):
             from .sources import read_xlsx  # openpyxl is imported only when a paper needs it
@@ -160,7 +184,7 @@ def _rows_from_source(block: FinanceBlock, keys: list[str], doc: Located, path: 
     except SourceError as exc:
         problems.append(doc.problem(here, f"cannot read {block.source}: {exc}"))
         return []
-    return _rows_from_table(table, keys, source.name, problems)
+    return _rows_from_table(table, keys, source.name, problems, csv_file=source.suffix.lower() == ".csv")
 
 
 class SourceError(Exception):
@@ -182,8 +206,11 @@ def _read_csv(source: Path) -> list[tuple[int, list[Any]]]:
 
 
 def _rows_from_table(table: list[tuple[int, list[Any]]], keys: list[str], name: str,
-                     problems: list[Problem]) -> list[FinanceRow]:
-    """Rows from a grid whose first non-empty row is the header."""
+                     problems: list[Problem], csv_file: bool = False) -> list[FinanceRow]:
+    """Rows from a grid whose first non-empty row is the header.
+
+    In a CSV file a row longer than the header is an error: it is what an unquoted 1,234 makes, which
+    would shift every amount after it by a column (a workbook may have notes beside its table)."""
     body = [(n, cells) for n, cells in table if any(str(c).strip() for c in cells if c is not None)]
     if not body:
         problems.append(Problem(name, None, None, "the file has no header row"))
@@ -194,13 +221,30 @@ def _rows_from_table(table: list[tuple[int, list[Any]]], keys: list[str], name: 
     absent = [k for k in required if k not in names]
     if absent:
         found = ", ".join(n for n in names if n) or "none"
+        separator = next((s for s in (";", "\t", "|") if len(names) == 1 and s in names[0]), None)
+        hint = (f": the file is separated by {'tabs' if separator == chr(9) else repr(separator)}; "
+                "save it as CSV separated by commas") if separator else ""
         problems.append(Problem(name, header_line, None,
                                 f"missing column{'s' if len(absent) > 1 else ''} "
-                                f"{', '.join(repr(a) for a in absent)} (found: {found})"))
+                                f"{', '.join(repr(a) for a in absent)} (found: {found}){hint}"))
         return []
+    twice = [[i + 1 for i, n in enumerate(names) if n == key] for key in ["service", *keys] if names.count(key) > 1]
+    for columns in twice:  # which of them would be read?
+        problems.append(Problem(name, header_line, None, f"the column '{names[columns[0] - 1]}' is given "
+                                f"{len(columns)} times (columns {', '.join(map(str, columns))})", column=columns[1]))
+    if twice:
+        return []
+    width = max(i + 1 for i, n in enumerate(names) if n)
     index = {k: names.index(k) for k in ["service", *keys] if k in names}
     rows = []
     for line, cells in body[1:]:
+        extra = [i + 1 for i, c in enumerate(cells) if csv_file and i >= width and str(c).strip()]
+        if extra:
+            problems.append(Problem(name, line, None, f"this row has {len(cells)} cells but the header names "
+                                    f"{width} columns (an amount like 1,234 must be in quotes: \"1,234\")",
+                                    column=extra[0]))
+            continue
+
         def cell(key: str) -> Any:
             col = index.get(key)
             if col is None or col >= len(cells):
@@ -218,8 +262,7 @@ def _rows_from_table(table: list[tuple[int, list[Any]]], keys: list[str], name: 
                 continue
             amount = parse_amount(value)
             if amount is None:
-                problems.append(Problem(name, line, key, f"expected a number, got {_shown(value)}",
-                                        column=index[key] + 1))
+                problems.append(Problem(name, line, key, not_an_amount(value), column=index[key] + 1))
             else:
                 amounts[key] = amount
         missing: list[str] = []
@@ -243,7 +286,7 @@ def _stated_total(raw: dict[str, Any], keys: list[str], doc: Located, path: Path
             continue
         amount = parse_amount(value)
         if amount is None:
-            problems.append(doc.problem(path + (key,), f"expected a number, got {_shown(value)}"))
+            problems.append(doc.problem(path + (key,), not_an_amount(value)))
         else:
             out[key] = amount
     return out

@@ -109,7 +109,16 @@ def load_yaml(file: Path) -> Located:
         if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             # e.g. an unclosed quote is found at the end of the file: name where it started
             msg += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        if "tab character" in msg:
+            msg += ": indent with spaces, not tabs"
         raise InputError([Problem(file.name, line, None, msg)]) from None
+    except yaml.reader.ReaderError as exc:
+        # a character YAML does not allow in a file (a control character pasted from elsewhere); the reader
+        # counts characters, not lines
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise InputError([Problem(file.name, line, None, f"invalid YAML: the character {what} is not allowed "
+                                                         "in YAML text: remove it")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file.name, None, None, f"invalid YAML: {exc}")]) from None
     doc = Located(file, None)
@@ -124,7 +133,8 @@ def _convert(node: yaml.Node, path: PathKey, doc: Located, problems: list[Proble
             doc.text_lines[path] = node.start_mark.line + 2
         else:
             doc.text_lines[path] = node.start_mark.line + 1
-        if node.style is None and node.value in _NULLS:
+        # a plain scalar's style is None in PyYAML's Python composer and '' in libyaml's
+        if not node.style and node.value in _NULLS:
             return None
         return clean_text(node.value)
     if isinstance(node, yaml.SequenceNode):

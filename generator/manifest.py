@@ -40,6 +40,7 @@ class Entry:
     # a paper: what the budget workbook draws from it (finance.workbook_record), so that the workbook
     # is rebuilt without loading unchanged papers again; None when not recorded
     workbook: dict[str, Any] | None = None
+    exempt: bool = False  # a paper with `status: exempt`: left out of the published pack
 
 
 class Manifest:

@@ -139,17 +139,17 @@ def _list(tokens: list[Token], i: int, problems: list[MarkdownProblem]) -> tuple
     while tokens[i].type != close:
         assert tokens[i].type == "list_item_open"
         content, i = _blocks(tokens, i + 1, "list_item_close", problems)
-        item = ListItem(paragraphs=[])
+        item = ListItem(content=[])
         for block in content:
             if isinstance(block, Paragraph):
-                item.paragraphs.append(block.inlines)
+                item.content.append(block.inlines)
             elif isinstance(block, ListBlock):
-                item.children.append(block)
+                item.content.append(block)
             else:
                 problems.append(MarkdownProblem(tokens[i - 1].map[0] if tokens[i - 1].map else 0,
                                                 "a heading cannot be placed inside a list item"))
-        if not item.paragraphs:
-            item.paragraphs.append([])
+        if not item.content or not isinstance(item.content[0], list):
+            item.content.insert(0, [])  # the item's own line is empty ("- " then a nested list)
         items.append(item)
     return ListBlock(ordered, items, start), i + 1
 

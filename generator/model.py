@@ -47,8 +47,18 @@ class Heading:
 
 @dataclass
 class ListItem:
-    paragraphs: list[list[Inline]]
-    children: list["ListBlock"] = field(default_factory=list)
+    """A list item: its paragraphs and nested lists in the order written; the first part is a paragraph
+    (the text beside the bullet or number, empty when the item starts with a nested list)."""
+
+    content: list[Union[list[Inline], "ListBlock"]]
+
+    @property
+    def paragraphs(self) -> list[list[Inline]]:
+        return [c for c in self.content if isinstance(c, list)]
+
+    @property
+    def children(self) -> list["ListBlock"]:
+        return [c for c in self.content if isinstance(c, ListBlock)]
 
 
 @dataclass

@@ -10,6 +10,8 @@ import difflib
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -24,6 +26,17 @@ from .errors import Problem
 from .load import Located, PathKey
 
 Text = Annotated[str, Field(strict=True)]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be empty")
+    return value
+
+
+# text printed as a title or heading: an empty one would print an empty heading, which no reader can
+# use (table header cells may be blank, as in published tables: the build's audit warns about those)
+Label = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
 Better = Literal["higher", "lower"]
 
 
@@ -34,7 +47,7 @@ class Strict(BaseModel):
 
 
 class MeetingInfo(Strict):
-    committee: Text
+    committee: Label
     short_name: Text | None = None
     date: dt.date
     time: Text | None = None
@@ -42,7 +55,7 @@ class MeetingInfo(Strict):
 
 
 class AgendaItem(Strict):
-    number: Text
+    number: Label
     paper: Text | None = None
     title: Text | None = None
 
@@ -175,12 +188,12 @@ TopFinance = Annotated[
 
 
 class Introduction(Strict):
-    title: Text = "Introduction by Cabinet Member"
+    title: Label = "Introduction by Cabinet Member"
     body: Body
 
 
 class Section(Strict):
-    title: Text
+    title: Label
     body: Body
 
 
@@ -188,23 +201,24 @@ class PaperCommon(Strict):
     template: Text
     meeting: MeetingInfo | None = None
     item: Text | None = None
-    title: Text
+    title: Label
     status: Literal["public", "exempt"] = "public"
     exempt_reason: Text | None = None
     report_of: Text | None = None
 
     @model_validator(mode="after")
     def _exempt_needs_reason(self) -> "PaperCommon":
-        if self.status == "exempt" and not self.exempt_reason:
+        if self.status == "exempt" and not (self.exempt_reason or "").strip():
             # located at 'status' (a model-level error would point at the top of the file)
             raise PydanticCustomError("located", "'status: exempt' requires 'exempt_reason'", {"field": "status"})
         return self
 
 
 class PortfolioReport(PaperCommon):
-    report_of: Text
+    report_of: Label
     introduction: Introduction | None = None
-    recommendations: list[Text] = []
+    # "recommendations:" left empty means none, as leaving the field out does
+    recommendations: Annotated[list[Text], BeforeValidator(lambda v: [] if v is None else v)] = []
     sections: list[Section]
     finance: TopFinance | None = None
 
@@ -216,7 +230,7 @@ class BriefingSection(Strict):
 
 class BriefingNote(PaperCommon):
     committee: Text | None = None
-    purpose: Text
+    purpose: Label
     sections: list[BriefingSection]
 
 
@@ -278,6 +292,8 @@ def _value_message(kind: str, err: dict[str, Any], loc: PathKey, value: Any) -> 
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return loc, f"expected {expected}, got {_got(value)}"
+    if kind == "blank":
+        return loc, "must not be empty"
     if kind == "value_error":
         return loc, str(err["msg"]).removeprefix("Value error, ")
     if kind == "located":

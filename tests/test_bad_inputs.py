@@ -6,6 +6,7 @@ their own `meeting:` block. `expected.txt` holds the exact problem lines, in ord
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,9 @@ def test_there_is_a_case_for_every_kind_of_error() -> None:
     kinds = {d.name for d in CASE_DIRS}
     assert {"unknown-field", "missing-field", "wrong-type", "yaml-syntax", "duplicate-key", "finance-tbc-yaml",
             "finance-tbc-csv", "missing-csv", "csv-missing-column", "unknown-template", "markdown-unplaceable",
-            "exempt-without-reason", "unknown-block", "several-problems"} <= kinds
+            "exempt-without-reason", "unknown-block", "several-problems", "csv-duplicate-column",
+            "csv-unquoted-thousands", "csv-semicolons", "sheet-with-csv", "amount-too-large", "yaml-control-character",
+            "yaml-tab-indent", "empty-and-null-values", "exempt-with-blank-reason"} <= kinds
 
 
 @pytest.mark.parametrize("case", CASE_DIRS, ids=lambda d: d.name)
@@ -143,3 +146,90 @@ def test_a_broken_meeting_yaml_fails_every_paper_with_its_problems(tmp_path: Pat
     assert "meeting.yaml:3: date: duplicate field 'date' (first given on line 2)" in lines
     assert not (tmp_path / "out" / "meeting" / "01-good.docx").exists()
     assert "Traceback" not in result.output
+
+
+# -- meeting.yaml: problems of the agenda itself --------------------------------------------
+
+AGENDA_HEAD = "committee: Corporate Overview and Scrutiny Committee\ndate: 2022-12-08\nitems:\n"
+
+
+@pytest.mark.parametrize("items, line", [
+    ("  - number: 1\n    paper: 01-good.yaml\n  - number: 2\n    paper: 01-good.yaml\n",
+     "meeting.yaml:7: items[1].paper: 01-good.yaml is already on the agenda as item 1 (line 5)"),
+    ("  - number: 1\n    paper: 01-good.yaml\n  - number: 1\n    title: Work Programme\n",
+     "meeting.yaml:6: items[1].number: item 1 is already on the agenda (items[0], line 4)"),
+    ("  - number: 1\n    paper: 01-good.yaml\n  - number: 2\n    paper: meeting.yaml\n",
+     "meeting.yaml:7: items[1].paper: 'meeting.yaml' is not a paper: a paper is a .yaml file beside meeting.yaml"),
+    ("  - number: 1\n    paper: 01-good.yaml\n  - number: 2\n    paper: 01-good.csv\n",
+     "meeting.yaml:7: items[1].paper: '01-good.csv' is not a paper: a paper is a .yaml file beside meeting.yaml"),
+    ("  - number: 1\n    paper: 01-good.yaml\n  - number: 2\n    paper: papers/02.yaml\n",
+     "meeting.yaml:7: items[1].paper: 'papers/02.yaml': give the file name of a paper in this folder, without a "
+     "folder"),
+    ("  - number:\n    paper: 01-good.yaml\n", "meeting.yaml:4: items[0].number: expected text, got nothing"),
+], ids=["paper-listed-twice", "number-twice", "meeting-yaml-as-paper", "csv-as-paper", "paper-in-a-folder",
+        "number-empty"])
+def test_agenda_problems_are_located_in_meeting_yaml(tmp_path: Path, items: str, line: str) -> None:
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    (meeting / "01-good.yaml").write_bytes((CASES / "unknown-field" / "01-good.yaml").read_bytes())
+    (meeting / "01-good.csv").write_text("service,budget\n", encoding="utf-8")
+    (meeting / "meeting.yaml").write_text(AGENDA_HEAD + items, encoding="utf-8")
+    result = run_papers("build", meeting, "-o", tmp_path / "out", "-j", "1")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert line in problem_lines(result.output), result.output
+    # a paper listed twice is still built, once
+    assert [s for s in result.output.splitlines() if "01-good" in s and s.split()[:1] in (["built"], ["failed"])
+            ] == (["  built     01-good.docx  (new)"] if "number:\n" not in items else ["  failed    01-good.yaml"])
+
+
+@pytest.mark.parametrize("date", ["2022-13-01", "2023-02-30", "2022-12-08 19:00", "8/12/2022"])
+def test_an_impossible_meeting_date_is_reported_at_its_line(tmp_path: Path, date: str) -> None:
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    (meeting / "01-good.yaml").write_bytes((CASES / "unknown-field" / "01-good.yaml").read_bytes())
+    (meeting / "meeting.yaml").write_text(AGENDA_HEAD.replace("2022-12-08", date)
+                                          + "  - number: 1\n    paper: 01-good.yaml\n", encoding="utf-8")
+    result = run_papers("check", meeting)
+    assert result.exit_code == 1, result.output
+    assert f"meeting.yaml:2: date: expected a date like 2022-12-08, got '{date}'" in problem_lines(result.output)
+    assert "Traceback" not in result.output
+
+
+def test_an_xlsx_source_without_the_named_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    meeting = tmp_path / "meeting"
+    shutil.copytree(CASES / "csv-missing-column", meeting)
+    (meeting / "02-bad-finance.csv").unlink()
+    (meeting / "expected.txt").unlink()
+    wb = openpyxl.Workbook()
+    wb.active.title = "Q2"
+    wb.active.append(["service", "budget", "forecast", "variance"])
+    wb.create_sheet("Notes")
+    wb.save(meeting / "02-bad-finance.xlsx")
+    paper = meeting / "02-bad.yaml"
+    text = paper.read_text(encoding="utf-8")
+    paper.write_text(text.replace("source: 02-bad-finance.csv", "source: 02-bad-finance.xlsx\n    sheet: Q3"),
+                     encoding="utf-8")
+    result = run_papers("check", meeting)
+    assert result.exit_code == 1, result.output
+    assert problem_lines(result.output) == [
+        "02-bad.yaml:15: finance.finance.source: cannot read 02-bad-finance.xlsx: no sheet named 'Q3' "
+        "(sheets: Q2, Notes)"]
+
+
+def test_two_meeting_folders_of_the_same_name_are_a_usage_error(tmp_path: Path) -> None:
+    # outputs go to OUT/<meeting folder name>: they would overwrite each other's agenda and workbook
+    for committee in ("corporate", "housing"):
+        meeting = tmp_path / "in" / committee / "2023-03-14"
+        meeting.mkdir(parents=True)
+        (meeting / "01-good.yaml").write_bytes((CASES / "unknown-field" / "01-good.yaml").read_bytes())
+        (meeting / "meeting.yaml").write_text(AGENDA_HEAD + "  - number: 1\n    paper: 01-good.yaml\n",
+                                              encoding="utf-8")
+    result = run_papers("build", tmp_path / "in", "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert (f"{tmp_path / 'in' / 'corporate' / '2023-03-14'} and {tmp_path / 'in' / 'housing' / '2023-03-14'} "
+            f"would both be written to {tmp_path / 'out' / '2023-03-14'}") in result.output
+    assert not (tmp_path / "out").exists()
+    assert run_papers("check", tmp_path / "in").exit_code == 0  # checking writes nothing: no clash

@@ -311,3 +311,16 @@ def test_an_exempt_briefing_note_says_so_under_its_purpose(tmp_path: Path, built
     public = [p.text for p in open_docx(built_example / f"{BRIEFING}.docx").paragraphs]
     assert not any("exempt" in t for t in public)
     assert public == texts[:purpose + 1] + texts[purpose + 2:]
+
+
+def test_recommendations_left_empty_mean_none(meeting: Path, tmp_path: Path) -> None:
+    paper = meeting / f"{REPORT}.yaml"
+    text = paper.read_text(encoding="utf-8")
+    start = text.index("recommendations:\n")
+    end = text.index("\n", text.index("  - ", start))
+    paper.write_text(text[:start] + "recommendations:" + text[end:], encoding="utf-8")
+    result = run_papers("build", meeting, "-o", tmp_path / "out", "-j", "1")
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in open_docx(tmp_path / "out" / EXAMPLE.name / f"{REPORT}.docx").paragraphs]
+    assert "Recommendation" not in texts
+    assert not any(t.startswith("That Corporate Overview") for t in texts)

@@ -1,7 +1,10 @@
 """PDF (and recalculated copies) through LibreOffice headless: one start for many files."""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -59,3 +62,28 @@ def _filter(target: str, sample: Path) -> str:
     if target == "pdf" and sample.suffix.lower() == ".xlsx":
         return "pdf:calc_pdf_Export"
     return target
+
+
+_PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)(\d{14})")
+# the trailer's file identifier (random) and LibreOffice's /DocChecksum (of the bytes with the time in them)
+_PDF_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>|/DocChecksum\s*/([0-9A-Fa-f]+)")
+
+
+def fixed_pdf(data: bytes, date: dt.date) -> bytes:
+    """A LibreOffice PDF made reproducible: its dates set to ``date`` (as the Word files' are) and its file
+    identifier and checksum derived from its content, instead of the time of the conversion.
+
+    Everything is rewritten in place with as many bytes, so the cross-reference offsets stay right.
+    """
+    stamp = f"{date:%Y%m%d}000000".encode()
+    data = _PDF_DATE.sub(lambda m: m.group(1) + stamp, data)
+    spans = [m.span(g) for m in _PDF_ID.finditer(data) for g in (1, 2, 3) if m.start(g) != -1]
+    if not spans:
+        return data
+    out = bytearray(data)
+    for start, end in spans:
+        out[start:end] = b"0" * (end - start)
+    digest = hashlib.md5(bytes(out), usedforsecurity=False).hexdigest().upper().encode()
+    for start, end in spans:
+        out[start:end] = (digest * (1 + (end - start) // len(digest)))[:end - start]
+    return bytes(out)

@@ -138,18 +138,22 @@ class WordML:
         return "".join(out)
 
     def _item(self, item: ListItem, style: str, cont: str, num: tuple[int, int] | None, depth: int) -> str:
-        first, *rest = item.paragraphs
+        first, *rest = item.content  # the first is a paragraph (markdown.py makes sure)
+        assert isinstance(first, list)
         out = [self.paragraph(first, style, num)]
-        out.extend(self.paragraph(p, cont) for p in rest)
-        out.extend(self._list(child, depth + 1) for child in item.children)
+        for part in rest:  # further paragraphs and nested lists, in the order written
+            out.append(self._list(part, depth + 1) if isinstance(part, ListBlock) else self.paragraph(part, cont))
         return "".join(out)
 
     def table(self, table: Table) -> str:
         """A table in the template's table style; the header row repeats on every page."""
         ncols = len(table.align)
-        widths = _widths(table.kind, ncols)
-        look = '<w:tblLook w:val="04A0" w:firstRow="{}" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" ' \
-               'w:noHBand="1" w:noVBand="1"/>'.format(1 if table.header else 0)
+        widths = _fit_words(_widths(table.kind, ncols), _longest_words(table))
+        # w:val is the same flags as a bit mask (firstRow 0x20, noHBand 0x200, noVBand 0x400), which LibreOffice
+        # and Word 2007 read instead of the attributes: they must agree, or a table without a header row is
+        # drawn with its first row formatted as one
+        look = '<w:tblLook w:val="{:04X}" w:firstRow="{}" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" ' \
+               'w:noHBand="1" w:noVBand="1"/>'.format(0x620 if table.header else 0x600, 1 if table.header else 0)
         caption = f'<w:tblCaption w:val="{text(table.caption)}"/>' if table.caption else ""
         out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.styles.table}"/><w:tblW w:w="{sum(widths)}" '
                f'w:type="dxa"/><w:tblLayout w:type="fixed"/>{look}{caption}</w:tblPr><w:tblGrid>'
@@ -188,3 +192,45 @@ def _widths(kind: str, ncols: int) -> list[int]:
     first = int(TEXT_WIDTH * first_share)
     rest = (TEXT_WIDTH - first) // (ncols - 1)
     return [TEXT_WIDTH - rest * (ncols - 1)] + [rest] * (ncols - 1)
+
+
+# Widths of Arial's characters in 1/1000 em (regular; bold is about 7% wider): enough to tell whether a
+# word fits a column. A column narrower than its longest word makes Word and LibreOffice break the word
+# inside ("Perform-ance", "ACHIEV-ED"), which the six columns of a KPI table did at equal shares.
+_CHAR_WIDTHS = {**dict.fromkeys("ijlI.,;:'!|", 222), **dict.fromkeys("ftJ/ ", 278), **dict.fromkeys("r()-[]", 333),
+                **dict.fromkeys("mM", 833), **dict.fromkeys("wW%", 889), **dict.fromkeys("cksvxyz", 500)}
+_CELL_MARGINS = 2 * 108 + 40  # twips: the table style's left and right cell margins, and a little air
+_TWIPS_PER_EM = 240  # 12 pt, the house size of table text
+
+
+def _word_twips(word: str, bold: bool) -> int:
+    units = sum(_CHAR_WIDTHS.get(c, 667 if c.isupper() else 556) for c in word)
+    return int(units * _TWIPS_PER_EM / 1000 * (1.08 if bold else 1.0)) + 1
+
+
+def _longest_words(table: Table) -> list[int]:
+    """Per column, the width (twips) of its widest word, cell margins included."""
+    ncols = len(table.align)
+    longest = [0] * ncols
+    first_total = len(table.rows) - table.total_rows
+    cells = [(i, line, True) for i, lines in enumerate(table.header or []) for line in lines]  # headings: bold
+    cells += [(i, value, r >= first_total) for r, row in enumerate(table.rows) for i, value in enumerate(row)]
+    for i, value, bold in cells:
+        for word in value.split():
+            longest[i] = max(longest[i], _word_twips(word, bold) + _CELL_MARGINS)
+    return longest
+
+
+def _fit_words(widths: list[int], needed: list[int]) -> list[int]:
+    """Widen columns narrower than their longest word, taking the width from columns with room to spare."""
+    short = sum(max(0, n - w) for w, n in zip(widths, needed))
+    if short == 0:
+        return widths
+    spare = [max(0, w - n) for w, n in zip(widths, needed)]
+    if sum(spare) < short:  # not every word can fit: share the width in proportion to the words
+        total = sum(needed)
+        out = [TEXT_WIDTH * n // total for n in needed]
+    else:
+        out = [max(w, n) - (short * room // sum(spare) if room else 0) for w, n, room in zip(widths, needed, spare)]
+    out[0] += TEXT_WIDTH - sum(out)  # rounding: the first column takes the odd twips
+    return out
