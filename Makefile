@@ -15,13 +15,15 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/papers build $(EXAMPLE) -o outputs/
 
-# LibreOffice (the independent reader of our .docx/.xlsx) and poppler-utils, from Debian, when missing
+# LibreOffice (the independent reader of our .docx/.xlsx), its Python bridge (one LibreOffice start
+# per build with --pdf) and poppler-utils, from Debian, when missing
 system-deps:
-	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then \
-	  echo "installing libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils with apt-get"; \
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null; then \
+	  echo "installing libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; \
+	    libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils >/dev/null; \
 	fi
 
 test: $(STAMP) system-deps

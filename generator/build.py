@@ -284,6 +284,10 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     finally:
         if helper is not None:
             helper.close()
+        if options.pdf:
+            from .render.pdf import finish
+
+            finish()
     return report
 
 

@@ -6,6 +6,7 @@ One `papers build --pdf` of the example per session (the `example_pdfs` fixture)
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -77,3 +78,46 @@ def test_finance_table_renders_the_published_figures(example_pdfs: dict[str, Pat
                and "1,094" in line)
     assert row.split()[-4:] == ["702", "1,094", "965", "(131)"]
     assert "£000" in text
+
+
+def test_one_libreoffice_start_for_a_whole_build_and_the_same_pdfs_without_it(
+        pdf_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import EXAMPLE, run_papers
+
+    from generator.render import pdf as pdf_module
+
+    started: list[list[str]] = []
+    popen, run = subprocess.Popen, subprocess.run
+
+    def spy_popen(args, *a, **k):  # type: ignore[no-untyped-def]
+        if any(str(arg).endswith("uno_worker.py") for arg in args):
+            started.append(["uno", *map(str, args)])
+        return popen(args, *a, **k)  # (subprocess.run comes here too)
+
+    def spy_run(args, *a, **k):  # type: ignore[no-untyped-def]
+        if "--convert-to" in args:
+            started.append(["convert-to", *map(str, args)])
+        return run(args, *a, **k)
+
+    monkeypatch.setattr(pdf_module.subprocess, "Popen", spy_popen)
+    monkeypatch.setattr(pdf_module.subprocess, "run", spy_run)
+    # two meetings: the example twice over, under other folder names
+    for name in ("meeting-a", "meeting-b"):
+        shutil.copytree(EXAMPLE, tmp_path / "in" / name)
+    result = run_papers("build", tmp_path / "in", "-o", tmp_path / "out", "--pdf", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert [s[0] for s in started] == ["uno"], started  # papers and agendas of both meetings: one start
+    assert started[0][2].endswith("uno_worker.py")
+    for name in ("meeting-a", "meeting-b"):
+        assert {p.name for p in (tmp_path / "out" / name).glob("*.pdf")} == {
+            f"{REPORT}.pdf", f"{BRIEFING}.pdf", "agenda.pdf", "pack.pdf"}
+    # the fallback, soffice --convert-to (twice per meeting), writes the very same files
+    started.clear()
+    monkeypatch.setenv("PAPERS_NO_UNO", "1")
+    monkeypatch.setattr(pdf_module, "_unavailable", False)
+    fallback = run_papers("build", EXAMPLE, "-o", tmp_path / "fallback", "--pdf", "-j", "1")
+    assert fallback.exit_code == 0, fallback.output
+    assert [s[0] for s in started] == ["convert-to", "convert-to"]
+    for pdf in sorted(pdf_build.glob("*.pdf")):
+        assert (tmp_path / "fallback" / EXAMPLE.name / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name
+        assert (tmp_path / "out" / "meeting-a" / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name

@@ -1,11 +1,15 @@
 """PDF (and recalculated copies) through LibreOffice headless: one start for many files."""
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
+import json
 import os
 import re
+import select
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -16,7 +20,11 @@ from ..errors import PapersError
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"DisplayPDFDocumentTitle":{"type":"boolean","value":"true"},'
               '"ExportBookmarks":{"type":"boolean","value":"true"}}')
+# the same options for a LibreOffice driven over UNO (see _Office)
+PDF_FILTER_DATA = {"UseTaggedPDF": True, "DisplayPDFDocumentTitle": True, "ExportBookmarks": True}
 PER_FILE_SECONDS = 60
+# the Python with LibreOffice's UNO bridge (Debian: python3-uno), which the virtualenv's may not be
+UNO_PYTHON = os.environ.get("PAPERS_UNO_PYTHON", "/usr/bin/python3")
 
 
 class LibreOfficeMissing(PapersError):
@@ -42,6 +50,9 @@ def convert(files: list[Path], outdir: Path, target: str = "pdf",
     if not files:
         return {}
     outdir.mkdir(parents=True, exist_ok=True)
+    office = _office() if target == "pdf" else None
+    if office is not None:
+        return office.convert(files, outdir, per_file_seconds)
     with tempfile.TemporaryDirectory(prefix="papers-lo-") as profile:
         # a private profile: concurrent builds and a user's open LibreOffice never collide
         args = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
@@ -54,6 +65,106 @@ def convert(files: list[Path], outdir: Path, target: str = "pdf",
             pass  # whatever was converted stands; the rest is reported as failed
     suffix = "." + target.split(":")[0]
     return {f: (outdir / f"{f.stem}{suffix}" if (outdir / f"{f.stem}{suffix}").is_file() else None) for f in files}
+
+
+class _Office:
+    """One LibreOffice kept running for the whole build, driven by uno_worker.py: every conversion of
+    a build (the papers, then the agenda once their page numbers are known) shares one start."""
+
+    def __init__(self) -> None:
+        self.owner = os.getpid()
+        self.profile = tempfile.TemporaryDirectory(prefix="papers-lo-")
+        # a private profile and pipe: concurrent builds and a user's open LibreOffice never collide
+        pipe = f"papers-{os.getpid()}-{os.path.basename(self.profile.name)}"
+        self.proc = subprocess.Popen(
+            [UNO_PYTHON, str(Path(__file__).with_name("uno_worker.py")), soffice(), self.profile.name, pipe],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            start_new_session=True)  # its own process group: a timeout kills LibreOffice with it
+        ready = self._reply(90)
+        if not (ready or {}).get("ready"):
+            self.close()
+            raise OSError("LibreOffice over UNO is not available")
+
+    def _reply(self, seconds: float) -> dict | None:
+        assert self.proc.stdout is not None
+        readable, _, _ = select.select([self.proc.stdout], [], [], seconds)
+        line = self.proc.stdout.readline() if readable else ""
+        try:
+            return json.loads(line) if line else None
+        except ValueError:
+            return None
+
+    def convert(self, files: list[Path], outdir: Path, per_file_seconds: int) -> dict[Path, Path | None]:
+        out: dict[Path, Path | None] = {}
+        for n, f in enumerate(files):
+            dst = outdir / f"{f.stem}.pdf"
+            pdf_filter = "calc_pdf_Export" if f.suffix.lower() == ".xlsx" else "writer_pdf_Export"
+            request = {"src": str(f.resolve()), "dst": str(dst.resolve()), "filter": pdf_filter,
+                       "data": PDF_FILTER_DATA if pdf_filter == "writer_pdf_Export" else {}}
+            assert self.proc.stdin is not None
+            try:
+                self.proc.stdin.write(json.dumps(request) + "\n")
+                self.proc.stdin.flush()
+                reply = self._reply(per_file_seconds)
+            except OSError:
+                reply = None
+            if reply is None:  # hung or gone: stop it; the rest go through soffice --convert-to
+                _give_up()
+                out[f] = None
+                out.update(convert(files[n + 1:], outdir, "pdf", per_file_seconds))
+                return out
+            out[f] = dst if reply.get("ok") and dst.is_file() else None
+        return out
+
+    def close(self) -> None:
+        if os.getpid() != self.owner:  # a forked copy of the build process: the parent owns it
+            return
+        if self.proc.poll() is None:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()  # the worker then stops LibreOffice
+                self.proc.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.profile.cleanup()
+
+
+_running: _Office | None = None
+_unavailable = False
+
+
+def _office() -> _Office | None:
+    """The build's LibreOffice over UNO, started on first use; None where UNO cannot be used."""
+    global _running, _unavailable
+    if _running is None and not _unavailable:
+        if os.environ.get("PAPERS_NO_UNO") or not os.access(UNO_PYTHON, os.X_OK):
+            _unavailable = True
+            return None
+        try:
+            _running = _Office()
+            atexit.register(_stop_office)
+        except OSError:
+            _unavailable = True  # soffice --convert-to then starts once per batch
+    return _running
+
+
+def _stop_office() -> None:
+    global _running
+    if _running is not None:
+        office, _running = _running, None
+        office.close()
+
+
+def _give_up() -> None:
+    global _unavailable
+    _unavailable = True
+    _stop_office()
+
+
+def finish() -> None:
+    """Stop the LibreOffice a build started (at the end of the build)."""
+    _stop_office()
 
 
 def _filter(target: str, sample: Path) -> str:
