@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from .errors import InputError, PapersError, Problem, TemplateProblem
 from .manifest import Entry, Manifest, file_hash, inputs_hash, keep_edited, write_output
@@ -257,11 +257,6 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
     waiting = {id(plan): len(plan.tasks) for plan in plans}
     report = BuildReport()
-    # a small rebuild leaves a core idle: a helper process imports openpyxl there meanwhile, in case
-    # a changed paper's figures make its meeting's workbook change
-    helper = (_WorkbookHelper.start() if options.write and 0 < len(tasks) < options.jobs
-              and any(_may_change_workbook(task) for _, task in tasks) else None)
-    workbooks = helper.render if helper is not None else render_workbook
 
     def finish_ready() -> None:
         # meetings in order, each as soon as its papers are done: with -j N the workbook and agenda
@@ -270,7 +265,7 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
             plan = plans[len(report.meetings)]
             plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
             if options.write and plan.manifest is not None:
-                _finish_meeting(plan, options, workbooks)
+                _finish_meeting(plan, options)
             report.meetings.append(plan.result)
 
     try:
@@ -282,8 +277,6 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
             finish_ready()
         finish_ready()
     finally:
-        if helper is not None:
-            helper.close()
         if options.pdf:
             from .render.pdf import finish
 
@@ -432,7 +425,7 @@ def render(paper: Paper, templates: Path) -> bytes:
 
 # -- meeting outputs -----------------------------------------------------------------
 
-def _finish_meeting(plan: _Plan, options: Options, workbooks: _Workbooks) -> None:
+def _finish_meeting(plan: _Plan, options: Options) -> None:
     manifest = plan.manifest
     assert manifest is not None
     for r in plan.result.papers:
@@ -440,7 +433,7 @@ def _finish_meeting(plan: _Plan, options: Options, workbooks: _Workbooks) -> Non
             manifest.entries[r.output.name] = r.entry
     try:
         _load_unrecorded(plan, options)
-        _workbook(plan, options, workbooks)
+        _workbook(plan, options)
         if plan.agenda is not None:
             agenda_items = _agenda_items(plan)
             if options.pdf:
@@ -524,7 +517,7 @@ def _has_finance(result: PaperResult) -> bool:
         return True
 
 
-def _workbook(plan: _Plan, options: Options, workbooks: _Workbooks) -> None:
+def _workbook(plan: _Plan, options: Options) -> None:
     """The meeting's budget workbook, from the finance records of its papers (no paper is loaded again)."""
     failed = [r for r in plan.result.papers if r.status == "failed"]
     if any(_has_finance(r) for r in failed):
@@ -548,13 +541,12 @@ def _workbook(plan: _Plan, options: Options, workbooks: _Workbooks) -> None:
     inputs = inputs_hash([template], [json.dumps([[f.stem, rec] for f, rec in records], sort_keys=True)])
 
     try:
-        _write_output(plan, WORKBOOK, inputs, lambda: workbooks(records, template), options)
+        _write_output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
 
 
 WorkbookRecords = list[tuple[Path, dict[str, Any]]]  # (paper file, finance.workbook_record) in agenda order
-_Workbooks = Callable[[WorkbookRecords, Path], bytes]
 
 
 def render_workbook(records: WorkbookRecords, template: Path) -> bytes:
@@ -564,108 +556,6 @@ def render_workbook(records: WorkbookRecords, template: Path) -> bytes:
 
     papers = [paper_from_record(f, rec) for f, rec in records]
     return render(papers[0].meeting, papers, template)
-
-
-def _may_change_workbook(task: _Task) -> bool:
-    """Whether building this paper may change its meeting's workbook (as far as is known unloaded)."""
-    record = task.previous.workbook if task.previous is not None else None
-    return record is None or bool(record.get("tables"))
-
-
-class _WorkbookHelper:
-    """A forked process rendering budget workbooks, having imported openpyxl while this one built papers.
-
-    In a small rebuild that import is most of what a workbook costs. Whatever goes wrong in the
-    helper, the workbook is rendered here instead.
-    """
-
-    def __init__(self, pid: int, requests: int, replies: int) -> None:
-        self.pid = pid
-        self.requests = os.fdopen(requests, "wb")
-        self.replies = os.fdopen(replies, "rb")
-        self.ok = True
-
-    @classmethod
-    def start(cls) -> "_WorkbookHelper | None":
-        """Fork the helper; None where processes cannot be forked (the workbooks are then rendered here)."""
-        if not hasattr(os, "fork"):
-            return None
-        fds: list[int] = []
-        try:
-            fds += os.pipe()
-            fds += os.pipe()
-            pid = os.fork()
-        except OSError:
-            for fd in fds:
-                os.close(fd)
-            return None
-        requests_r, requests_w, replies_r, replies_w = fds
-        if pid == 0:
-            os.close(requests_w)
-            os.close(replies_r)
-            _serve_workbooks(requests_r, replies_w)
-        os.close(requests_r)
-        os.close(replies_w)
-        return cls(pid, requests_w, replies_r)
-
-    def render(self, records: WorkbookRecords, template: Path) -> bytes:
-        """The workbook as the helper renders it (a template problem is raised here as there)."""
-        import pickle
-
-        if self.ok:
-            try:
-                pickle.dump((records, template), self.requests)
-                self.requests.flush()
-                kind, value = pickle.load(self.replies)
-            except (OSError, EOFError, pickle.PickleError):
-                kind, value = "lost", None
-            if kind == "ok":
-                return value
-            if kind == "problem":
-                raise TemplateProblem(value)
-            self.ok = False  # lost or failed: render here from now on (a real error then shows its traceback)
-            self._close_streams()
-        return render_workbook(records, template)
-
-    def _close_streams(self) -> None:
-        for stream in (self.requests, self.replies):
-            try:
-                stream.close()
-            except OSError:  # a request left unsent to a helper that has gone
-                pass
-
-    def close(self) -> None:
-        """Let the helper end (it exits when its requests end) and reap it."""
-        self._close_streams()
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:  # reaped already
-            pass
-
-
-def _serve_workbooks(requests_fd: int, replies_fd: int) -> NoReturn:
-    """The helper's life: import the renderer, then answer each request; never returns."""
-    import pickle
-
-    try:
-        with os.fdopen(requests_fd, "rb") as requests, os.fdopen(replies_fd, "wb") as replies:
-            from .render import xlsx as _imported_now  # noqa: F401  # while the parent builds papers
-
-            while True:
-                try:
-                    records, template = pickle.load(requests)
-                except EOFError:
-                    break
-                try:
-                    reply: tuple[str, Any] = ("ok", render_workbook(records, template))
-                except TemplateProblem as exc:
-                    reply = ("problem", exc.message)
-                except Exception as exc:  # noqa: BLE001  # reported by the parent, which renders it again
-                    reply = ("failed", repr(exc))
-                pickle.dump(reply, replies)
-                replies.flush()
-    finally:
-        os._exit(0)  # not sys.exit: nothing of the parent's (buffers, atexit, pytest) may run here
 
 
 def _agenda_items(plan: _Plan) -> list[dict[str, str]]:

@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from conftest import EXAMPLE, ROOT, run_papers, statuses
-from generator.build import _WorkbookHelper, render_workbook
-from generator.errors import TemplateProblem
+from generator.build import render_workbook
 
 REPORT = "05-central-services"
 BRIEFING = "06-change-and-improvement"
@@ -28,7 +24,6 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_the_workbook_follows_the_finance_and_matches_a_fresh_build_byte_for_byte(meeting: Path,
                                                                                   tmp_path: Path) -> None:
     out = tmp_path / "out"
-    # -j 2 with one paper to build: the workbook is rendered by the helper process, the fresh build's here
     build = ("build", meeting, "-o", out, "-j", "2")
     assert run_papers(*build).exit_code == 0
 
@@ -118,23 +113,7 @@ def _records(built: Path) -> list[tuple[Path, dict]]:
             if entry.get("workbook") and entry["workbook"]["tables"]]
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the workbook helper is a forked process")
-def test_the_workbook_helper_renders_as_this_process_does_and_is_not_needed(built_example: Path,
-                                                                             tmp_path: Path) -> None:
+def test_the_workbook_drawn_from_recorded_finance_is_the_built_one(built_example: Path) -> None:
     records = _records(built_example)
     template = ROOT / "templates" / "xlsx" / "budget.xlsx"
-    expected = render_workbook(records, template)
-    assert expected == (built_example / "budget.xlsx").read_bytes()
-
-    helper = _WorkbookHelper.start()
-    assert helper is not None
-    try:
-        assert helper.render(records, template) == expected
-        with pytest.raises(TemplateProblem) as problem:  # a template problem is reported as it is here
-            helper.render(records, tmp_path / "missing.xlsx")
-        assert "missing.xlsx: cannot read the template" in problem.value.message
-        os.kill(helper.pid, signal.SIGKILL)  # a helper that has gone: rendered here instead
-        os.waitpid(helper.pid, 0)
-        assert helper.render(records, template) == expected
-    finally:
-        helper.close()
+    assert render_workbook(records, template) == (built_example / "budget.xlsx").read_bytes()
