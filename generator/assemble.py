@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import finance, kpi, markdown
 from .errors import Problem
 from .load import Located, PathKey, format_path, load_yaml
-from .model import Block, FinanceTable, Heading, Meeting, Paper, Run, Section, Table
+from .model import MEETING_FILE, Block, FinanceTable, Heading, Meeting, Paper, Run, Section, Table
 from .schema import (
     SCHEMAS,
     BodyItem,
@@ -29,7 +29,6 @@ from .schema import (
     validate,
 )
 
-MEETING_FILE = "meeting.yaml"
 
 
 @dataclass
@@ -122,9 +121,8 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
                                                              + ("a list" if isinstance(template, list)
                                                                 else "a mapping"))], key=_order)
     problems: list[Problem] = []
-    available = sorted(p.stem for p in (templates / "docx").glob("*.docx"))
     if template not in SCHEMAS or not (templates / "docx" / f"{template}.docx").is_file():
-        names = [t for t in available if t in SCHEMAS]
+        names = sorted(p.stem for p in (templates / "docx").glob("*.docx") if p.stem in SCHEMAS)
         close = difflib.get_close_matches(template, names, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return None, sorted(doc.problems + [doc.problem(("template",), f"no template '{template}'{hint}; "
@@ -250,14 +248,13 @@ def _finance(ctx: _Context, block: FinanceBlock, path: PathKey, base: Path) -> F
     return table
 
 
-def kpi_table(kpis: KpiTable, doc: Located, path: PathKey, problems: list[Problem] | None = None) -> Table:
+def kpi_table(kpis: KpiTable, doc: Located, path: PathKey, problems: list[Problem]) -> Table:
     """A KPI block as a table: values as written, missing verdicts computed where ``better`` is set."""
     fields = ["title", "previous", "current", "target", "performance"] + (["direction"] if kpis.direction else [])
     header = [[getattr(kpis.headers, f)] for f in fields]
     cells, warnings = kpi.complete(kpis, doc, path)
     # warnings go to the caller's list (as finance problems do) so that the CLI prints them and --strict fails
-    if problems is not None:
-        problems.extend(warnings)
+    problems.extend(warnings)
     rows = [[row[f] for f in fields] for row in cells]
     return Table("kpi", header, rows, ["left"] + ["center"] * (len(fields) - 1))
 

@@ -38,9 +38,9 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator
 
-Level = Literal["error", "warning"]
+from .errors import Level
 
 # rule id -> (WCAG 2.2 success criteria it serves, what is checked)
 RULES: dict[str, tuple[str, str]] = {
@@ -202,7 +202,7 @@ W_P, W_R, W_T, W_TBL, W_TR, W_TC, W_VAL = _w("p"), _w("r"), _w("t"), _w("tbl"), 
 W_PPR, W_RPR, W_PSTYLE, W_RSTYLE, W_OUTLINE = _w("pPr"), _w("rPr"), _w("pStyle"), _w("rStyle"), _w("outlineLvl")
 W_NUMPR, W_NUMID, W_SHD, W_FILL, W_TCPR = _w("numPr"), _w("numId"), _w("shd"), _w("fill"), _w("tcPr")
 W_TBLPR, W_TBLSTYLE, W_TRPR, W_TBLHEADER = _w("tblPr"), _w("tblStyle"), _w("trPr"), _w("tblHeader")
-W_GRIDSPAN, W_VMERGE, W_HMERGE, W_HYPERLINK = _w("gridSpan"), _w("vMerge"), _w("hMerge"), _w("hyperlink")
+W_HYPERLINK = _w("hyperlink")
 W_SZ, W_COLOR, W_B, W_VANISH, W_VERTALIGN = _w("sz"), _w("color"), _w("b"), _w("vanish"), _w("vertAlign")
 W_DOCUMENT, W_BODY, W_NAME, W_BASEDON = _w("document"), _w("body"), _w("name"), _w("basedOn")
 WP_DOCPR = f"{{{WP}}}docPr"

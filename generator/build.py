@@ -12,20 +12,19 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from .errors import InputError, PapersError, Problem, TemplateProblem
 from .manifest import Entry, Manifest, file_hash, inputs_hash, keep_edited, write_output
-from .model import Meeting, Paper
+from .model import MEETING_FILE, Meeting, Paper
 
 if TYPE_CHECKING:
     from .assemble import MeetingInputs
 
 # assemble (validation: pydantic, markdown-it), finance and the renderers are imported where they
-# are used, so that a rebuild with nothing to do only hashes files. The same name as
-# assemble.MEETING_FILE, not imported from there for that reason.
-MEETING_FILE = "meeting.yaml"
+# are used, so that a rebuild with nothing to do only hashes files.
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 WORKBOOK = "budget.xlsx"
 AGENDA = "agenda.docx"
@@ -350,8 +349,22 @@ def _paper_inputs(file: Path, in_meeting: bool, data_files: list[str], options: 
     """Hash of everything a paper's document is made from (without parsing anything)."""
     files = [file] + ([file.parent / MEETING_FILE] if in_meeting else [])
     files += [file.parent / d for d in data_files]
-    files += sorted((options.templates / "docx").glob("*.docx"))
+    files += _docx_templates(options.templates / "docx", _mtime(options.templates / "docx"))
     return inputs_hash(files)
+
+
+def _mtime(folder: Path) -> int:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@lru_cache(maxsize=8)
+def _docx_templates(folder: Path, mtime: int) -> list[Path]:
+    """The Word templates (listed once per build, not per paper; a template added or removed changes
+    the folder's ``mtime``)."""
+    return sorted(folder.glob("*.docx"))
 
 
 def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no-untyped-def]
@@ -508,9 +521,7 @@ _FINANCE_KEY = re.compile(r"^[ \t-]*finance[ \t]*:", re.MULTILINE)
 
 
 def _has_finance(result: PaperResult) -> bool:
-    """Whether a paper (valid or not) has finance blocks: for an invalid one, whether its text names any."""
-    if result.paper is not None:
-        return bool(result.paper.finance_tables())
+    """Whether a failed paper has finance blocks, as far as its text says."""
     try:
         return bool(_FINANCE_KEY.search(result.source.read_text(encoding="utf-8", errors="replace")))
     except OSError:

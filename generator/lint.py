@@ -23,9 +23,9 @@ import jinja2
 from jinja2 import meta
 from lxml import etree
 
+from . import build
 from .errors import Level
 from .render import docx as docx_render
-from .render import xlsx as xlsx_render
 
 # The rules, as README.md describes them; every Finding carries one of these names.
 RULES = {
@@ -44,10 +44,10 @@ RULES = {
     "broken-reference": "a formula or defined name refers to a sheet that does not exist (or to #REF!)",
 }
 
-# Template names the generator reads, as build.AGENDA and build.WORKBOOK (tests/test_lint.py checks);
-# papers name theirs (schema.SCHEMAS) in `template:`.
-AGENDA_TEMPLATE = "agenda"
-WORKBOOK_TEMPLATE = "budget.xlsx"
+# Template names the generator reads for the agenda and the workbook; papers name theirs
+# (schema.SCHEMAS) in `template:`.
+AGENDA_TEMPLATE = Path(build.AGENDA).stem
+WORKBOOK_TEMPLATE = build.WORKBOOK
 
 # What each kind of Word template must print: the variables that carry the content of a paper's (or
 # meeting's) input, which would otherwise be left out of every document without any error. Each entry
@@ -339,11 +339,11 @@ class _DocxLint:
                 close = _close_match(_statement(tag), JINJA_TAGS) if "unknown tag" in problem else None
                 self.add(where, "jinja-syntax", f"{problem} in {_quote(tag)}; fix: "
                          + (f"did you mean '{close}'?" if close else "correct the tag"))
-        self._lost_text(para)
+        self._lost_text(para, shown)
 
-    def _lost_text(self, para: _Para) -> None:
+    def _lost_text(self, para: _Para, shown: list[str]) -> None:
         """Text beside a tag that makes docxtpl replace its whole paragraph (or table row) is lost."""
-        by_prefix = {_parts_of(t)[1]: t for t in _tags(para.visible)[0]}  # docxtpl's view has them resolved
+        by_prefix = {_parts_of(t)[1]: t for t in shown}  # docxtpl's view has them resolved
         for prefix, element in (("tr", f"{{{W}}}tr"), ("p", f"{{{W}}}p")):
             if prefix not in by_prefix:
                 continue
@@ -625,6 +625,8 @@ def _style_num(style: Any, inherit: bool) -> int | None:
 def _lint_xlsx(name: str, blob: bytes) -> list[Finding]:
     from openpyxl import load_workbook
     from openpyxl.formula import Tokenizer
+
+    from .render import xlsx as xlsx_render  # openpyxl: only when a workbook is linted
 
     findings: list[Finding] = []
 

@@ -140,14 +140,8 @@ def _list(tokens: list[Token], i: int, problems: list[MarkdownProblem]) -> tuple
         assert tokens[i].type == "list_item_open"
         content, i = _blocks(tokens, i + 1, "list_item_close", problems)
         item = ListItem(content=[])
-        for block in content:
-            if isinstance(block, Paragraph):
-                item.content.append(block.inlines)
-            elif isinstance(block, ListBlock):
-                item.content.append(block)
-            else:
-                problems.append(MarkdownProblem(tokens[i - 1].map[0] if tokens[i - 1].map else 0,
-                                                "a heading cannot be placed inside a list item"))
+        for block in content:  # paragraphs and lists only: _blocks reports a heading in a list item
+            item.content.append(block.inlines if isinstance(block, Paragraph) else block)
         if not item.content or not isinstance(item.content[0], list):
             item.content.insert(0, [])  # the item's own line is empty ("- " then a nested list)
         items.append(item)

@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal, Union
 
+MEETING_FILE = "meeting.yaml"  # the file that makes a folder a meeting
+
 
 @dataclass(frozen=True)
 class Run:

@@ -51,9 +51,14 @@ def normalise_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> by
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
             body = replace.get(info.filename) if replace else None
-            dst.writestr(fixed, body if body is not None else src.read(info.filename))
+            dst.writestr(fixed_zip_entry(info.filename), body if body is not None else src.read(info.filename))
     return out.getvalue()
+
+
+def fixed_zip_entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry that does not depend on when or where it was written."""
+    info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info

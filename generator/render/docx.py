@@ -24,7 +24,7 @@ from markupsafe import Markup
 from ..errors import TemplateProblem
 from ..finance import finance_table
 from ..model import FinanceTable, Meeting, Paper, Section
-from ..outputs import FIXED_ZIP_TIME, normalise_zip
+from ..outputs import fixed_zip_entry, normalise_zip
 from .wordml import Numbering, Styles, WordML
 from .wordml import text as xml_text
 
@@ -131,10 +131,7 @@ class _FixedTimeZip:
         self.zf = zf
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, FIXED_ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        self.zf.writestr(info, blob)
+        self.zf.writestr(fixed_zip_entry(pack_uri.membername), blob)
 
 
 def _package_bytes(tpl: DocxTemplate) -> bytes:

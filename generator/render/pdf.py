@@ -17,10 +17,6 @@ from pathlib import Path
 from ..errors import PapersError
 
 # Writer's PDF export: tagged (accessibility) and showing the document title in the viewer.
-PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
-              '"DisplayPDFDocumentTitle":{"type":"boolean","value":"true"},'
-              '"ExportBookmarks":{"type":"boolean","value":"true"}}')
-# the same options for a LibreOffice driven over UNO (see _Office)
 PDF_FILTER_DATA = {"UseTaggedPDF": True, "DisplayPDFDocumentTitle": True, "ExportBookmarks": True}
 PER_FILE_SECONDS = 60
 # the Python with LibreOffice's UNO bridge (Debian: python3-uno), which the virtualenv's may not be
@@ -98,9 +94,8 @@ class _Office:
         out: dict[Path, Path | None] = {}
         for n, f in enumerate(files):
             dst = outdir / f"{f.stem}.pdf"
-            pdf_filter = "calc_pdf_Export" if f.suffix.lower() == ".xlsx" else "writer_pdf_Export"
-            request = {"src": str(f.resolve()), "dst": str(dst.resolve()), "filter": pdf_filter,
-                       "data": PDF_FILTER_DATA if pdf_filter == "writer_pdf_Export" else {}}
+            pdf_filter, data = _pdf_export(f)
+            request = {"src": str(f.resolve()), "dst": str(dst.resolve()), "filter": pdf_filter, "data": data}
             assert self.proc.stdin is not None
             try:
                 self.proc.stdin.write(json.dumps(request) + "\n")
@@ -167,12 +162,22 @@ def finish() -> None:
     _stop_office()
 
 
+def _pdf_export(source: Path) -> tuple[str, dict[str, bool]]:
+    """LibreOffice's PDF export filter for a file and its options (tagged, showing the title, for Writer)."""
+    if source.suffix.lower() == ".xlsx":
+        return "calc_pdf_Export", {}
+    return "writer_pdf_Export", PDF_FILTER_DATA
+
+
 def _filter(target: str, sample: Path) -> str:
-    if target == "pdf" and sample.suffix.lower() == ".docx":
-        return PDF_FILTER
-    if target == "pdf" and sample.suffix.lower() == ".xlsx":
-        return "pdf:calc_pdf_Export"
-    return target
+    """A --convert-to argument: for PDF, the export filter and its options in soffice's JSON form."""
+    if target != "pdf":
+        return target
+    name, data = _pdf_export(sample)
+    if not data:
+        return f"pdf:{name}"
+    options = {key: {"type": "boolean", "value": str(value).lower()} for key, value in data.items()}
+    return f"pdf:{name}:{json.dumps(options, separators=(',', ':'))}"
 
 
 _PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)(\d{14})")
