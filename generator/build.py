@@ -569,6 +569,16 @@ def render_workbook(records: WorkbookRecords, template: Path) -> bytes:
     return render(papers[0].meeting, papers, template)
 
 
+def _maybe_exempt(result: PaperResult) -> bool:
+    """Whether a paper is, or may be, exempt: one whose status is not known now (skipped as edited with
+    its inputs changed, and invalid) is kept out of the published pack rather than risk publishing it."""
+    if result.paper is not None:
+        return result.paper.status == "exempt"
+    if result.entry is not None:
+        return result.entry.exempt
+    return result.status == "skipped"
+
+
 def _agenda_items(plan: _Plan) -> list[dict[str, str]]:
     """Agenda rows in order: number, title (the paper's own title for papers), paper stem."""
     assert plan.agenda is not None
@@ -697,7 +707,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
         pages: dict[str, int] = {}
         parts: list[tuple[str, Path]] = [("Agenda", folder / "agenda.pdf")]
         # the pack is published: an exempt paper (Schedule 12A) has its own PDF for members, but is not in it
-        exempt = {r.source.stem for r in plan.result.papers if r.entry is not None and r.entry.exempt}
+        exempt = {r.source.stem for r in plan.result.papers if _maybe_exempt(r)}
         for item in items:
             entry = manifest.entries.get(f"{item['paper']}.pdf") if item["paper"] else None
             if (item["paper"] in exempt or entry is None or entry.pages is None

@@ -265,3 +265,26 @@ def test_report_is_plain_lines_with_a_summary_table_when_not_a_terminal(meeting:
     header = next(i for i, line in enumerate(lines) if line.startswith("meeting "))
     assert lines[header].split() == ["meeting", "built", "unchanged", "skipped", "failed", "warnings", "errors"]
     assert lines[header + 1].split() == [meeting.name, "2", "0", "0", "0", "1", "0"]
+
+
+def test_an_exempt_paper_stays_out_of_the_pack_when_edited_by_hand_and_changed(meeting: Path, tmp_path: Path) -> None:
+    paper = meeting / f"{BRIEFING}.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        "template: briefing_note\n", "template: briefing_note\nstatus: exempt\nexempt_reason: Paragraph 3\n", 1),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_papers("build", meeting, "-o", out, "--pdf", "-j", "1")
+    assert first.exit_code == 0, first.output
+
+    def bookmarks() -> list[str]:
+        return [o.title for o in PdfReader(out / EXAMPLE.name / "pack.pdf").outline]
+
+    assert bookmarks() == ["Agenda", "Item 5: Report of the Cabinet Member for Central Services"]
+    # a person edits the exempt paper's .docx, and its inputs change: it is skipped, and still not published
+    docx = out / EXAMPLE.name / f"{BRIEFING}.docx"
+    docx.write_bytes(docx.read_bytes() + b"\0")
+    paper.write_text(paper.read_text(encoding="utf-8").replace("Since taking on", "Since taking up", 1),
+                     encoding="utf-8")
+    second = run_papers("build", meeting, "-o", out, "--pdf", "-j", "1")
+    assert statuses(second.output)[f"{BRIEFING}.docx"] == "skipped"
+    assert bookmarks() == ["Agenda", "Item 5: Report of the Cabinet Member for Central Services"]
