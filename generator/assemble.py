@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import finance, kpi, markdown
 from .errors import Problem
 from .load import Located, PathKey, format_path, load_yaml
-from .model import MEETING_FILE, Block, FinanceTable, Heading, Meeting, Paper, Run, Section, Table
+from .model import MEETING_FILE, Block, FinanceTable, Heading, Meeting, MeetingInputs, Paper, Run, Section, Table
 from .schema import (
     SCHEMAS,
     BodyItem,
@@ -29,23 +28,6 @@ from .schema import (
     validate,
 )
 
-
-
-@dataclass
-class MeetingInputs:
-    """A meeting folder's ``meeting.yaml``, validated."""
-
-    folder: Path
-    meeting: Meeting
-    items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
-    items_line: int | None = None  # where `items:` is written (for problems about the agenda as a whole)
-
-    def item_of(self, paper: Path) -> str | None:
-        """Agenda number of a paper file, if the agenda lists it."""
-        for number, file, _ in self.items:
-            if file == paper.name:
-                return number
-        return None
 
 
 def _meeting(info: MeetingInfo) -> Meeting:

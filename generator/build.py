@@ -14,14 +14,12 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import Any, Callable, Literal
 
 from .errors import InputError, PapersError, Problem, TemplateProblem
 from .manifest import Entry, Manifest, file_hash, inputs_hash, keep_edited, write_output
-from .model import MEETING_FILE, Meeting, Paper
+from .model import MEETING_FILE, Meeting, MeetingInputs, Paper
 
-if TYPE_CHECKING:
-    from .assemble import MeetingInputs
 
 # assemble (validation: pydantic, markdown-it), finance and the renderers are imported where they
 # are used, so that a rebuild with nothing to do only hashes files.
@@ -167,37 +165,25 @@ def discover(paths: list[Path]) -> list[Job]:
 Progress = Callable[[MeetingResult, PaperResult, int, int], None]  # (meeting, paper, done, total)
 
 
-@dataclass
-class _Agenda:
-    """meeting.yaml as the build uses it: validated now, or taken from the manifest when unchanged."""
-
-    meeting: Meeting
-    items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
-    items_line: int | None = None  # line of `items:` in meeting.yaml
-
-    def record(self, digest: str, warnings: list[Problem]) -> dict[str, Any]:
-        """JSON for the manifest, valid while meeting.yaml hashes to ``digest``."""
-        m = self.meeting
-        return {"inputs": digest, "committee": m.committee, "short_name": m.short_name,
-                "date": m.date.isoformat(), "time": m.time, "venue": m.venue,
-                "items": [list(i) for i in self.items], "items_line": self.items_line,
-                "warnings": [asdict(w) for w in warnings]}
-
-    @classmethod
-    def from_record(cls, data: dict[str, Any]) -> "_Agenda":
-        """The agenda a :meth:`record` holds (KeyError/ValueError/TypeError when it is damaged)."""
-        meeting = Meeting(data["committee"], data["short_name"], dt.date.fromisoformat(data["date"]),
-                          data["time"], data["venue"])
-        return cls(meeting, [(str(n), f, t) for n, f, t in data["items"]], data.get("items_line"))
+def _agenda_record(agenda: MeetingInputs, digest: str, warnings: list[Problem]) -> dict[str, Any]:
+    """meeting.yaml as validated, JSON for the manifest, valid while meeting.yaml hashes to ``digest``."""
+    return {"inputs": digest, **agenda.meeting.to_record(), "items": [list(i) for i in agenda.items],
+            "items_line": agenda.items_line, "warnings": [asdict(w) for w in warnings]}
 
 
-def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[_Agenda | None, list[Problem]]:
+def _agenda_from_record(folder: Path, data: dict[str, Any]) -> MeetingInputs:
+    """The validated meeting.yaml an :func:`_agenda_record` holds (KeyError/ValueError/TypeError if damaged)."""
+    return MeetingInputs(folder, Meeting.from_record(data), [(str(n), f, t) for n, f, t in data["items"]],
+                         data.get("items_line"))
+
+
+def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[MeetingInputs | None, list[Problem]]:
     """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged."""
     digest = inputs_hash([folder / MEETING_FILE])  # with the generator version: validation may change
     cached = manifest.meeting if manifest is not None and not force else None
     if cached is not None and cached.get("inputs") == digest:
         try:
-            agenda, warnings = _Agenda.from_record(cached), [Problem(**w) for w in cached["warnings"]]
+            agenda, warnings = _agenda_from_record(folder, cached), [Problem(**w) for w in cached["warnings"]]
         except (KeyError, ValueError, TypeError):
             agenda = None
         # a paper file that has gone since is an error that validation reports: validate again then
@@ -211,18 +197,10 @@ def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[
         return None, exc.problems
     if meeting is None:
         return None, problems
-    agenda = _Agenda(meeting.meeting, meeting.items, meeting.items_line)
     if manifest is not None:  # saved with the manifest; only a meeting.yaml without errors is recorded
         ok = all(p.level == "warning" for p in problems)
-        manifest.meeting = agenda.record(digest, problems) if ok else None
-    return agenda, problems
-
-
-def _meeting_inputs(folder: Path, agenda: _Agenda) -> MeetingInputs:
-    """What load_paper takes, made from the agenda (assemble is imported only when a paper is built)."""
-    from .assemble import MeetingInputs
-
-    return MeetingInputs(folder, agenda.meeting, agenda.items, agenda.items_line)
+        manifest.meeting = _agenda_record(meeting, digest, problems) if ok else None
+    return meeting, problems
 
 
 @dataclass
@@ -230,7 +208,7 @@ class _Task:
     """One paper to build, decided in the parent, run in a worker."""
 
     file: Path
-    agenda: _Agenda | None  # its meeting (the worker makes the MeetingInputs: assemble is imported there)
+    agenda: MeetingInputs | None  # its validated meeting.yaml (None: a paper on its own)
     output: Path
     previous: Entry | None
     keep_existing: bool  # an edited output is there and --force was given
@@ -240,7 +218,7 @@ class _Task:
 class _Plan:
     job: Job
     result: MeetingResult
-    agenda: _Agenda | None  # None: no (valid) meeting.yaml
+    agenda: MeetingInputs | None  # None: no (valid) meeting.yaml
     manifest: Manifest | None
     order: list[Path]
     tasks: list[_Task] = field(default_factory=list)
@@ -297,7 +275,7 @@ def _check_output_folders(jobs: list[Job], out: Path) -> None:
 def _plan(job: Job, options: Options) -> _Plan:
     """Load meeting.yaml and decide, from hashes alone, which papers need building."""
     result = MeetingResult(job.folder, job.folder.name)
-    agenda: _Agenda | None = None
+    agenda: MeetingInputs | None = None
     order = job.papers
     out_dir = options.out / job.folder.name
     manifest = Manifest(out_dir) if options.write else None
@@ -392,7 +370,7 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     from .assemble import load_paper
 
     file = task.file
-    meeting = _meeting_inputs(file.parent, task.agenda) if task.agenda is not None else None
+    meeting = task.agenda
     try:
         paper, problems = load_paper(file, meeting, options.templates)
     except InputError as exc:
@@ -498,7 +476,7 @@ def _load_unrecorded(plan: _Plan, options: Options) -> None:
         return
     from .assemble import load_paper
 
-    meeting = _meeting_inputs(plan.job.folder, plan.agenda) if plan.agenda is not None else None
+    meeting = plan.agenda
     for r in todo:
         try:
             r.paper, _ = load_paper(r.source, meeting, options.templates)

@@ -6,7 +6,6 @@ built here, and every printed amount goes through :func:`format_amount`.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import difflib
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -339,10 +338,7 @@ def finance_table(table: FinanceTable) -> Table:
 
 def workbook_record(paper: Paper) -> dict[str, Any]:
     """The part of a paper the budget workbook is drawn from, as JSON-able data (amounts as exact strings)."""
-    m = paper.meeting
-    return {"item": paper.item, "title": paper.title,
-            "meeting": {"committee": m.committee, "short_name": m.short_name, "date": m.date.isoformat(),
-                        "time": m.time, "venue": m.venue},
+    return {"item": paper.item, "title": paper.title, "meeting": paper.meeting.to_record(),
             "tables": [_table_record(t) for t in paper.finance_tables()]}
 
 
@@ -354,8 +350,7 @@ def _table_record(t: FinanceTable) -> dict[str, Any]:
 
 def paper_from_record(source: Path, record: dict[str, Any]) -> Paper:
     """A paper holding only what :func:`workbook_record` kept: enough to draw its workbook sheet."""
-    m = record["meeting"]
-    meeting = Meeting(m["committee"], m["short_name"], dt.date.fromisoformat(m["date"]), m["time"], m["venue"])
+    meeting = Meeting.from_record(record["meeting"])
     tables = [FinanceTable(t["title"], t["label"], t["units"], [(k, label) for k, label in t["columns"]],
                            [FinanceRow(service, {k: Decimal(v) for k, v in values.items()})
                             for service, values in t["rows"]], t["total"],

@@ -101,6 +101,34 @@ class Meeting:
         """``8 December 2022``, as printed on council papers."""
         return f"{self.date.day} {self.date:%B %Y}"
 
+    def to_record(self) -> dict[str, str | None]:
+        """JSON-able fields, as the manifest keeps them."""
+        return {"committee": self.committee, "short_name": self.short_name, "date": self.date.isoformat(),
+                "time": self.time, "venue": self.venue}
+
+    @classmethod
+    def from_record(cls, data: dict) -> "Meeting":
+        """The meeting a :meth:`to_record` holds (KeyError/ValueError/TypeError when it is damaged)."""
+        return cls(data["committee"], data["short_name"], dt.date.fromisoformat(data["date"]), data["time"],
+                   data["venue"])
+
+
+@dataclass
+class MeetingInputs:
+    """A meeting folder's ``meeting.yaml``, validated."""
+
+    folder: Path
+    meeting: Meeting
+    items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
+    items_line: int | None = None  # where `items:` is written (for problems about the agenda as a whole)
+
+    def item_of(self, paper: Path) -> str | None:
+        """Agenda number of a paper file, if the agenda lists it."""
+        for number, file, _ in self.items:
+            if file == paper.name:
+                return number
+        return None
+
 
 @dataclass
 class FinanceRow:
