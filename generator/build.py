@@ -601,38 +601,52 @@ def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: d
         return "failed"
 
 
-def _lone_pdfs(plan: _Plan, options: Options) -> None:
-    """PDF of each paper of a folder without meeting.yaml (one LibreOffice start for all)."""
-    import tempfile
-
-    from .render import pack
-    from .render.pdf import convert, fixed_pdf
-
+def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
+    """The papers whose PDF is missing, not ours, or not made from their present .docx."""
     manifest = plan.manifest
     assert manifest is not None
-    todo: dict[Path, PaperResult] = {}
+    stale = []
     for r in plan.result.papers:
         if r.status not in ("built", "unchanged") or r.output is None:
             continue
         pdf = r.output.with_suffix(".pdf").name
         entry = manifest.entries.get(pdf)
         if options.force or entry is None or manifest.state(pdf) != "ours" or entry.inputs != file_hash(r.output):
-            todo[r.output] = r
+            stale.append(r)
+    return stale
+
+
+def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | None, date: dt.date | None) -> None:
+    """Write LibreOffice's PDF of ``source`` (None: it failed), dated ``date`` as the Word files are."""
+    from .render import pack
+    from .render.pdf import fixed_pdf
+
+    if pdf is None:
+        plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed",
+                                                "LibreOffice could not convert it"))
+        return
+
+    def data() -> bytes:
+        return fixed_pdf(pdf.read_bytes(), date) if date is not None else pdf.read_bytes()
+
+    _write_output(plan, pdf.name, file_hash(source), data, options, pages=pack.page_count(pdf))
+
+
+def _lone_pdfs(plan: _Plan, options: Options) -> None:
+    """PDF of each paper of a folder without meeting.yaml (one LibreOffice start for all)."""
+    import tempfile
+
+    from .render.pdf import convert
+
+    assert plan.manifest is not None
+    todo = {r.output: r for r in _stale_pdfs(plan, options) if r.output is not None}
     if not todo:
         return
-    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=manifest.folder) as tmp:
+    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=plan.manifest.folder) as tmp:
         for source, pdf in convert(list(todo), Path(tmp)).items():
-            if pdf is None:
-                plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed",
-                                                        "LibreOffice could not convert it"))
-                continue
             record = todo[source].entry.workbook if todo[source].entry is not None else None
             date = dt.date.fromisoformat(record["meeting"]["date"]) if record else None  # each paper's own meeting
-
-            def data(pdf: Path = pdf, date: dt.date | None = date) -> bytes:
-                return fixed_pdf(pdf.read_bytes(), date) if date is not None else pdf.read_bytes()
-
-            _write_output(plan, pdf.name, file_hash(source), data, options, pages=pack.page_count(pdf))
+            _write_pdf(plan, options, source, pdf, date)
 
 
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
@@ -646,14 +660,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     assert manifest is not None and plan.agenda is not None
     folder = manifest.folder
     date = plan.agenda.meeting.date  # the PDFs' dates, as the Word files'
-    papers = [r for r in plan.result.papers if r.status in ("built", "unchanged") and r.output is not None]
-    todo: list[Path] = []
-    for r in papers:
-        assert r.output is not None
-        pdf = r.output.with_suffix(".pdf").name
-        entry = manifest.entries.get(pdf)
-        if options.force or entry is None or manifest.state(pdf) != "ours" or entry.inputs != file_hash(r.output):
-            todo.append(r.output)
+    todo = [r.output for r in _stale_pdfs(plan, options) if r.output is not None]
     # The agenda's length must be known before its page numbers are: it comes from the last build
     # when the agenda's rows are the same, else from a provisional copy converted with the papers.
     layout = _agenda_inputs(plan, options, _agenda_rows(items, {}))
@@ -671,14 +678,10 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             batch.append(provisional)
         converted = convert(batch, tmpdir / "pdf") if batch else {}
         for source, pdf in converted.items():
-            if pdf is None:
-                plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed",
-                                                        "LibreOffice could not convert it"))
-            elif source == provisional:
+            if source == provisional and pdf is not None:
                 agenda_pages = pack.page_count(pdf)
             else:
-                _write_output(plan, pdf.name, file_hash(source), lambda pdf=pdf: fixed_pdf(pdf.read_bytes(), date),
-                              options, pages=pack.page_count(pdf))
+                _write_pdf(plan, options, source, pdf, date)
         if agenda_pages is None:
             return
         page = agenda_pages + 1
