@@ -24,6 +24,15 @@ _AMOUNT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 MAX_DIGITS = 15  # digits of a whole amount that Excel (a double) holds exactly; more cannot be a real figure
 
 
+def disagrees(stated: Decimal, computed: Decimal) -> bool:
+    """Whether a stated figure differs from the computed one by more than rounding explains."""
+    return abs(stated - computed) > TOLERANCE
+
+
+def _amount_text(raw: Any) -> str:
+    return str(raw).strip().replace("\u2212", "-").replace("£", "").replace(" ", "")
+
+
 def parse_amount(raw: Any) -> Decimal | None:
     """``1,234`` / ``-48`` / ``(48)`` / ``£1,234`` -> Decimal; None when not an amount."""
     if isinstance(raw, bool) or raw is None:
@@ -31,7 +40,7 @@ def parse_amount(raw: Any) -> Decimal | None:
     if isinstance(raw, (int, Decimal, float)):  # from a workbook
         value = Decimal(raw) if not isinstance(raw, float) else Decimal(repr(raw))
         return value if value.is_finite() and not _too_large(value) else None
-    text = str(raw).strip().replace("\u2212", "-").replace("£", "").replace(" ", "")
+    text = _amount_text(raw)
     negative = text.startswith("(") and text.endswith(")")
     if negative:
         text = text[1:-1]
@@ -57,8 +66,7 @@ def not_an_amount(raw: Any) -> str:
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):  # a workbook's number
         too_large = Decimal(repr(raw) if isinstance(raw, float) else raw).is_finite()
     else:  # written like an amount, so rejected only for its size
-        too_large = _AMOUNT.match(str(raw).strip().replace("\u2212", "-").replace("£", "").replace(" ", "")
-                                  .strip("()")) is not None
+        too_large = _AMOUNT.match(_amount_text(raw).strip("()")) is not None
     if too_large:
         return f"the amount {_shown(raw)} is too large (at most {MAX_DIGITS} digits)"
     return f"expected a number, got {_shown(raw)}"
@@ -302,7 +310,7 @@ def _check_variances(table: FinanceTable, problems: list[Problem]) -> None:
             continue
         stated = row.values["variance"]
         computed = row.values["forecast"] - row.values["budget"]
-        if abs(stated - computed) > TOLERANCE:
+        if disagrees(stated, computed):
             name, line = _where(row)
             problems.append(Problem(
                 name, line, f"rows[{i}].variance",
@@ -314,7 +322,7 @@ def _check_variances(table: FinanceTable, problems: list[Problem]) -> None:
 def _check_totals(table: FinanceTable, doc: Located, path: PathKey, problems: list[Problem]) -> None:
     for key, stated in (table.stated_total or {}).items():
         computed = table.column_total(key)
-        if abs(stated - computed) > TOLERANCE:
+        if disagrees(stated, computed):
             label = dict(table.columns)[key]
             problems.append(doc.problem(path + (key,), f"stated total of '{label}' {format_amount(stated)} but the "
                                         f"rows sum to {format_amount(computed)}", level="warning"))

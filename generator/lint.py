@@ -623,7 +623,6 @@ def _style_num(style: Any, inherit: bool) -> int | None:
 # -- the workbook template ----------------------------------------------------------------------
 
 def _lint_xlsx(name: str, blob: bytes) -> list[Finding]:
-    from openpyxl import load_workbook
     from openpyxl.formula import Tokenizer
 
     from .render import xlsx as xlsx_render  # openpyxl: only when a workbook is linted
@@ -634,23 +633,20 @@ def _lint_xlsx(name: str, blob: bytes) -> list[Finding]:
         findings.append(Finding(name, where, rule, level, message))
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # as render/xlsx.py: e.g. "DrawingML support is incomplete"
-            wb = load_workbook(io.BytesIO(blob), rich_text=False)
+        wb = xlsx_render.open_template(blob)
     except Exception as exc:  # noqa: BLE001  # a damaged file fails inside openpyxl in many ways
         return [Finding(name, "", "unreadable", "error", f"not an Excel workbook the generator can open ({exc}); "
                         "fix: open it in Excel and save it as Excel Workbook (.xlsx)")]
     if Path(name).name != WORKBOOK_TEMPLATE:
         add("", "unknown-template", f"the generator reads only templates/xlsx/{WORKBOOK_TEMPLATE}", "warning")
-    for sheet in (xlsx_render.SUMMARY, xlsx_render.PAPER_MODEL):
-        if sheet not in wb.sheetnames:
-            add("", "missing-sheet", f"the template lacks the model sheet '{sheet}', whose layout every "
-                f"{'summary' if sheet == xlsx_render.SUMMARY else 'paper'} sheet copies; fix: add a sheet named "
-                f"'{sheet}' (or copy it from the shipped template)")
-    for style in xlsx_render.REQUIRED_STYLES:
-        if style not in wb.named_styles:
-            add("", "missing-style", f"the template lacks the cell style '{style}', which the generator draws "
-                "with, so no workbook would be built; fix: create it with Home > Cell Styles > New Cell Style")
+    missing_sheets, missing_styles = xlsx_render.missing_parts(wb)
+    for sheet in missing_sheets:
+        add("", "missing-sheet", f"the template lacks the model sheet '{sheet}', whose layout every "
+            f"{'summary' if sheet == xlsx_render.SUMMARY else 'paper'} sheet copies; fix: add a sheet named "
+            f"'{sheet}' (or copy it from the shipped template)")
+    for style in missing_styles:
+        add("", "missing-style", f"the template lacks the cell style '{style}', which the generator draws "
+            "with, so no workbook would be built; fix: create it with Home > Cell Styles > New Cell Style")
     sheets = {s.lower() for s in wb.sheetnames}
 
     def check(where: str, formula: str, from_model: bool) -> None:

@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from ..errors import TemplateProblem
-from ..finance import TOLERANCE, format_amount
+from ..finance import disagrees, format_amount
 from ..model import FinanceTable, Meeting, Paper
 from ..outputs import normalise_zip
 
@@ -136,6 +136,19 @@ def _clip(text: str, limit: int) -> str:
 
 # -- the template ---------------------------------------------------------------------
 
+def open_template(blob: bytes) -> Workbook:
+    """The workbook template, as the renderer reads it (openpyxl's exceptions pass through)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. "DrawingML support is incomplete": not ours to report
+        return load_workbook(io.BytesIO(blob), rich_text=False)
+
+
+def missing_parts(wb: Workbook) -> tuple[list[str], list[str]]:
+    """The model sheets and the named cell styles the renderer needs that a template lacks."""
+    return ([s for s in (SUMMARY, PAPER_MODEL) if s not in wb.sheetnames],
+            [s for s in REQUIRED_STYLES if s not in wb.named_styles])
+
+
 @dataclass
 class _Template:
     wb: Workbook
@@ -152,13 +165,10 @@ class _Template:
         except OSError as exc:
             raise TemplateProblem(f"{path.name}: cannot read the template ({exc.strerror})") from None
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # e.g. "DrawingML support is incomplete": not ours to report
-                wb = load_workbook(io.BytesIO(blob), rich_text=False)
+            wb = open_template(blob)
         except Exception as exc:  # noqa: BLE001  # a damaged file fails inside openpyxl in many ways
             raise TemplateProblem(f"{path.name}: not a usable Excel workbook ({exc})") from None
-        missing_sheets = [s for s in (SUMMARY, PAPER_MODEL) if s not in wb.sheetnames]
-        missing_styles = [s for s in REQUIRED_STYLES if s not in wb.named_styles]
+        missing_sheets, missing_styles = missing_parts(wb)
         if missing_sheets or missing_styles:
             parts = []
             if missing_sheets:
@@ -341,7 +351,7 @@ class _Book:
                         self.formula(ws, r, i, f"{letters['forecast']}{r}-{letters['budget']}{r}", value, AMOUNT)
                         continue
                     # a stated figure that differs is printed in the paper: keep it, flag a real disagreement
-                    if abs(value - computed) > TOLERANCE:
+                    if disagrees(value, computed):
                         cell = self.number(ws, r, i, value, DISAGREES)
                         cell.comment = _comment(
                             f"Variance stated {format_amount(value)}, computed {format_amount(computed)} "
@@ -362,7 +372,7 @@ class _Book:
                 else:
                     cell = self.number(ws, total_row, i, total, TOTAL)
                 stated = (table.stated_total or {}).get(key)
-                if stated is not None and abs(stated - total) > TOLERANCE:
+                if stated is not None and disagrees(stated, total):
                     cell.comment = _comment(f"Total stated {format_amount(stated)}, the rows sum to "
                                             f"{format_amount(total)}.")
         return _Block(paper, table, ws.title, letters, first, last, total_row)
