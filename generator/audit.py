@@ -121,9 +121,14 @@ def _skipped(relative: Path) -> bool:
             or any(part.startswith(".") for part in relative.parts))
 
 
+def audit_results(paths: list[Path]) -> list[tuple[str, list[Finding]]]:
+    """Each document of ``paths`` (see :func:`find_documents`) with its findings."""
+    return [(str(document), audit_file(document)) for document in find_documents(paths)]
+
+
 def audit_paths(paths: list[Path]) -> list[Finding]:
-    """Every finding in the documents of ``paths`` (see :func:`find_documents`), file by file."""
-    return [finding for document in find_documents(paths) for finding in audit_file(document)]
+    """Every finding in the documents of ``paths``, file by file."""
+    return [finding for _, findings in audit_results(paths) for finding in findings]
 
 
 def audit_file(path: Path) -> list[Finding]:

@@ -100,12 +100,11 @@ def audit_command(outs: tuple[Path, ...]) -> None:
         papers audit outputs/2022-12-08-corporate-os
         papers audit outputs/2022-12-08-corporate-os/pack.pdf
     """
-    from .audit import audit_file, find_documents  # only this command needs python-docx/pypdf readers
+    from .audit import audit_results  # only this command needs python-docx/pypdf readers
 
     if not outs and not Path("outputs").exists():
         raise click.UsageError("no OUT given, and there is no outputs/ folder here")
-    files = find_documents(list(outs) or [Path("outputs")])
-    results = [(str(file), audit_file(file)) for file in files]
+    results = audit_results(list(outs) or [Path("outputs")])
     errors = _print_findings(results, "file", "audited", "no .docx or .pdf files found", grouped=True)
     if errors:
         raise SystemExit(1)
@@ -133,10 +132,10 @@ def lint_template_command(paths: tuple[Path, ...], templates: Path) -> None:
         papers lint-template
         papers lint-template templates/docx/*.docx templates/xlsx/*.xlsx
     """
-    from .lint import default_files, display_names, lint_file, template_files  # only this command needs them
+    from .lint import default_files, lint_results, template_files  # only this command needs them
 
     files = template_files(paths) if paths else default_files(templates)
-    results = [(name, lint_file(file, name)) for file, name in zip(files, display_names(files))]
+    results = lint_results(files)
     errors = _print_findings(results, "template", "linted", "no .docx or .xlsx templates found", grouped=False)
     if errors or not files:
         raise SystemExit(1)

@@ -125,10 +125,14 @@ def display_names(files: list[Path]) -> list[str]:
     return [f.name if names.count(f.name) == 1 else str(f) for f in files]
 
 
+def lint_results(files: list[Path]) -> list[tuple[str, list[Finding]]]:
+    """Each template file, by the name it is shown under, with its findings."""
+    return [(name, lint_file(f, name)) for f, name in zip(files, display_names(files))]
+
+
 def lint_paths(paths: Iterable[Path]) -> list[Finding]:
     """Every finding of every template under ``paths``, file by file in the order given."""
-    files = template_files(paths)
-    return [finding for f, name in zip(files, display_names(files)) for finding in lint_file(f, name)]
+    return [finding for _, findings in lint_results(template_files(paths)) for finding in findings]
 
 
 def _lock_file(path: Path) -> bool:
