@@ -111,7 +111,7 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
                                                         f"templates/docx/ has: {', '.join(names) or 'none'}")],
                             key=_order)
     parsed, problems = validate(doc, SCHEMAS[template])
-    problems = doc.problems + problems
+    problems = doc.problems + problems + _exempt_problems(doc)
     if meeting is None and parsed is not None and parsed.meeting is None:
         problems.append(doc.problem((), "missing required field 'meeting' (the paper is not in a folder "
                                         "with a meeting.yaml)"))
@@ -161,7 +161,7 @@ _TOP_FINANCE: TypeAdapter[Any] = TypeAdapter(TopFinance)
 
 def _check_parts(doc: Located, template: str, base: Path, known: list[Problem]) -> list[Problem]:
     """When a paper's fields have errors, still check the parts that are valid on their own
-    (Markdown, finance data, the exempt reason), so that every problem of the file is reported in one run."""
+    (Markdown, finance data), so that every problem of the file is reported in one run."""
     data = doc.data
     ctx = _Context(doc)
 
@@ -191,10 +191,16 @@ def _check_parts(doc: Located, template: str, base: Path, known: list[Problem]) 
     if top is not None:
         wrapped = isinstance(top, FinanceItem)
         _finance(ctx, top.finance if wrapped else top, ("finance", "finance") if wrapped else ("finance",), base)
+    return [p for p in ctx.problems if p not in known]
+
+
+def _exempt_problems(doc: Located) -> list[Problem]:
+    """An exempt paper must say why (checked on the raw data, so it is reported whatever else is wrong)."""
+    data = doc.data
     reason = data.get("exempt_reason")
     if data.get("status") == "exempt" and not (reason.strip() if isinstance(reason, str) else reason):
-        ctx.problems.append(doc.problem(("status",), "'status: exempt' requires 'exempt_reason'"))
-    return [p for p in ctx.problems if p not in known]
+        return [doc.problem(("status",), "'status: exempt' requires 'exempt_reason'")]
+    return []
 
 
 def _section(ctx: _Context, title: str | None, body: Any, path: PathKey, base: Path) -> Section:

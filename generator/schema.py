@@ -206,13 +206,6 @@ class PaperCommon(Strict):
     exempt_reason: Text | None = None
     report_of: Text | None = None
 
-    @model_validator(mode="after")
-    def _exempt_needs_reason(self) -> "PaperCommon":
-        if self.status == "exempt" and not (self.exempt_reason or "").strip():
-            # located at 'status' (a model-level error would point at the top of the file)
-            raise PydanticCustomError("located", "'status: exempt' requires 'exempt_reason'", {"field": "status"})
-        return self
-
 
 class PortfolioReport(PaperCommon):
     report_of: Label
@@ -296,8 +289,6 @@ def _value_message(kind: str, err: dict[str, Any], loc: PathKey, value: Any) -> 
         return loc, "must not be empty"
     if kind == "value_error":
         return loc, str(err["msg"]).removeprefix("Value error, ")
-    if kind == "located":
-        return loc + (err["ctx"]["field"],), str(err["msg"])
     if kind in ("block", "body", "finance"):
         if isinstance(value, dict) and len(value) == 1:
             name = next(iter(value))
