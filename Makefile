@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 EXAMPLE := inputs/2022-12-08-corporate-os
 
-.PHONY: demo test bench system-deps templates clean
+.PHONY: demo test bench bench-example system-deps templates clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP) system-deps
 
 bench: $(STAMP) system-deps
 	$(PY) bench/cycle.py
+
+# the example meeting's build times and page counts (the figures in the notes)
+bench-example: $(STAMP) system-deps
+	$(PY) bench/example.py
 
 templates: $(STAMP)
 	$(PY) tools/make_templates.py
