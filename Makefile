@@ -7,9 +7,9 @@ EXAMPLE := inputs/2022-12-08-corporate-os
 
 .PHONY: demo test bench bench-example system-deps templates clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)

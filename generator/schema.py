@@ -1,4 +1,4 @@
-"""The input contract (shared/spec/input-format.md) as declarative models.
+"""The input contract (docs/input-format.md) as declarative models.
 
 Validation collects every problem of a file; ``validate`` turns pydantic's
 errors into located :class:`Problem` objects with messages a clerk can act on.
