@@ -196,8 +196,10 @@ def _print(report: BuildReport, done: str) -> None:
             click.echo(f"  {paper.status:<10}{name}{note}")
             for problem in paper.problems:
                 click.echo(f"      {problem}")
+            _print_diff(paper.diff)
         for output in meeting.outputs:
             click.echo(f"  {output.status:<10}{output.name}" + (f"  {output.message}" if output.message else ""))
+            _print_diff(output.diff)
         for problem in meeting.problems:  # the meeting's own: meeting.yaml, workbook, agenda, pack
             click.echo(f"  {'meeting':<10}{problem}")
     if done == "built":
@@ -213,6 +215,14 @@ def _print(report: BuildReport, done: str) -> None:
     click.echo(summary)
     if not report.ok:
         raise SystemExit(1)
+
+
+def _print_diff(lines: list[str]) -> None:
+    """What a person changed in an output skipped as edited (a short unified diff), under it."""
+    if lines:
+        click.echo("      what was changed by hand, against what the build made:")
+    for line in lines:
+        click.echo(f"        {line}")
 
 
 def _summary_table(report: BuildReport) -> None:
