@@ -178,7 +178,9 @@ def _agenda_from_record(folder: Path, data: dict[str, Any]) -> MeetingInputs:
 
 
 def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[MeetingInputs | None, list[Problem]]:
-    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged."""
+    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged.
+
+    With errors, what could be salvaged of it comes back too (or None), for checking its papers."""
     digest = inputs_hash([folder / MEETING_FILE])  # with the generator version: validation may change
     cached = manifest.meeting if manifest is not None and not force else None
     if cached is not None and cached.get("inputs") == digest:
@@ -212,6 +214,7 @@ class _Task:
     output: Path
     previous: Entry | None
     keep_existing: bool  # an edited output is there and --force was given
+    check_only: bool = False  # meeting.yaml has errors: validate the paper, build nothing
 
 
 @dataclass
@@ -281,11 +284,14 @@ def _plan(job: Job, options: Options) -> _Plan:
     manifest = Manifest(out_dir) if options.write else None
     if job.has_meeting:
         agenda, result.problems = _load_agenda(job.folder, manifest, options.force)
-        if agenda is None:
+        if agenda is None or agenda.partial:
+            # the papers are still checked (against what meeting.yaml gave) so that all problems come out in
+            # one run, and none is built: a paper must not be published with a wrong date or committee
+            from .assemble import unknown_meeting
+
             plan = _Plan(job, result, None, None, job.papers)
-            for paper in job.papers:
-                plan.done[paper] = PaperResult(paper, "failed", problems=[
-                    Problem(MEETING_FILE, None, None, "meeting.yaml has errors (see above)")])
+            plan.tasks = [_Task(paper, agenda or unknown_meeting(job.folder), out_dir / f"{paper.stem}.docx", None,
+                                False, check_only=True) for paper in job.papers]
             return plan
         # a paper listed twice is an error of meeting.yaml (reported with it); it is built once
         listed = list(dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file))
@@ -379,6 +385,9 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         problems = [Problem(p.file, p.line, p.field, p.message, "error", p.column) for p in problems]
     if paper is None or any(p.level == "error" for p in problems):
         return PaperResult(file, "failed", problems=problems)
+    if task.check_only:
+        return PaperResult(file, "failed", problems=problems + [
+            Problem(MEETING_FILE, None, None, "not built: meeting.yaml has errors (see above)")])
     if not options.write:
         return PaperResult(file, "checked", problems=problems, paper=paper)
     from .finance import workbook_record
