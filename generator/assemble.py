@@ -8,15 +8,13 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from . import finance, kpi, markdown
+from . import finance, kpi, markdown, papers
 from .errors import Problem, errors_only
 from .load import Located, PathKey, format_path, load_yaml
 from .model import MEETING_FILE, Block, FinanceTable, Heading, Meeting, MeetingInputs, Paper, Run, Section, Table
 from .schema import (
-    SCHEMAS,
     AgendaItem,
     BodyItem,
-    BriefingNote,
     FinanceBlock,
     FinanceItem,
     GenericTable,
@@ -24,12 +22,10 @@ from .schema import (
     KpiTable,
     MeetingFile,
     MeetingInfo,
-    PortfolioReport,
     TableItem,
     TopFinance,
     validate,
 )
-
 
 
 def _meeting(info: MeetingInfo) -> Meeting:
@@ -111,14 +107,17 @@ def _salvage_meeting(data: dict[str, Any]) -> Meeting:
                    fields["venue"])
 
 
-class _Context:
-    """Where we are in a paper: its document, its folder, and the problems so far."""
+class Context:
+    """Where we are in a paper: its document, its folder, and the problems so far. Paper type modules
+    (generator/papers/) assemble their content through it."""
 
-    def __init__(self, doc: Located) -> None:
+    def __init__(self, doc: Located, base: Path) -> None:
         self.doc = doc
+        self.base = base  # the paper's folder: data files are found beside it
         self.problems: list[Problem] = []
 
     def markdown(self, text: str, path: PathKey) -> list[Block]:
+        """Markdown text as blocks; its problems located at their lines."""
         blocks, problems = markdown.parse(text)
         first = self.doc.text_lines.get(path) or self.doc.line_of(path)
         for p in problems:
@@ -127,10 +126,41 @@ class _Context:
         return blocks
 
     def inline(self, text: str, path: PathKey) -> list[Any]:
+        """One line of Markdown (a recommendation, say) as inlines."""
         inlines, problems = markdown.parse_inline(text)
         for p in problems:
             self.problems.append(self.doc.problem(path, p.message))
         return inlines
+
+    def section(self, title: str | None, body: Any, path: PathKey) -> Section:
+        """A validated body (Markdown or a list of blocks) as a section."""
+        return _section(self, title, body, path, self.base)
+
+    def finance(self, block: FinanceBlock, path: PathKey) -> FinanceTable | None:
+        """A validated finance block with its rows resolved (None when they have errors)."""
+        return _finance(self, block, path, self.base)
+
+    # -- parts of an input whose fields have errors, checked on their own --------------------
+
+    def check_body(self, body: Any, path: PathKey) -> None:
+        """Check a raw body's Markdown and valid blocks (the rest is reported by the whole paper's validation)."""
+        if isinstance(body, str):
+            _section(self, None, body, path, self.base)
+        elif isinstance(body, list):
+            _section(self, None, [_valid(_BODY_ITEM, item) for item in body], path, self.base)
+
+    def check_sections(self, sections: Any) -> None:
+        """Check the body of each raw ``sections`` entry."""
+        for i, section in enumerate(sections if isinstance(sections, list) else []):
+            if isinstance(section, dict):
+                self.check_body(section.get("body"), ("sections", i, "body"))
+
+    def check_top_finance(self, value: Any, path: PathKey) -> None:
+        """Check a raw finance field (a finance block, or one wrapped in ``finance:``)."""
+        top = _valid(_TOP_FINANCE, value)
+        if top is not None:
+            wrapped = isinstance(top, FinanceItem)
+            _finance(self, top.finance if wrapped else top, path + ("finance",) if wrapped else path, self.base)
 
 
 def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tuple[Paper | None, list[Problem]]:
@@ -145,26 +175,26 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
                                             else doc.problem(("template",), "expected a template name, got "
                                                              + ("a list" if isinstance(template, list)
                                                                 else "a mapping"))], key=_order)
-    if template.strip().lower() in SCHEMAS:  # names of templates, like every choice, in any case
+    if template.strip().lower() in papers.NAMES:  # names of templates, like every choice, in any case
         template = template.strip().lower()
     problems: list[Problem] = []
-    if template not in SCHEMAS or not (templates / "docx" / f"{template}.docx").is_file():
-        names = sorted(p.stem for p in (templates / "docx").glob("*.docx") if p.stem in SCHEMAS)
+    if template not in papers.NAMES or not (templates / "docx" / f"{template}.docx").is_file():
+        names = sorted(p.stem for p in (templates / "docx").glob("*.docx") if p.stem in papers.NAMES)
         close = difflib.get_close_matches(template, names, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return None, sorted(doc.problems + [doc.problem(("template",), f"no template '{template}'{hint}; "
                                                         f"templates/docx/ has: {', '.join(names) or 'none'}")],
                             key=_order)
-    parsed, problems = validate(doc, SCHEMAS[template])
+    kind = papers.paper_type(template)
+    parsed, problems = validate(doc, kind.Schema)
     problems = doc.problems + problems + _exempt_problems(doc)
     if meeting is None and parsed is not None and parsed.meeting is None:
         problems.append(doc.problem((), "missing required field 'meeting' (the paper is not in a folder "
                                         "with a meeting.yaml)"))
     if parsed is None or errors_only(problems):
-        problems += _check_parts(doc, template, file.parent, problems)
+        problems += _check_parts(doc, kind, file.parent, problems)
         return None, sorted(problems, key=_order)
-    ctx = _Context(doc)
-    base = file.parent
+    ctx = Context(doc, file.parent)
     if meeting is not None:
         info = meeting.meeting
         item = meeting.item_of(file) or parsed.item
@@ -174,22 +204,7 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
     paper = Paper(source=file, template=template, meeting=info, item=item, title=parsed.title,
                   status=parsed.status, exempt_reason=parsed.exempt_reason, report_of=parsed.report_of,
                   sections=[])
-    if isinstance(parsed, PortfolioReport):
-        if parsed.introduction is not None:
-            paper.introduction = _section(ctx, parsed.introduction.title, parsed.introduction.body,
-                                          ("introduction", "body"), base)
-        paper.recommendations = [ctx.inline(r, ("recommendations", i)) for i, r in enumerate(parsed.recommendations)]
-        paper.sections = [_section(ctx, s.title, s.body, ("sections", i, "body"), base)
-                          for i, s in enumerate(parsed.sections)]
-        if parsed.finance is not None:
-            block = parsed.finance.finance if isinstance(parsed.finance, FinanceItem) else parsed.finance
-            path: PathKey = ("finance", "finance") if isinstance(parsed.finance, FinanceItem) else ("finance",)
-            paper.finance = _finance(ctx, block, path, base)
-    elif isinstance(parsed, BriefingNote):
-        paper.committee = parsed.committee or info.committee
-        paper.purpose = parsed.purpose
-        paper.sections = [_section(ctx, s.title, s.body, ("sections", i, "body"), base)
-                          for i, s in enumerate(parsed.sections)]
+    kind.assemble(parsed, ctx, paper)
     problems = sorted(problems + ctx.problems, key=_order)
     if errors_only(problems):
         return None, problems
@@ -204,38 +219,18 @@ _BODY_ITEM: TypeAdapter[Any] = TypeAdapter(BodyItem)
 _TOP_FINANCE: TypeAdapter[Any] = TypeAdapter(TopFinance)
 
 
-def _check_parts(doc: Located, template: str, base: Path, known: list[Problem]) -> list[Problem]:
+def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None  # reported by the validation of the whole paper
+
+
+def _check_parts(doc: Located, kind: Any, base: Path, known: list[Problem]) -> list[Problem]:
     """When a paper's fields have errors, still check the parts that are valid on their own
     (Markdown, finance data), so that every problem of the file is reported in one run."""
-    data = doc.data
-    ctx = _Context(doc)
-
-    def valid(adapter: TypeAdapter[Any], value: Any) -> Any:
-        try:
-            return adapter.validate_python(value)
-        except ValidationError:
-            return None  # reported by the validation of the whole paper
-
-    report = template == "portfolio_report"
-    bodies: list[tuple[Any, PathKey]] = []
-    if report and isinstance(data.get("introduction"), dict):
-        bodies.append((data["introduction"].get("body"), ("introduction", "body")))
-    for i, section in enumerate(data.get("sections") if isinstance(data.get("sections"), list) else []):
-        if isinstance(section, dict):
-            bodies.append((section.get("body"), ("sections", i, "body")))
-    for body, path in bodies:
-        if isinstance(body, str):
-            _section(ctx, None, body, path, base)
-        elif isinstance(body, list):
-            _section(ctx, None, [valid(_BODY_ITEM, item) for item in body], path, base)
-    recommendations = data.get("recommendations") if report else None
-    for i, text in enumerate(recommendations if isinstance(recommendations, list) else []):
-        if isinstance(text, str):
-            ctx.inline(text, ("recommendations", i))
-    top = valid(_TOP_FINANCE, data["finance"]) if report and isinstance(data.get("finance"), dict) else None
-    if top is not None:
-        wrapped = isinstance(top, FinanceItem)
-        _finance(ctx, top.finance if wrapped else top, ("finance", "finance") if wrapped else ("finance",), base)
+    ctx = Context(doc, base)
+    kind.check_parts(doc.data, ctx)
     return [p for p in ctx.problems if p not in known]
 
 
@@ -244,12 +239,13 @@ def _exempt_problems(doc: Located) -> list[Problem]:
     data = doc.data
     reason = data.get("exempt_reason")
     status = data.get("status")
-    if isinstance(status, str) and status.strip().lower() == "exempt" and not (reason.strip() if isinstance(reason, str) else reason):
+    exempt = isinstance(status, str) and status.strip().lower() == "exempt"  # choices are read in any case
+    if exempt and not (reason.strip() if isinstance(reason, str) else reason):
         return [doc.problem(("status",), "'status: exempt' requires 'exempt_reason'")]
     return []
 
 
-def _section(ctx: _Context, title: str | None, body: Any, path: PathKey, base: Path) -> Section:
+def _section(ctx: Context, title: str | None, body: Any, path: PathKey, base: Path) -> Section:
     section = Section(title, [])
     items = [body] if isinstance(body, str) else body
     for i, item in enumerate(items):
@@ -276,7 +272,7 @@ def _section(ctx: _Context, title: str | None, body: Any, path: PathKey, base: P
     return section
 
 
-def _finance(ctx: _Context, block: FinanceBlock, path: PathKey, base: Path) -> FinanceTable | None:
+def _finance(ctx: Context, block: FinanceBlock, path: PathKey, base: Path) -> FinanceTable | None:
     table, problems = finance.resolve(block, ctx.doc, path, base)
     ctx.problems.extend(problems)
     return table
@@ -293,7 +289,7 @@ def kpi_table(kpis: KpiTable, doc: Located, path: PathKey, problems: list[Proble
     return Table("kpi", header, rows, ["left"] + ["center"] * (len(fields) - 1))
 
 
-def _generic_table(ctx: _Context, table: GenericTable, path: PathKey) -> Table | None:
+def _generic_table(ctx: Context, table: GenericTable, path: PathKey) -> Table | None:
     width = len(table.header) if table.header else (len(table.rows[0]) if table.rows else 0)
     if width == 0:
         where = path + ("header",) if table.header is not None else path + ("rows",)

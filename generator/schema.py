@@ -250,11 +250,6 @@ TopFinance = Annotated[
 ]
 
 
-class Introduction(Strict):
-    title: Label = "Introduction by Cabinet Member"
-    body: Body
-
-
 class Section(Strict):
     title: Label
     body: Body
@@ -270,30 +265,14 @@ class PaperCommon(Strict):
     report_of: Text | None = None
 
 
-class PortfolioReport(PaperCommon):
-    report_of: Label
-    introduction: Introduction | None = None
-    # "recommendations:" left empty means none, as leaving the field out does
-    recommendations: Annotated[list[Text], BeforeValidator(lambda v: [] if v is None else v)] = []
-    sections: list[Section]
-    finance: TopFinance | None = None
+def __getattr__(name: str) -> Any:
+    # the input model of each paper type lives with its type (generator/papers/); SCHEMAS is kept for readers
+    if name == "SCHEMAS":
+        from .papers import schemas
 
+        return schemas()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-class BriefingSection(Strict):
-    title: Text | None = None
-    body: Body
-
-
-class BriefingNote(PaperCommon):
-    committee: Text | None = None
-    purpose: Label
-    sections: list[BriefingSection]
-
-
-SCHEMAS: dict[str, type[PaperCommon]] = {
-    "portfolio_report": PortfolioReport,
-    "briefing_note": BriefingNote,
-}
 
 _TYPE_NAMES = {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}
 

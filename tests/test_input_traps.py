@@ -218,7 +218,7 @@ def test_a_wrong_meeting_date_hides_neither_its_other_problems_nor_the_papers(tm
     assert "meeting.yaml:3: date: 2022-12-32: that date does not exist (December 2022 has 31 days)" in lines
     assert "meeting.yaml:10: items[2].paper: paper file not found: 03-missing.yaml" in lines
     assert "finance.csv:2:2: budget: expected a number, got 'TBC'" in problems_under(result.output, "02-paper.yaml")
-    assert "meeting.yaml: not built: meeting.yaml has errors (see above)" in problems_under(result.output,
+    assert "meeting.yaml: not built: meeting.yaml has errors (see the meeting lines below)" in problems_under(result.output,
                                                                                           "01-good.yaml")
     assert not (tmp_path / "out" / "m").exists() or not list((tmp_path / "out" / "m").glob("*.docx"))
 

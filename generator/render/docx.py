@@ -22,11 +22,10 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..errors import TemplateProblem
-from ..finance import finance_table
-from ..model import FinanceTable, Meeting, Paper, Section
+from ..model import Meeting, Paper
 from ..outputs import fixed_zip_entry, normalise_zip
+from ..papers.base import plain as _plain
 from .wordml import Numbering, Styles, WordML
-from .wordml import text as xml_text
 
 # styles the generator draws with; a template must define them all (by name)
 REQUIRED_STYLES = [
@@ -288,25 +287,19 @@ def renderer(path: Path) -> DocxRenderer:
     return DocxRenderer(path)
 
 
-def _plain(value: str | None) -> Markup:
-    """Input text for a template variable: escaped here, inert to docxtpl's own brace rewriting."""
-    return Markup(xml_text(value or ""))
-
-
-def _body(wordml: WordML, section: Section, numbered: bool = False) -> Markup:
-    return Markup(wordml.blocks(section.blocks, numbered_paragraphs=numbered))
-
-
-def _finance(wordml: WordML, table: FinanceTable) -> dict[str, Any]:
-    return {"title": _plain(table.title or "Financial Information"), "body": Markup(wordml.table(finance_table(table)))}
-
-
 # the names each kind of template can use: exactly the keys of paper_context() and of render_agenda()'s
-# context (tests/test_lint.py checks both), for `papers lint-template`
-PAPER_VARIABLES = ("meeting_date", "committee", "committee_short_name", "item", "title", "report_of", "exempt",
-                   "exempt_reason", "purpose", "introduction", "recommendations", "sections", "finance")
+# context (tests/test_lint.py checks both), for `papers lint-template`; PAPER_VARIABLES (every paper
+# type's, from generator/papers/) is given by __getattr__ below, so that importing this module loads no type
 AGENDA_VARIABLES = ("committee", "committee_short_name", "meeting_date", "meeting_day", "time", "venue", "items",
                     "has_pages")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PAPER_VARIABLES":
+        from ..papers import paper_variables
+
+        return paper_variables()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def patch_xml(xml: str) -> str:
@@ -315,9 +308,10 @@ def patch_xml(xml: str) -> str:
 
 
 def paper_context(paper: Paper, wordml: WordML) -> dict[str, Any]:
-    """Template variables of a paper (the names the shipped templates use)."""
-    numbered = paper.template == "briefing_note"
-    return {
+    """Template variables of a paper: the common ones, then its type's (generator/papers/)."""
+    from .. import papers
+
+    context: dict[str, Any] = {
         "meeting_date": _plain(paper.meeting.long_date),
         "committee": _plain(paper.committee or paper.meeting.committee),
         "committee_short_name": _plain(paper.meeting.short_name),
@@ -326,13 +320,10 @@ def paper_context(paper: Paper, wordml: WordML) -> dict[str, Any]:
         "report_of": _plain(paper.report_of),
         "exempt": paper.status == "exempt",
         "exempt_reason": _plain(paper.exempt_reason),
-        "purpose": _plain(paper.purpose),
-        "introduction": ({"title": _plain(paper.introduction.title), "body": _body(wordml, paper.introduction)}
-                         if paper.introduction else None),
-        "recommendations": [Markup(wordml.runs(r)) for r in paper.recommendations],
-        "sections": [{"title": _plain(s.title), "body": _body(wordml, s, numbered)} for s in paper.sections],
-        "finance": _finance(wordml, paper.finance) if paper.finance else None,
     }
+    context.update(papers.empty_variables())
+    context.update(papers.paper_type(paper.template).context(paper, wordml))
+    return context
 
 
 def render_paper(paper: Paper, template: Path) -> bytes:
