@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import PapersError
@@ -89,17 +90,24 @@ def not_finished(file: Path, seconds: float) -> str:
     return f"LibreOffice did not finish converting {file.name} within {seconds:g} s; it was stopped"
 
 
-def convert(files: list[Path], outdir: Path, target: str = "pdf") -> dict[Path, Path | None]:
+OnFile = Callable[[Path], None]  # called with each input once LibreOffice is done with it (for progress)
+
+
+def convert(files: list[Path], outdir: Path, target: str = "pdf",
+            on_file: OnFile | None = None) -> dict[Path, Path | None]:
     """Convert files with a single LibreOffice start; map each input to its output (None if it failed)."""
-    return {f: out if isinstance(out, Path) else None for f, out in convert_all(files, outdir, target).items()}
+    return {f: out if isinstance(out, Path) else None
+            for f, out in convert_all(files, outdir, target, on_file).items()}
 
 
-def convert_all(files: list[Path], outdir: Path, target: str = "pdf") -> dict[Path, Path | str]:
+def convert_all(files: list[Path], outdir: Path, target: str = "pdf",
+                on_file: OnFile | None = None) -> dict[Path, Path | str]:
     """Convert files with a single LibreOffice start; map each input to its output, or to why it failed.
 
     ``target`` is a LibreOffice --convert-to argument: "pdf" (tagged PDF/UA for Writer
     documents), or e.g. "xlsx" to have Calc load, recalculate and save a workbook. Each file has
     :func:`per_file_seconds`; a LibreOffice that takes longer is stopped, with all it started.
+    ``on_file`` is called with each input once LibreOffice is done with it.
     """
     if not files:
         return {}
@@ -107,11 +115,12 @@ def convert_all(files: list[Path], outdir: Path, target: str = "pdf") -> dict[Pa
     seconds = per_file_seconds()
     office = _office(seconds) if target == "pdf" else None
     if office is not None:
-        return office.convert(files, outdir, seconds)
-    return _convert_to(files, outdir, target, seconds)
+        return office.convert(files, outdir, seconds, on_file)
+    return _convert_to(files, outdir, target, seconds, on_file)
 
 
-def _convert_to(files: list[Path], outdir: Path, target: str, seconds: float) -> dict[Path, Path | str]:
+def _convert_to(files: list[Path], outdir: Path, target: str, seconds: float,
+                on_file: OnFile | None) -> dict[Path, Path | str]:
     """``soffice --convert-to`` for a batch (no UNO bridge), run by lifeline.py: ended when it takes longer
     than its files' time limits (and one more for its start) or when this build dies."""
     with work_folder() as work:
@@ -122,6 +131,8 @@ def _convert_to(files: list[Path], outdir: Path, target: str, seconds: float) ->
         status = subprocess.run([sys.executable, str(_HERE / "lifeline.py"), str(os.getpid()), str(limit),
                                  *args, *map(str, files)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 check=False, env={**office_env(), "TMPDIR": work}).returncode
+    for f in files if on_file is not None else []:  # one soffice run converts them all
+        on_file(f)
     suffix = "." + target.split(":")[0]
     out: dict[Path, Path | str] = {}
     for f in files:
@@ -164,7 +175,8 @@ class _Office:
         except ValueError:
             return None
 
-    def convert(self, files: list[Path], outdir: Path, seconds: float) -> dict[Path, Path | str]:
+    def convert(self, files: list[Path], outdir: Path, seconds: float,
+                on_file: OnFile | None = None) -> dict[Path, Path | str]:
         out: dict[Path, Path | str] = {}
         for n, f in enumerate(files):
             dst = outdir / f"{f.stem}.pdf"
@@ -181,9 +193,13 @@ class _Office:
                 gone = self.proc.poll() is not None
                 _give_up()
                 out[f] = "LibreOffice stopped while converting it" if gone else not_finished(f, seconds)
-                out.update(convert_all(files[n + 1:], outdir, "pdf"))
+                if on_file is not None:
+                    on_file(f)
+                out.update(convert_all(files[n + 1:], outdir, "pdf", on_file))
                 return out
             out[f] = dst if reply.get("ok") and dst.is_file() else "LibreOffice could not convert it"
+            if on_file is not None:
+                on_file(f)
         return out
 
     def kill(self) -> None:
