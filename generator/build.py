@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from .errors import InputError, PapersError, Problem, TemplateProblem
 from .edits import edit_diff
+from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only
 from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, locked,
                        write_output)
 from .outputs import WriteError, output_name_problem
@@ -117,10 +117,31 @@ class MeetingResult:
         return sum(1 for p in self.papers for q in p.problems if q.level == "error") + sum(
             1 for p in self.problems if p.level == "error")
 
+    @property
+    def written(self) -> list[str]:
+        """The files this build wrote for the meeting (papers, workbook, agenda, PDFs, pack), by name."""
+        return ([p.output.name for p in self.papers if p.status == "built" and p.output is not None]
+                + [o.name for o in self.outputs if o.status == "built"])
+
+    def failures(self, qualify: bool = False) -> list[str]:
+        """The meeting's own reasons for a non-zero exit, in words (failed papers are counted apart);
+        ``qualify`` puts the meeting's name before its files, for a build of several meetings."""
+        errors: dict[str, int] = {}
+        for p in self.problems:
+            if p.level == "error":
+                errors[p.file] = errors.get(p.file, 0) + 1
+        prefix = f"{self.name}/" if qualify else ""
+        reasons = [f"{n} error{'s' if n != 1 else ''} in {prefix if '/' not in file else ''}{file}"
+                   for file, n in errors.items()]
+        reasons += [f"{prefix}{o.name} " + ("not written" if o.message.startswith("not written") else "failed")
+                    for o in self.outputs if o.status == "failed"]
+        return reasons
+
 
 @dataclass
 class BuildReport:
     meetings: list[MeetingResult] = field(default_factory=list)
+    out: Path | None = None  # the OUT folder, absolute (None for `papers check`)
 
     @property
     def papers(self) -> list[PaperResult]:
@@ -138,6 +159,11 @@ class BuildReport:
     def warning_count(self) -> int:
         return sum(m.warning_count for m in self.meetings)
 
+    def failures(self) -> list[str]:
+        """Every reason for a non-zero exit besides failed papers: errors of meeting.yaml, of a folder, of a
+        meeting output, and outputs not written."""
+        return [reason for m in self.meetings for reason in m.failures(qualify=len(self.meetings) > 1)]
+
 
 @dataclass
 class Job:
@@ -146,36 +172,112 @@ class Job:
     folder: Path
     has_meeting: bool
     papers: list[Path]
+    # found while looking for meetings (a misnamed or missing meeting.yaml): errors stop the folder's build
+    problems: list[Problem] = field(default_factory=list)
+
+
+# what people call the meeting file by mistake: meeting.yml, Meeting.yaml, MEETING.YAML, meeting.yaml.txt
+_MEETING_LIKE = re.compile(r"\s*meetings?\s*\.\s*ya?ml(\.txt)?\s*", re.IGNORECASE)
+# a paper that carries its own meeting: block can be built without meeting.yaml
+_OWN_MEETING = re.compile(r"^meeting[ \t]*:", re.MULTILINE)
+
+
+def _misnamed_meeting(path: Path) -> bool:
+    return path.name != MEETING_FILE and bool(_MEETING_LIKE.fullmatch(path.name))
 
 
 def _is_paper(path: Path) -> bool:
-    return path.suffix.lower() in (".yaml", ".yml") and path.name != MEETING_FILE
+    return path.suffix.lower() in (".yaml", ".yml") and path.name != MEETING_FILE and not _misnamed_meeting(path)
+
+
+def _has_own_meeting(paper: Path) -> bool:
+    try:
+        return bool(_OWN_MEETING.search(paper.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
+
+
+def _folder_problems(folder: Path, papers: list[Path], in_tree: bool) -> list[Problem]:
+    """Why a folder without meeting.yaml cannot be built as a meeting: its meeting file is misnamed, or (in a
+    tree of meetings) it holds papers that need one. Papers that carry their own meeting: block are fine."""
+    misnamed = sorted(p for p in folder.iterdir() if _misnamed_meeting(p) and p.is_file())
+    if misnamed:
+        return [Problem(str(m), None, None, f"the meeting file must be named exactly {MEETING_FILE} (lower case, "
+                        f"ending .yaml): rename {m.name} to {MEETING_FILE}; nothing in {folder} was built")
+                for m in misnamed[:1]]
+    needing = [p for p in papers if not _has_own_meeting(p)]
+    if in_tree and needing:
+        names = ", ".join(p.name for p in needing[:3]) + (", ..." if len(needing) > 3 else "")
+        count = f"{len(needing)} paper{'s' if len(needing) != 1 else ''}"
+        return [Problem(str(folder), None, None, f"holds {count} ({names}) but no {MEETING_FILE}, so nothing in it "
+                        f"was built: add its {MEETING_FILE} (see docs/input-format.md), or give each paper its own "
+                        "meeting: block to build it on its own")]
+    return []
+
+
+def _folders(root: Path) -> list[Path]:
+    """``root`` and every folder below it, hidden ones (.git, a build's temporary folders) left out."""
+    return [root] + sorted(d for d in root.rglob("*") if d.is_dir()
+                           and not any(part.startswith(".") for part in d.relative_to(root).parts))
 
 
 def discover(paths: list[Path]) -> list[Job]:
-    """Meeting folders and papers named by the command line, in a stable order."""
+    """Meeting folders and papers named by the command line, in a stable order.
+
+    A folder whose meeting file is misnamed, or that holds papers needing a meeting.yaml it does not have,
+    is a job with an error instead of being passed over.
+    """
     jobs: dict[Path, Job] = {}
     for path in paths:
         if path.is_file():
+            if _misnamed_meeting(path):
+                raise UsageError(f"{path}: the meeting file must be named exactly {MEETING_FILE}: rename it, "
+                                 f"then build the folder ({path.parent})")
             if not _is_paper(path):
                 raise UsageError(f"{path}: not a paper file (expected a .yaml paper or a meeting folder)")
             folder = path.parent
-            job = jobs.setdefault(folder, Job(folder, (folder / MEETING_FILE).is_file(), []))
+            has_meeting = (folder / MEETING_FILE).is_file()
+            job = jobs.setdefault(folder, Job(folder, has_meeting, [], [] if has_meeting else _folder_problems(
+                folder, [], in_tree=False)))
             if path not in job.papers:
                 job.papers.append(path)
         elif path.is_dir():
-            folders = [path] if (path / MEETING_FILE).is_file() else sorted(
-                m.parent for m in path.rglob(MEETING_FILE))
-            if not folders:
+            found = 0
+            for folder in _folders(path) if not (path / MEETING_FILE).is_file() else [path]:
+                papers = sorted(p for p in folder.iterdir() if _is_paper(p) and p.is_file())
+                if (folder / MEETING_FILE).is_file():
+                    jobs[folder] = Job(folder, True, papers)
+                    found += 1
+                    continue
+                problems = _folder_problems(folder, papers, in_tree=True)
+                if problems or papers:  # papers on their own (each with its meeting: block) build as such
+                    jobs[folder] = Job(folder, False, papers, problems)
+                    found += 1
+            if not found:
                 raise UsageError(f"{path}: no {MEETING_FILE} here or in any folder below")
-            for folder in folders:
-                jobs[folder] = Job(folder, True, sorted(p for p in folder.iterdir() if _is_paper(p)))
         else:
             raise UsageError(f"{path}: no such file or folder")
     return list(jobs.values())
 
 
-Progress = Callable[[MeetingResult, PaperResult, int, int], None]  # (meeting, paper, done, total)
+Stage = Literal["papers", "workbook", "agenda", "PDFs", "pack"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """Progress of a build: ``done`` of ``total`` in ``stage``; ``item`` names what was just finished, ``note``
+    sums up what needed no work (papers unchanged). The papers stage counts every paper of the build; the
+    other stages are per meeting (``meeting`` names it)."""
+
+    stage: Stage
+    done: int
+    total: int
+    meeting: str = ""
+    item: str = ""
+    note: str = ""
+
+
+Progress = Callable[[Step], None]
 
 
 def _agenda_record(agenda: MeetingInputs, digest: str, warnings: list[Problem]) -> dict[str, Any]:
@@ -191,7 +293,9 @@ def _agenda_from_record(folder: Path, data: dict[str, Any]) -> MeetingInputs:
 
 
 def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[MeetingInputs | None, list[Problem]]:
-    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged."""
+    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged.
+
+    With errors, what could be salvaged of it comes back too (or None), for checking its papers."""
     digest = inputs_hash([folder / MEETING_FILE])  # with the generator version: validation may change
     cached = manifest.meeting if manifest is not None and not force else None
     if cached is not None and cached.get("inputs") == digest:
@@ -226,6 +330,7 @@ class _Task:
     previous: Entry | None
     keep_existing: bool  # an edited output is there and --force was given (or the state files were damaged)
     unknown: bool = False  # the state files were damaged: whether the output there was edited cannot be told
+    check_only: bool = False  # meeting.yaml has errors: validate the paper, build nothing
 
 
 @dataclass
@@ -237,6 +342,22 @@ class _Plan:
     order: list[Path]
     tasks: list[_Task] = field(default_factory=list)
     done: dict[Path, PaperResult] = field(default_factory=dict)
+    progress: Progress | None = None
+
+    def step(self, stage: Stage, done: int, total: int, item: str = "") -> None:
+        """Report progress of one of the meeting's stages (workbook, agenda, PDFs, pack)."""
+        if self.progress is not None:
+            self.progress(Step(stage, done, total, self.result.name, item))
+
+    def counter(self, stage: Stage, total: int, done: int = 0) -> Callable[[Path], None]:
+        """Report ``done`` of ``total`` now, and one more each time the returned function is given a file."""
+        count = [done]
+        self.step(stage, done, total)
+
+        def one(file: Path) -> None:
+            count[0] += 1
+            self.step(stage, count[0], total, file.name)
+        return one
 
 
 def build(paths: list[Path], options: Options, progress: Progress | None = None) -> BuildReport:
@@ -254,7 +375,13 @@ def _build(jobs: list[Job], options: Options, progress: Progress | None) -> Buil
     plans = [_plan(job, options) for job in jobs]
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
     waiting = {id(plan): len(plan.tasks) for plan in plans}
-    report = BuildReport()
+    for plan in plans:
+        plan.progress = progress
+    decided = sum(len(plan.done) for plan in plans)  # unchanged, skipped as edited, or not buildable
+    unchanged = sum(r.status == "unchanged" for plan in plans for r in plan.done.values())
+    if progress is not None:
+        progress(Step("papers", decided, decided + len(tasks), note=f"{unchanged} unchanged" if unchanged else ""))
+    report = BuildReport(out=options.out.resolve() if options.write else None)
 
     def finish_ready() -> None:
         # meetings in order, each as soon as its papers are done: with -j N the workbook and agenda
@@ -271,7 +398,7 @@ def _build(jobs: list[Job], options: Options, progress: Progress | None) -> Buil
             plan.done[result.source] = result
             waiting[id(plan)] -= 1
             if progress is not None:
-                progress(plan.result, result, done, len(tasks))
+                progress(Step("papers", decided + done, decided + len(tasks), plan.result.name, result.source.name))
             finish_ready()
         finish_ready()
     finally:
@@ -287,6 +414,8 @@ def _check_output_folders(jobs: list[Job], out: Path) -> None:
     folders, say) would overwrite each other's agenda, workbook and manifest."""
     seen: dict[str, Path] = {}
     for job in jobs:
+        if errors_only(job.problems):
+            continue  # nothing of it is written
         first = seen.setdefault(job.folder.name, job.folder)
         if first != job.folder:
             raise UsageError(f"{first} and {job.folder} would both be written to {out / job.folder.name}: "
@@ -300,13 +429,19 @@ def _plan(job: Job, options: Options) -> _Plan:
     order = job.papers
     out_dir = options.out / job.folder.name
     manifest = Manifest(out_dir) if options.write else None
+    if errors_only(job.problems):
+        result.problems = list(job.problems)
+        return _unbuilt(job, result, f"not built: the folder has no {MEETING_FILE} (see the meeting line below)")
     if job.has_meeting:
         agenda, result.problems = _load_agenda(job.folder, manifest, options.force)
-        if agenda is None:
+        if agenda is None or agenda.partial:
+            # the papers are still checked (against what meeting.yaml gave) so that all problems come out in
+            # one run, and none is built: a paper must not be published with a wrong date or committee
+            from .assemble import unknown_meeting
+
             plan = _Plan(job, result, None, None, job.papers)
-            for paper in job.papers:
-                plan.done[paper] = PaperResult(paper, "failed", problems=[
-                    Problem(MEETING_FILE, None, None, "meeting.yaml has errors (see above)")])
+            plan.tasks = [_Task(paper, agenda or unknown_meeting(job.folder), out_dir / f"{paper.stem}.docx", None,
+                                False, check_only=True) for paper in job.papers]
             return plan
         # a paper listed twice is an error of meeting.yaml (reported with it); it is built once
         listed = list(dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file))
@@ -389,6 +524,17 @@ def fault_problem(exc: WriteError) -> Problem:
     return Problem(str(exc.path), None, None, f"could not be {exc.verb}: {exc.reason}")
 
 
+MEETING_HAS_ERRORS = "not built: meeting.yaml has errors (see the meeting lines below)"
+
+
+def _unbuilt(job: Job, result: MeetingResult, reason: str) -> _Plan:
+    """The plan of a folder none of whose papers can be built: each fails for ``reason``."""
+    plan = _Plan(job, result, None, None, job.papers)
+    for paper in job.papers:
+        plan.done[paper] = PaperResult(paper, "failed", problems=[Problem(MEETING_FILE, None, None, reason)])
+    return plan
+
+
 def _paper_inputs(file: Path, in_meeting: bool, data_files: list[str], options: Options) -> str:
     """Hash of everything a paper's document is made from (without parsing anything)."""
     files = [file] + ([file.parent / MEETING_FILE] if in_meeting else [])
@@ -424,12 +570,22 @@ def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no
     # imported once here, shared by the forked workers
     from . import assemble as _preload_assemble  # noqa: F401
     from .render import docx as _preload_docx  # noqa: F401
+    from .render.lifeline import pool_worker
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    # the workers die with the build however it ends (lifeline.py); Ctrl-C is the build's alone
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=pool_worker,
+                               initargs=(os.getpid(),))
+    try:
         futures = [(plan, pool.submit(_build_paper, task, options)) for plan, task in tasks]
         for plan, future in futures:
             yield plan, future.result()
+    except BaseException:  # interrupted (Ctrl-C, an error, the generator closed): the papers being built go too
+        for process in list(getattr(pool, "_processes", {}).values()):  # no public way to stop a running task
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _build_paper(task: _Task, options: Options) -> PaperResult:
@@ -445,6 +601,9 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         problems = [Problem(p.file, p.line, p.field, p.message, "error", p.column) for p in problems]
     if paper is None or any(p.level == "error" for p in problems):
         return PaperResult(file, "failed", problems=problems)
+    if task.check_only:
+        return PaperResult(file, "failed", problems=problems + [
+            Problem(MEETING_FILE, None, None, MEETING_HAS_ERRORS)])
     if not options.write:
         return PaperResult(file, "checked", problems=problems, paper=paper)
     from .finance import workbook_record
@@ -467,7 +626,13 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         fault = exc if isinstance(exc, WriteError) else WriteError(task.output, exc)
         return PaperResult(file, "failed", problems=problems + notes + [fault_problem(fault)], kept=kept)
     if options.audit:
-        problems = problems + audit_problems(task.output)
+        from .markdown import SKIPPED_HEADING
+
+        found = audit_problems(task.output)
+        if any(SKIPPED_HEADING in p.message for p in problems):  # already reported at its line of the input
+            found = [p for p in found if not ("(heading-order)" in p.message and "Heading 3 follows Heading 1"
+                                              in p.message)]
+        problems = problems + found
     entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper),
@@ -506,16 +671,20 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
     try:
         _load_unrecorded(plan, options)
         _workbook(plan, options)
-        if plan.agenda is not None:
-            agenda_items = _agenda_items(plan)
+        agenda_items = _agenda_items(plan, options) if plan.agenda is not None else None
+        if agenda_items is not None:
             if options.pdf:
                 _pdfs(plan, options, agenda_items)
             else:
                 _outputs_without_pdf(plan, options, agenda_items)
-        elif options.pdf:  # papers built on their own: their PDFs, without agenda or pack
-            _lone_pdfs(plan, options)
         else:
-            _remove_stale_pdfs(plan)
+            if options.pdf:  # papers built on their own, or an agenda not written: their PDFs alone
+                _lone_pdfs(plan, options)
+            else:
+                _remove_stale_pdfs(plan)
+            if plan.agenda is not None:  # the agenda was not written: the pack made with the previous one goes
+                _retire(plan, PACK, "failed" if options.pdf else "removed",
+                        f"{'not written: ' if options.pdf else ''}{AGENDA} was not written")
         _stale_papers(plan)
         if options.audit:  # the papers were audited as they were built
             for output in plan.result.outputs:
@@ -605,7 +774,8 @@ def _write_output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes]
 
 
 def _retire(plan: _Plan, name: str, status: Status, why: str) -> None:
-    """Take an out-of-date output away (ours: removed; a person's edit: kept aside) and report it."""
+    """Take an out-of-date output away (ours: removed; a person's edit: kept aside) and report it: ``why``
+    it failed (status failed), or why it is out of date (status removed)."""
     manifest = plan.manifest
     assert manifest is not None
     path = manifest.folder / name
@@ -614,7 +784,7 @@ def _retire(plan: _Plan, name: str, status: Status, why: str) -> None:
         manifest.entries.pop(name, None)
         if state == "missing":
             if status == "failed":
-                plan.result.outputs.append(OutputResult(name, status, f"not made: {why}"))
+                plan.result.outputs.append(OutputResult(name, status, why))
             return
         if state == "ours":
             discard(path)
@@ -624,8 +794,8 @@ def _retire(plan: _Plan, name: str, status: Status, why: str) -> None:
     except WriteError as exc:
         plan.result.outputs.append(OutputResult(name, "failed", f"out of date ({why}), and {exc}"))
         return
-    plan.result.outputs.append(OutputResult(name, status, f"{'not made' if status == 'failed' else 'out of date'}: "
-                                                          f"{why}; {note}"))
+    plan.result.outputs.append(OutputResult(name, status, f"{why}; {note}" if status == "failed"
+                                            else f"out of date: {why}; {note}"))
 
 
 def _pdf_current(plan: _Plan, pdf: str, source: Path) -> bool:
@@ -796,6 +966,7 @@ def _workbook(plan: _Plan, options: Options) -> None:
     # a paper whose figures, title and item are unchanged leaves the workbook unchanged
     inputs = inputs_hash([template], [json.dumps([[f.stem, rec] for f, rec in records], sort_keys=True)])
 
+    plan.step("workbook", 0, 1)
     try:
         ahead = [r.output.name for r in plan.result.papers if r.status == "built" and r.output is not None
                  and r.entry is not None and r.entry.workbook is not None and r.entry.workbook["tables"]
@@ -805,6 +976,7 @@ def _workbook(plan: _Plan, options: Options) -> None:
         _write_output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options, made_from)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
+    plan.step("workbook", 1, 1, WORKBOOK)
 
 
 WorkbookRecords = list[tuple[Path, dict[str, Any]]]  # (paper file, finance.workbook_record) in agenda order
@@ -829,11 +1001,18 @@ def _maybe_exempt(result: PaperResult) -> bool:
     return result.status == "skipped"
 
 
-def _agenda_items(plan: _Plan) -> list[dict[str, str]]:
-    """Agenda rows in order: number, title (the paper's own title for papers), paper stem."""
+def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
+    """Agenda rows in order: number, title (the paper's own title for papers), paper stem.
+
+    None, with the agenda (and pack) reported as not written, while meeting.yaml has errors or an item's
+    title is not known (its paper is missing or has errors): such an agenda is not published.
+    """
     assert plan.agenda is not None
     by_name = {r.source.name: r for r in plan.result.papers}
     items = []
+    reason = ""
+    if any(p.level == "error" and p.file == MEETING_FILE for p in plan.result.problems):
+        reason = f"not written while {MEETING_FILE} has errors (fix them and build again)"
     for number, file, title in plan.agenda.items:
         result = by_name.get(file or "")
         paper_title = None
@@ -841,8 +1020,13 @@ def _agenda_items(plan: _Plan) -> list[dict[str, str]]:
             # a failed paper's Word file is the one last built: its title is the one that build recorded
             known = result.entry or result.previous
             paper_title = result.paper.title if result.paper else (known.title if known else None)
-        items.append({"number": number, "title": title or paper_title or (file or ""),
-                      "paper": Path(file).stem if file else ""})
+        if not (title or paper_title) and not reason:
+            reason = (f"not written: item {number}'s paper {file} has errors, so its title is not known "
+                      "(fix the paper and build again)")
+        items.append({"number": number, "title": title or paper_title or "", "paper": Path(file).stem if file else ""})
+    if reason:
+        plan.result.outputs.append(OutputResult(AGENDA, "failed", reason))
+        return None
     return items
 
 
@@ -867,6 +1051,7 @@ def _agenda_inputs(plan: _Plan, options: Options, rows: list[dict[str, str]]) ->
 def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: dict[str, int] | None) -> Status:
     """Write the agenda front sheet (page numbers when the pack's are known)."""
     rows = _agenda_rows(items, pages)
+    plan.step("agenda", 0, 1)
     try:
         return _write_output(plan, AGENDA, _agenda_inputs(plan, options, rows),
                              lambda: _agenda_bytes(plan, options, rows), options,
@@ -874,6 +1059,8 @@ def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: d
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(AGENDA, "failed", exc.message))
         return "failed"
+    finally:
+        plan.step("agenda", 1, 1, AGENDA)
 
 
 def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
@@ -891,13 +1078,13 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
     return stale
 
 
-def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | None, date: dt.date | None) -> None:
-    """Write LibreOffice's PDF of ``source`` (None: it failed), dated ``date`` as the Word files are."""
+def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None) -> None:
+    """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are."""
     from .render import pack
     from .render.pdf import fixed_pdf
 
-    if pdf is None:  # the previous PDF shows the previous Word file: it goes
-        _retire(plan, source.with_suffix(".pdf").name, "failed", f"LibreOffice could not convert {source.name}")
+    if isinstance(pdf, str):  # the previous PDF shows the previous Word file: it goes
+        _retire(plan, source.with_suffix(".pdf").name, "failed", pdf)
         return
 
     def data() -> bytes:
@@ -908,16 +1095,14 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | None, da
 
 def _lone_pdfs(plan: _Plan, options: Options) -> None:
     """PDF of each paper of a folder without meeting.yaml (one LibreOffice start for all)."""
-    import tempfile
-
-    from .render.pdf import convert
+    from .render.pdf import convert_all, work_folder
 
     assert plan.manifest is not None
     todo = {r.output: r for r in _stale_pdfs(plan, options) if r.output is not None}
     if not todo:
         return
-    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=plan.manifest.folder) as tmp:
-        for source, pdf in convert(list(todo), Path(tmp)).items():
+    with work_folder() as tmp:
+        for source, pdf in convert_all(list(todo), Path(tmp), on_file=plan.counter("PDFs", len(todo))).items():
             record = todo[source].entry.workbook if todo[source].entry is not None else None
             date = dt.date.fromisoformat(record["meeting"]["date"]) if record else None  # each paper's own meeting
             _write_pdf(plan, options, source, pdf, date)
@@ -925,10 +1110,8 @@ def _lone_pdfs(plan: _Plan, options: Options) -> None:
 
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
-    import tempfile
-
     from .render import pack
-    from .render.pdf import convert, fixed_pdf
+    from .render.pdf import convert_all, fixed_pdf, work_folder
 
     manifest = plan.manifest
     assert manifest is not None and plan.agenda is not None
@@ -939,7 +1122,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     # when the agenda's rows are the same, else from a provisional copy converted with the papers.
     layout = _agenda_inputs(plan, options, _agenda_rows(items, {}))
     agenda_pages = _known_agenda_pages(plan, options, items)
-    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=folder) as tmp:
+    with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / AGENDA
         batch = list(todo)
@@ -948,11 +1131,15 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             placeholder = {i["paper"]: 999 for i in items if i["paper"]}
             provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
             batch.append(provisional)
-        converted = convert(batch, tmpdir / "pdf") if batch else {}
+        converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
+        agenda_error = None
         for source, pdf in converted.items():
-            if source == provisional and pdf is not None:
-                agenda_pages = pack.page_count(pdf)
-            elif source != provisional:
+            if source == provisional:
+                if isinstance(pdf, Path):
+                    agenda_pages = pack.page_count(pdf)
+                else:
+                    agenda_error = pdf
+            else:
                 _write_pdf(plan, options, source, pdf, date)
         # the pack and the agenda's page numbers only when every paper in the pack is current
         parts, pages, blockers = _pack_parts(plan, items, agenda_pages)
@@ -960,10 +1147,13 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
         agenda_pdf = manifest.entries.get("agenda.pdf")
         if status == "failed":
             blockers.append(f"{AGENDA} could not be written")
+        elif agenda_error is not None:  # the front sheet is written without page numbers; its PDF is not
+            _retire(plan, "agenda.pdf", "failed", agenda_error)
         elif agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / AGENDA) or options.force:
-            final = convert([folder / AGENDA], tmpdir / "agenda")[folder / AGENDA]
-            if final is None:
-                _retire(plan, "agenda.pdf", "failed", f"LibreOffice could not convert {AGENDA}")
+            on_file = plan.counter("PDFs", len(batch) + 1, len(batch))
+            final = convert_all([folder / AGENDA], tmpdir / "agenda", on_file=on_file)[folder / AGENDA]
+            if isinstance(final, str):
+                _retire(plan, "agenda.pdf", "failed", final)
                 blockers.append("the agenda's PDF could not be made")
             else:
                 _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA),
@@ -972,12 +1162,14 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
         else:
             plan.result.outputs.append(OutputResult("agenda.pdf", "unchanged"))
     if blockers:
-        _retire(plan, PACK, "failed", f"{'; '.join(dict.fromkeys(blockers))}, so the pack would show an old "
-                                      "version of it")
+        _retire(plan, PACK, "failed", f"not written: {'; '.join(dict.fromkeys(blockers))}, so it would not "
+                                      "match the papers")
         return
     meeting = plan.agenda.meeting if plan.agenda else None
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
-    _write_output(plan, PACK, _pack_inputs(parts), lambda: pack.join(parts, title), options, "the papers' PDFs")
+    plan.step("pack", 0, 1)
+    _write_output(plan, PACK, _pack_inputs(parts), lambda: pack.join(parts, title, date), options, "the papers' PDFs")
+    plan.step("pack", 1, 1, PACK)
 
 
 def default_jobs() -> int:

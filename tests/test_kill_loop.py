@@ -62,20 +62,6 @@ def _build(inputs: Path, out: Path, extra: tuple[str, ...]) -> str:
     return result.output
 
 
-def _end_office_of(pid: int) -> None:
-    """End the LibreOffice a killed build started in a process group of its own (its pipe is named after
-    the build's process id), so that it cannot write into the output folder during the next build."""
-    mark = f"papers-{pid}-".encode()
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and mark in (proc / "cmdline").read_bytes():
-                group = os.getpgid(int(proc.name))
-                if group != os.getpgid(0):
-                    os.killpg(group, signal.SIGKILL)
-        except OSError:
-            pass  # gone meanwhile
-
-
 def _kill_loop(variants: dict[str, Path], out: Path, references: dict[str, dict[str, bytes]], kills: int,
                extra: tuple[str, ...], rng: random.Random) -> int:
     """Kill ``kills`` builds at random moments, checking the build after each; returns how many were
@@ -96,7 +82,6 @@ def _kill_loop(variants: dict[str, Path], out: Path, references: dict[str, dict[
         time.sleep(rng.uniform(0.05, 1.0) * duration)
         os.killpg(proc.pid, signal.SIGKILL)
         landed += proc.wait() == -signal.SIGKILL
-        _end_office_of(proc.pid)
         then = rng.choice([target, current])  # carry on with the same inputs, or the clerk reverted them
         report = _build(variants[then], out, extra)
         assert "skipped" not in statuses(report).values() and "edited" not in report, f"kill {n}: {report}"

@@ -177,7 +177,6 @@ def test_two_builds_of_one_meeting_at_once_are_serialised(meeting: Path, tmp_pat
 
 def test_reserved_and_over_long_paper_names_are_refused_at_their_line(meeting: Path, tmp_path: Path) -> None:
     shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / "agenda.yaml")
-    shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / "Pack.yaml")  # not on the agenda; any case
     long_name = "x" * 236 + ".yaml"  # 240 characters, a name the file system holds, its outputs' names not
     shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / long_name)
     text = (meeting / "meeting.yaml").read_text(encoding="utf-8")
@@ -189,13 +188,28 @@ def test_reserved_and_over_long_paper_names_are_refused_at_their_line(meeting: P
     out = tmp_path / "out"
     result = run_papers("build", meeting, "-o", out, "-j", "1")
     assert result.exit_code == 1
+    assert "Traceback" not in result.output and "File name too long" not in result.output
     assert (f"meeting.yaml:{agenda_line}: items[3].paper: 'agenda.yaml': a paper cannot be called 'agenda': its "
-            "outputs would take the place of the agenda front sheet (agenda.docx, agenda.pdf)") in result.output
-    assert f"meeting.yaml:{long_line}: items[4].paper: " in result.output
-    assert "the file name is too long (236 characters)" in result.output
+            "outputs would take the place of the agenda front sheet (agenda.docx, agenda.pdf), which the build "
+            "makes for every meeting; rename the paper, e.g. to 'agenda-paper.yaml'") in result.output
+    assert (f"meeting.yaml:{long_line}: items[4].paper: '{'x' * 40}...': the file name is too long (236 "
+            "characters): its outputs' names would be longer than the file system allows; shorten it to at most "
+            "200 characters") in result.output
+    assert statuses(result.output)["agenda.yaml"] == "failed"
+    written = list((out / NAME).glob("*.docx")) if (out / NAME).exists() else []
+    assert not any("Since taking on" in paragraphs(p) and "agenda" in p.name for p in written)
+
+
+def test_a_paper_named_as_a_meeting_output_is_refused_even_off_the_agenda(meeting: Path, tmp_path: Path) -> None:
+    shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / "Pack.yaml")  # any case: Windows and macOS fold it
+    shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / "agenda.yml")
+    out = tmp_path / "out"
+    result = run_papers("build", meeting, "-o", out, "-j", "1")
+    assert result.exit_code == 1
     assert ("Pack.yaml: 'Pack.yaml': a paper cannot be called 'Pack': its outputs would take the place of the "
             "published pack (pack.pdf)") in result.output
-    assert statuses(result.output)["agenda.yaml"] == "failed"
+    assert "agenda.yml: 'agenda.yml': a paper cannot be called 'agenda'" in result.output
+    assert statuses(result.output)["Pack.yaml"] == "failed" and statuses(result.output)["agenda.yml"] == "failed"
     # the front sheet is the meeting's, not the paper called agenda
     front = paragraphs(out / NAME / "agenda.docx")
     assert "Corporate Overview and Scrutiny Committee" in front and "Since taking on" not in front
@@ -405,8 +419,8 @@ def test_a_failed_paper_leaves_no_pack_with_its_old_version(meeting: Path, tmp_p
     assert result.exit_code == 1
     assert statuses(result.output)[f"{BRIEFING}.yaml"] == "failed"
     assert statuses(result.output)[f"{REPORT}.pdf"] == "built"
-    assert (f"  failed    pack.pdf  not made: {BRIEFING}.yaml has errors, so the pack would show an old version of "
-            "it; the previous pack.pdf was removed") in result.output
+    assert (f"  failed    pack.pdf  not written: {BRIEFING}.yaml has errors, so it would not match the papers; "
+            "the previous pack.pdf was removed") in result.output
     assert not (folder / "pack.pdf").exists()
     assert "I am pleased" in subprocess.run(["pdftotext", str(folder / f"{REPORT}.pdf"), "-"], capture_output=True,
                                             text=True, check=True).stdout
