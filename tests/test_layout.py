@@ -39,6 +39,14 @@ def _paper(title: str, sections: list, **more) -> dict:
             "sections": sections, **more}
 
 
+class _Literal(yaml.SafeDumper):
+    """Writes text of several lines as a `|` block, as people write bodies."""
+
+
+_Literal.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
+
+
 def layout_inputs(folder: Path) -> dict[str, Path]:
     """Papers made to test the layout, each a lone paper (its own meeting block)."""
     folder.mkdir(parents=True)
@@ -90,7 +98,7 @@ def layout_inputs(folder: Path) -> dict[str, Path]:
     files = {}
     for name, paper in papers.items():
         files[name] = folder / f"{name}.yaml"
-        files[name].write_text(yaml.safe_dump(paper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        files[name].write_text(yaml.dump(paper, Dumper=_Literal, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return files
 
 
