@@ -216,11 +216,11 @@ def _section(ctx: Context, title: str | None, body: Any, path: PathKey, base: Pa
             if resolved is not None:
                 section.finance.append(resolved)
                 if resolved.title and resolved.title.strip():
-                    # the spec's "heading above the table": one level below the heading it falls under
-                    # (the section title is level 1), so that no heading level is skipped
-                    under = next((b.level for b in reversed(section.blocks) if isinstance(b, Heading)),
-                                 1 if title else 0)
-                    section.blocks.append(Heading(min(under + 1, 3), [Run(resolved.title.strip())]))
+                    # the spec's "heading above the table", printed as the published papers do: a ► sub-heading
+                    # ("► FINANCIAL INFORMATION 2017/18"); a level 2 heading, or 1 when no heading is above it
+                    # (so that no level is skipped)
+                    above = bool(title) or any(isinstance(b, Heading) for b in section.blocks)
+                    section.blocks.append(Heading(2 if above else 1, [Run(resolved.title.strip())], look=2))
                 section.blocks.append(finance.finance_table(resolved))
     return section
 
@@ -234,7 +234,7 @@ def _finance(ctx: Context, block: FinanceBlock, path: PathKey, base: Path) -> Fi
 def kpi_table(kpis: KpiTable, doc: Located, path: PathKey, problems: list[Problem]) -> Table:
     """A KPI block as a table: values as written, missing verdicts computed where ``better`` is set."""
     fields = ["title", "previous", "current", "target", "performance"] + (["direction"] if kpis.direction else [])
-    header = [[getattr(kpis.headers, f)] for f in fields]
+    header = [[getattr(kpis.headers, f) for f in fields]]
     cells, warnings = kpi.complete(kpis, doc, path)
     # warnings go to the caller's list (as finance problems do) so that the CLI prints them and --strict fails
     problems.extend(warnings)
@@ -257,5 +257,5 @@ def _generic_table(ctx: Context, table: GenericTable, path: PathKey) -> Table | 
             ok = False
     if not ok:
         return None
-    header = [[h] for h in table.header] if table.header else None
+    header = [list(table.header)] if table.header else None
     return Table("table", header, [[c or "" for c in r] for r in table.rows], ["left"] * width)

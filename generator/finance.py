@@ -330,7 +330,10 @@ def _check_totals(table: FinanceTable, doc: Located, path: PathKey, problems: li
 
 def finance_table(table: FinanceTable) -> Table:
     """A finance block as a Word table: amounts formatted by the one shared rule."""
-    header = [[table.label]] + [[label, table.units] for _, label in table.columns]
+    # the units ("£000") are a header row of their own, so they line up across the money columns
+    header = [[table.label] + [label for _, label in table.columns]]
+    if table.units.strip():
+        header.append([""] + [table.units] * len(table.columns))
     rows = [[r.service] + [format_amount(r.values[k]) for k in table.keys] for r in table.rows]
     totals = 0
     if table.has_total_row:

@@ -45,6 +45,7 @@ class Paragraph:
 class Heading:
     level: int  # 2: service sub-heading, 3: minor heading (1 is the section title)
     inlines: list[Inline]
+    look: int | None = None  # drawn in the style of this level instead (a table title: the sub-heading's)
 
 
 @dataclass
@@ -75,7 +76,7 @@ CellAlign = Literal["left", "right", "center"]
 
 @dataclass
 class Table:
-    """A table ready to draw: header cells (each a list of lines), body rows of text."""
+    """A table ready to draw: header rows (each a list of cell texts; all repeat on every page), body rows."""
 
     kind: Literal["kpi", "finance", "table"]
     header: list[list[str]] | None
