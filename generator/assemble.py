@@ -1,6 +1,7 @@
 """Validated inputs -> the paper model (Markdown parsed, tables resolved, problems located)."""
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 from typing import Any
@@ -8,10 +9,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from . import finance, kpi, markdown, papers
-from .errors import Problem
+from .errors import Problem, errors_only
 from .load import Located, PathKey, format_path, load_yaml
 from .model import MEETING_FILE, Block, FinanceTable, Heading, Meeting, MeetingInputs, Paper, Run, Section, Table
 from .schema import (
+    AgendaItem,
     BodyItem,
     FinanceBlock,
     FinanceItem,
@@ -31,16 +33,35 @@ def _meeting(info: MeetingInfo) -> Meeting:
 
 
 def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
-    """Load and validate ``folder/meeting.yaml``."""
+    """Load and validate ``folder/meeting.yaml``: every problem of the file, and what can be salvaged of it.
+
+    The meeting comes back even when the file has errors (check the problems): its papers are then still
+    validated against it, so that one mistake in meeting.yaml does not hide theirs: it is ``partial`` when
+    the fields have errors (committee empty and date :data:`UNKNOWN_DATE` where those are wrong). None only
+    when the file is not a mapping.
+    """
     doc = load_yaml(folder / MEETING_FILE)
     parsed, problems = validate(doc, MeetingFile)
     problems = sorted(doc.problems + problems, key=_order)
-    if parsed is None or doc.problems:
+    data = doc.data
+    if not isinstance(data, dict):
         return None, problems
-    items = [(i.number, i.paper, i.title) for i in parsed.items]
+    if parsed is not None:
+        info = _meeting(parsed)
+        agenda = list(enumerate(parsed.items))
+    else:
+        info = _salvage_meeting(data)
+        agenda = []
+        for n, raw in enumerate(data.get("items") if isinstance(data.get("items"), list) else []):
+            try:
+                agenda.append((n, AgendaItem.model_validate(raw)))
+            except ValidationError:
+                pass  # reported by the validation of the whole file
+    items = [(i.number, i.paper, i.title) for _, i in agenda]
     numbers: dict[str, int] = {}
     papers: dict[str, int] = {}
-    for n, (number, file, _) in enumerate(items):
+    for n, item in agenda:
+        number, file = item.number, item.paper
         first = numbers.setdefault(number.strip(), n)
         if first != n:
             problems.append(doc.problem(("items", n, "number"), f"item {number} is already on the agenda "
@@ -60,8 +81,30 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
             first = papers.setdefault(file, n)
             if first != n:
                 problems.append(doc.problem(where, f"{file} is already on the agenda as item "
-                                            f"{items[first][0]} (line {doc.line_of(('items', first, 'paper'))})"))
-    return MeetingInputs(folder, _meeting(parsed), items, doc.line_of(("items",))), problems
+                                            f"{dict(agenda)[first].number} "
+                                            f"(line {doc.line_of(('items', first, 'paper'))})"))
+    return MeetingInputs(folder, info, items, doc.line_of(("items",)), partial=parsed is None), problems
+
+
+UNKNOWN_DATE = dt.date(1900, 1, 1)  # the date of a meeting whose meeting.yaml gives no valid one
+
+
+def unknown_meeting(folder: Path) -> MeetingInputs:
+    """A meeting whose meeting.yaml cannot be read at all: its papers are validated, nothing is built."""
+    return MeetingInputs(folder, Meeting("", "", UNKNOWN_DATE, None, None), [], None, partial=True)
+
+
+def _salvage_meeting(data: dict[str, Any]) -> Meeting:
+    """The fields of a meeting.yaml with errors that are valid on their own (for validating its papers)."""
+    fields: dict[str, Any] = {}
+    for name, info in MeetingInfo.model_fields.items():
+        try:
+            fields[name] = TypeAdapter(info.annotation).validate_python(data.get(name))
+        except ValidationError:
+            fields[name] = None
+    committee = fields["committee"] or ""
+    return Meeting(committee, fields["short_name"] or committee, fields["date"] or UNKNOWN_DATE, fields["time"],
+                   fields["venue"])
 
 
 class Context:
@@ -125,13 +168,15 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
     doc = load_yaml(file)
     data = doc.data
     if not isinstance(data, dict):
-        return None, [Problem(doc.name, 1, None, "a paper must be a mapping of fields")]
+        return None, doc.problems + [Problem(doc.name, 1, None, "a paper must be a mapping of fields")]
     template = data.get("template")
     if not isinstance(template, str):
         return None, sorted(doc.problems + [doc.problem((), "missing required field 'template'") if template is None
                                             else doc.problem(("template",), "expected a template name, got "
                                                              + ("a list" if isinstance(template, list)
                                                                 else "a mapping"))], key=_order)
+    if template.strip().lower() in papers.NAMES:  # names of templates, like every choice, in any case
+        template = template.strip().lower()
     problems: list[Problem] = []
     if template not in papers.NAMES or not (templates / "docx" / f"{template}.docx").is_file():
         names = sorted(p.stem for p in (templates / "docx").glob("*.docx") if p.stem in papers.NAMES)
@@ -146,7 +191,7 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
     if meeting is None and parsed is not None and parsed.meeting is None:
         problems.append(doc.problem((), "missing required field 'meeting' (the paper is not in a folder "
                                         "with a meeting.yaml)"))
-    if parsed is None or problems:
+    if parsed is None or errors_only(problems):
         problems += _check_parts(doc, kind, file.parent, problems)
         return None, sorted(problems, key=_order)
     ctx = Context(doc, file.parent)
@@ -160,8 +205,8 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
                   status=parsed.status, exempt_reason=parsed.exempt_reason, report_of=parsed.report_of,
                   sections=[])
     kind.assemble(parsed, ctx, paper)
-    problems = sorted(ctx.problems, key=_order)
-    if any(p.level == "error" for p in problems):
+    problems = sorted(problems + ctx.problems, key=_order)
+    if errors_only(problems):
         return None, problems
     return paper, problems
 
@@ -193,7 +238,9 @@ def _exempt_problems(doc: Located) -> list[Problem]:
     """An exempt paper must say why (checked on the raw data, so it is reported whatever else is wrong)."""
     data = doc.data
     reason = data.get("exempt_reason")
-    if data.get("status") == "exempt" and not (reason.strip() if isinstance(reason, str) else reason):
+    status = data.get("status")
+    exempt = isinstance(status, str) and status.strip().lower() == "exempt"  # choices are read in any case
+    if exempt and not (reason.strip() if isinstance(reason, str) else reason):
         return [doc.problem(("status",), "'status: exempt' requires 'exempt_reason'")]
     return []
 

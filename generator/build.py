@@ -280,7 +280,9 @@ def _agenda_from_record(folder: Path, data: dict[str, Any]) -> MeetingInputs:
 
 
 def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[MeetingInputs | None, list[Problem]]:
-    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged."""
+    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged.
+
+    With errors, what could be salvaged of it comes back too (or None), for checking its papers."""
     digest = inputs_hash([folder / MEETING_FILE])  # with the generator version: validation may change
     cached = manifest.meeting if manifest is not None and not force else None
     if cached is not None and cached.get("inputs") == digest:
@@ -314,6 +316,7 @@ class _Task:
     output: Path
     previous: Entry | None
     keep_existing: bool  # an edited output is there and --force was given
+    check_only: bool = False  # meeting.yaml has errors: validate the paper, build nothing
 
 
 @dataclass
@@ -413,8 +416,15 @@ def _plan(job: Job, options: Options) -> _Plan:
         return _unbuilt(job, result, f"not built: the folder has no {MEETING_FILE} (see the meeting line below)")
     if job.has_meeting:
         agenda, result.problems = _load_agenda(job.folder, manifest, options.force)
-        if agenda is None:
-            return _unbuilt(job, result, "not built: meeting.yaml has errors (see the meeting lines below)")
+        if agenda is None or agenda.partial:
+            # the papers are still checked (against what meeting.yaml gave) so that all problems come out in
+            # one run, and none is built: a paper must not be published with a wrong date or committee
+            from .assemble import unknown_meeting
+
+            plan = _Plan(job, result, None, None, job.papers, buildable=False)
+            plan.tasks = [_Task(paper, agenda or unknown_meeting(job.folder), out_dir / f"{paper.stem}.docx", None,
+                                False, check_only=True) for paper in job.papers]
+            return plan
         # a paper listed twice is an error of meeting.yaml (reported with it); it is built once
         listed = list(dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file))
         order = [p for p in listed if p in job.papers] + [p for p in job.papers if p not in listed]
@@ -449,6 +459,9 @@ def _plan(job: Job, options: Options) -> _Plan:
             continue
         plan.tasks.append(_Task(file, agenda, output, previous, state == "edited"))
     return plan
+
+
+MEETING_HAS_ERRORS = "not built: meeting.yaml has errors (see the meeting lines below)"
 
 
 def _unbuilt(job: Job, result: MeetingResult, reason: str) -> _Plan:
@@ -494,12 +507,22 @@ def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no
     # imported once here, shared by the forked workers
     from . import assemble as _preload_assemble  # noqa: F401
     from .render import docx as _preload_docx  # noqa: F401
+    from .render.lifeline import pool_worker
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    # the workers die with the build however it ends (lifeline.py); Ctrl-C is the build's alone
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=pool_worker,
+                               initargs=(os.getpid(),))
+    try:
         futures = [(plan, pool.submit(_build_paper, task, options)) for plan, task in tasks]
         for plan, future in futures:
             yield plan, future.result()
+    except BaseException:  # interrupted (Ctrl-C, an error, the generator closed): the papers being built go too
+        for process in list(getattr(pool, "_processes", {}).values()):  # no public way to stop a running task
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _build_paper(task: _Task, options: Options) -> PaperResult:
@@ -515,6 +538,9 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         problems = [Problem(p.file, p.line, p.field, p.message, "error", p.column) for p in problems]
     if paper is None or any(p.level == "error" for p in problems):
         return PaperResult(file, "failed", problems=problems)
+    if task.check_only:
+        return PaperResult(file, "failed", problems=problems + [
+            Problem(MEETING_FILE, None, None, MEETING_HAS_ERRORS)])
     try:
         data = render(paper, options.templates)
     except TemplateProblem as exc:
@@ -794,14 +820,13 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
     return stale
 
 
-def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | None, date: dt.date | None) -> None:
-    """Write LibreOffice's PDF of ``source`` (None: it failed), dated ``date`` as the Word files are."""
+def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None) -> None:
+    """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are."""
     from .render import pack
     from .render.pdf import fixed_pdf
 
-    if pdf is None:
-        plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed",
-                                                "LibreOffice could not convert it"))
+    if isinstance(pdf, str):
+        plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed", pdf))
         return
 
     def data() -> bytes:
@@ -812,16 +837,14 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | None, da
 
 def _lone_pdfs(plan: _Plan, options: Options) -> None:
     """PDF of each paper of a folder without meeting.yaml (one LibreOffice start for all)."""
-    import tempfile
-
-    from .render.pdf import convert
+    from .render.pdf import convert_all, work_folder
 
     assert plan.manifest is not None
     todo = {r.output: r for r in _stale_pdfs(plan, options) if r.output is not None}
     if not todo:
         return
-    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=plan.manifest.folder) as tmp:
-        for source, pdf in convert(list(todo), Path(tmp), on_file=plan.counter("PDFs", len(todo))).items():
+    with work_folder() as tmp:
+        for source, pdf in convert_all(list(todo), Path(tmp), on_file=plan.counter("PDFs", len(todo))).items():
             record = todo[source].entry.workbook if todo[source].entry is not None else None
             date = dt.date.fromisoformat(record["meeting"]["date"]) if record else None  # each paper's own meeting
             _write_pdf(plan, options, source, pdf, date)
@@ -829,10 +852,8 @@ def _lone_pdfs(plan: _Plan, options: Options) -> None:
 
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
-    import tempfile
-
     from .render import pack
-    from .render.pdf import convert, fixed_pdf
+    from .render.pdf import convert_all, fixed_pdf, work_folder
 
     manifest = plan.manifest
     assert manifest is not None and plan.agenda is not None
@@ -845,7 +866,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     agenda_entry = manifest.entries.get("agenda.pdf")
     agenda_pages = (agenda_entry.pages if agenda_entry is not None and agenda_entry.layout == layout
                     and manifest.state("agenda.pdf") == "ours" and not options.force else None)
-    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=folder) as tmp:
+    with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / AGENDA
         batch = list(todo)
@@ -854,13 +875,17 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             placeholder = {i["paper"]: 999 for i in items if i["paper"]}
             provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
             batch.append(provisional)
-        converted = convert(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
+        converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
         for source, pdf in converted.items():
-            if source == provisional and pdf is not None:
-                agenda_pages = pack.page_count(pdf)
+            if source == provisional:
+                if isinstance(pdf, Path):
+                    agenda_pages = pack.page_count(pdf)
+                else:
+                    plan.result.outputs.append(OutputResult("agenda.pdf", "failed", pdf))
             else:
                 _write_pdf(plan, options, source, pdf, date)
-        if agenda_pages is None:
+        if agenda_pages is None:  # LibreOffice failed: the front sheet without page numbers, no pack
+            _agenda(plan, options, items, pages=None)
             return
         page = agenda_pages + 1
         pages: dict[str, int] = {}
@@ -881,9 +906,9 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
         agenda_pdf = manifest.entries.get("agenda.pdf")
         if agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / AGENDA) or options.force:
             on_file = plan.counter("PDFs", len(batch) + 1, len(batch))
-            final = convert([folder / AGENDA], tmpdir / "agenda", on_file=on_file)[folder / AGENDA]
-            if final is None:
-                plan.result.outputs.append(OutputResult("agenda.pdf", "failed", "LibreOffice could not convert it"))
+            final = convert_all([folder / AGENDA], tmpdir / "agenda", on_file=on_file)[folder / AGENDA]
+            if isinstance(final, str):
+                plan.result.outputs.append(OutputResult("agenda.pdf", "failed", final))
                 return
             _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), lambda: fixed_pdf(final.read_bytes(), date),
                           options,
@@ -894,7 +919,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
     inputs = inputs_hash([p for _, p in parts], [label for label, _ in parts])
     plan.step("pack", 0, 1)
-    _write_output(plan, PACK, inputs, lambda: pack.join(parts, title), options)
+    _write_output(plan, PACK, inputs, lambda: pack.join(parts, title, date), options)
     plan.step("pack", 1, 1, PACK)
 
 

@@ -122,6 +122,7 @@ class MeetingInputs:
     meeting: Meeting
     items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
     items_line: int | None = None  # where `items:` is written (for problems about the agenda as a whole)
+    partial: bool = False  # salvaged from a meeting.yaml with errors: for validating its papers, not for building
 
     def item_of(self, paper: Path) -> str | None:
         """Agenda number of a paper file, if the agenda lists it."""
