@@ -554,7 +554,13 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     kept = keep_edited(task.output) if task.keep_existing and task.output.exists() else None
     digest = write_output(task.output, data)
     if options.audit:
-        problems = problems + audit_problems(task.output)
+        from .markdown import SKIPPED_HEADING
+
+        found = audit_problems(task.output)
+        if any(SKIPPED_HEADING in p.message for p in problems):  # already reported at its line of the input
+            found = [p for p in found if not ("(heading-order)" in p.message and "Heading 3 follows Heading 1"
+                                              in p.message)]
+        problems = problems + found
     entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper),
