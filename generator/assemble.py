@@ -116,13 +116,13 @@ class Context:
         self.base = base  # the paper's folder: data files are found beside it
         self.problems: list[Problem] = []
 
-    def markdown(self, text: str, path: PathKey) -> list[Block]:
-        """Markdown text as blocks; its problems located at their lines."""
-        blocks, problems = markdown.parse(text)
+    def markdown(self, text: str, path: PathKey, under: int | None = None) -> list[Block]:
+        """Markdown text as blocks (following a heading of level ``under``); its problems located at their lines."""
+        blocks, problems = markdown.parse(text, under)
         first = self.doc.text_lines.get(path) or self.doc.line_of(path)
         for p in problems:
             line = first + p.line if first is not None else None
-            self.problems.append(Problem(self.doc.name, line, format_path(path), p.message))
+            self.problems.append(Problem(self.doc.name, line, format_path(path), p.message, p.level))
         return blocks
 
     def inline(self, text: str, path: PathKey) -> list[Any]:
@@ -251,7 +251,9 @@ def _section(ctx: Context, title: str | None, body: Any, path: PathKey, base: Pa
     for i, item in enumerate(items):
         here = path if isinstance(body, str) else path + (i,)
         if isinstance(item, str):
-            section.blocks.extend(ctx.markdown(item, here))
+            # the heading it follows: the last one of the section so far, else the section title (level 1)
+            under = next((b.level for b in reversed(section.blocks) if isinstance(b, Heading)), 1 if title else None)
+            section.blocks.extend(ctx.markdown(item, here, under))
         elif isinstance(item, KpisItem):
             section.blocks.append(kpi_table(item.kpis, ctx.doc, here + ("kpis",), ctx.problems))
         elif isinstance(item, TableItem):
