@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, Union
+from typing import Any, Literal, Union
 
 MEETING_FILE = "meeting.yaml"  # the file that makes a folder a meeting
 
@@ -33,7 +33,20 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Run, Link, LineBreak]
+@dataclass(frozen=True)
+class Image:
+    """A picture (``![alt](file.png)``): ``src`` as written, ``line`` within its Markdown text; once checked
+    (assemble.py), ``path`` is the file and ``width``/``height`` its size in pixels."""
+
+    src: str
+    alt: str
+    line: int = 0
+    path: str = ""
+    width: int = 0
+    height: int = 0
+
+
+Inline = Union[Run, Link, LineBreak, Image]
 
 
 @dataclass
@@ -189,14 +202,18 @@ class Paper:
     finance: FinanceTable | None = None
     committee: str | None = None
     purpose: str | None = None
+    # not cleared for publication (a committee report without its sign-off): DRAFT header, out of the pack
+    draft: bool = False
+    details: Any = None  # what a paper type (generator/papers/) adds beyond the fields above
+    files: list[str] = field(default_factory=list)  # other files it is made from (images, appendices)
 
     @property
     def stem(self) -> str:
         return self.source.stem
 
     def data_files(self) -> list[str]:
-        """Data files the paper's figures came from (relative to its folder)."""
-        return sorted({t.source for t in self.finance_tables() if t.source})
+        """Data files the paper is made from: finance sources, images, appendices (relative to its folder)."""
+        return sorted({t.source for t in self.finance_tables() if t.source} | set(self.files))
 
     def finance_tables(self) -> list[FinanceTable]:
         """Every finance block of the paper, in document order."""
