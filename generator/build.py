@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from .errors import InputError, PapersError, Problem, TemplateProblem
+from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only
 from .manifest import Entry, Manifest, file_hash, inputs_hash, keep_edited, write_output
 from .model import MEETING_FILE, Meeting, MeetingInputs, Paper
 
@@ -104,10 +104,31 @@ class MeetingResult:
         return sum(1 for p in self.papers for q in p.problems if q.level == "error") + sum(
             1 for p in self.problems if p.level == "error")
 
+    @property
+    def written(self) -> list[str]:
+        """The files this build wrote for the meeting (papers, workbook, agenda, PDFs, pack), by name."""
+        return ([p.output.name for p in self.papers if p.status == "built" and p.output is not None]
+                + [o.name for o in self.outputs if o.status == "built"])
+
+    def failures(self, qualify: bool = False) -> list[str]:
+        """The meeting's own reasons for a non-zero exit, in words (failed papers are counted apart);
+        ``qualify`` puts the meeting's name before its files, for a build of several meetings."""
+        errors: dict[str, int] = {}
+        for p in self.problems:
+            if p.level == "error":
+                errors[p.file] = errors.get(p.file, 0) + 1
+        prefix = f"{self.name}/" if qualify else ""
+        reasons = [f"{n} error{'s' if n != 1 else ''} in {prefix if '/' not in file else ''}{file}"
+                   for file, n in errors.items()]
+        reasons += [f"{prefix}{o.name} " + ("not written" if o.message.startswith("not written") else "failed")
+                    for o in self.outputs if o.status == "failed"]
+        return reasons
+
 
 @dataclass
 class BuildReport:
     meetings: list[MeetingResult] = field(default_factory=list)
+    out: Path | None = None  # the OUT folder, absolute (None for `papers check`)
 
     @property
     def papers(self) -> list[PaperResult]:
@@ -125,6 +146,11 @@ class BuildReport:
     def warning_count(self) -> int:
         return sum(m.warning_count for m in self.meetings)
 
+    def failures(self) -> list[str]:
+        """Every reason for a non-zero exit besides failed papers: errors of meeting.yaml, of a folder, of a
+        meeting output, and outputs not written."""
+        return [reason for m in self.meetings for reason in m.failures(qualify=len(self.meetings) > 1)]
+
 
 @dataclass
 class Job:
@@ -133,30 +159,89 @@ class Job:
     folder: Path
     has_meeting: bool
     papers: list[Path]
+    # found while looking for meetings (a misnamed or missing meeting.yaml): errors stop the folder's build
+    problems: list[Problem] = field(default_factory=list)
+
+
+# what people call the meeting file by mistake: meeting.yml, Meeting.yaml, MEETING.YAML, meeting.yaml.txt
+_MEETING_LIKE = re.compile(r"\s*meetings?\s*\.\s*ya?ml(\.txt)?\s*", re.IGNORECASE)
+# a paper that carries its own meeting: block can be built without meeting.yaml
+_OWN_MEETING = re.compile(r"^meeting[ \t]*:", re.MULTILINE)
+
+
+def _misnamed_meeting(path: Path) -> bool:
+    return path.name != MEETING_FILE and bool(_MEETING_LIKE.fullmatch(path.name))
 
 
 def _is_paper(path: Path) -> bool:
-    return path.suffix.lower() in (".yaml", ".yml") and path.name != MEETING_FILE
+    return path.suffix.lower() in (".yaml", ".yml") and path.name != MEETING_FILE and not _misnamed_meeting(path)
+
+
+def _has_own_meeting(paper: Path) -> bool:
+    try:
+        return bool(_OWN_MEETING.search(paper.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
+
+
+def _folder_problems(folder: Path, papers: list[Path], in_tree: bool) -> list[Problem]:
+    """Why a folder without meeting.yaml cannot be built as a meeting: its meeting file is misnamed, or (in a
+    tree of meetings) it holds papers that need one. Papers that carry their own meeting: block are fine."""
+    misnamed = sorted(p for p in folder.iterdir() if _misnamed_meeting(p) and p.is_file())
+    if misnamed:
+        return [Problem(str(m), None, None, f"the meeting file must be named exactly {MEETING_FILE} (lower case, "
+                        f"ending .yaml): rename {m.name} to {MEETING_FILE}; nothing in {folder} was built")
+                for m in misnamed[:1]]
+    needing = [p for p in papers if not _has_own_meeting(p)]
+    if in_tree and needing:
+        names = ", ".join(p.name for p in needing[:3]) + (", ..." if len(needing) > 3 else "")
+        count = f"{len(needing)} paper{'s' if len(needing) != 1 else ''}"
+        return [Problem(str(folder), None, None, f"holds {count} ({names}) but no {MEETING_FILE}, so nothing in it "
+                        f"was built: add its {MEETING_FILE} (see docs/input-format.md), or give each paper its own "
+                        "meeting: block to build it on its own")]
+    return []
+
+
+def _folders(root: Path) -> list[Path]:
+    """``root`` and every folder below it, hidden ones (.git, a build's temporary folders) left out."""
+    return [root] + sorted(d for d in root.rglob("*") if d.is_dir()
+                           and not any(part.startswith(".") for part in d.relative_to(root).parts))
 
 
 def discover(paths: list[Path]) -> list[Job]:
-    """Meeting folders and papers named by the command line, in a stable order."""
+    """Meeting folders and papers named by the command line, in a stable order.
+
+    A folder whose meeting file is misnamed, or that holds papers needing a meeting.yaml it does not have,
+    is a job with an error instead of being passed over.
+    """
     jobs: dict[Path, Job] = {}
     for path in paths:
         if path.is_file():
+            if _misnamed_meeting(path):
+                raise UsageError(f"{path}: the meeting file must be named exactly {MEETING_FILE}: rename it, "
+                                 f"then build the folder ({path.parent})")
             if not _is_paper(path):
                 raise UsageError(f"{path}: not a paper file (expected a .yaml paper or a meeting folder)")
             folder = path.parent
-            job = jobs.setdefault(folder, Job(folder, (folder / MEETING_FILE).is_file(), []))
+            has_meeting = (folder / MEETING_FILE).is_file()
+            job = jobs.setdefault(folder, Job(folder, has_meeting, [], [] if has_meeting else _folder_problems(
+                folder, [], in_tree=False)))
             if path not in job.papers:
                 job.papers.append(path)
         elif path.is_dir():
-            folders = [path] if (path / MEETING_FILE).is_file() else sorted(
-                m.parent for m in path.rglob(MEETING_FILE))
-            if not folders:
+            found = 0
+            for folder in _folders(path) if not (path / MEETING_FILE).is_file() else [path]:
+                papers = sorted(p for p in folder.iterdir() if _is_paper(p) and p.is_file())
+                if (folder / MEETING_FILE).is_file():
+                    jobs[folder] = Job(folder, True, papers)
+                    found += 1
+                    continue
+                problems = _folder_problems(folder, papers, in_tree=True)
+                if problems or papers:  # papers on their own (each with its meeting: block) build as such
+                    jobs[folder] = Job(folder, False, papers, problems)
+                    found += 1
+            if not found:
                 raise UsageError(f"{path}: no {MEETING_FILE} here or in any folder below")
-            for folder in folders:
-                jobs[folder] = Job(folder, True, sorted(p for p in folder.iterdir() if _is_paper(p)))
         else:
             raise UsageError(f"{path}: no such file or folder")
     return list(jobs.values())
@@ -233,7 +318,7 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     plans = [_plan(job, options) for job in jobs]
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
     waiting = {id(plan): len(plan.tasks) for plan in plans}
-    report = BuildReport()
+    report = BuildReport(out=options.out.resolve() if options.write else None)
 
     def finish_ready() -> None:
         # meetings in order, each as soon as its papers are done: with -j N the workbook and agenda
@@ -266,6 +351,8 @@ def _check_output_folders(jobs: list[Job], out: Path) -> None:
     folders, say) would overwrite each other's agenda, workbook and manifest."""
     seen: dict[str, Path] = {}
     for job in jobs:
+        if errors_only(job.problems):
+            continue  # nothing of it is written
         first = seen.setdefault(job.folder.name, job.folder)
         if first != job.folder:
             raise UsageError(f"{first} and {job.folder} would both be written to {out / job.folder.name}: "
@@ -279,14 +366,13 @@ def _plan(job: Job, options: Options) -> _Plan:
     order = job.papers
     out_dir = options.out / job.folder.name
     manifest = Manifest(out_dir) if options.write else None
+    if errors_only(job.problems):
+        result.problems = list(job.problems)
+        return _unbuilt(job, result, f"not built: the folder has no {MEETING_FILE} (see the meeting line below)")
     if job.has_meeting:
         agenda, result.problems = _load_agenda(job.folder, manifest, options.force)
         if agenda is None:
-            plan = _Plan(job, result, None, None, job.papers)
-            for paper in job.papers:
-                plan.done[paper] = PaperResult(paper, "failed", problems=[
-                    Problem(MEETING_FILE, None, None, "meeting.yaml has errors (see above)")])
-            return plan
+            return _unbuilt(job, result, "not built: meeting.yaml has errors (see the meeting lines below)")
         # a paper listed twice is an error of meeting.yaml (reported with it); it is built once
         listed = list(dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file))
         order = [p for p in listed if p in job.papers] + [p for p in job.papers if p not in listed]
@@ -320,6 +406,14 @@ def _plan(job: Job, options: Options) -> _Plan:
             plan.done[file] = PaperResult(file, "unchanged", output, warnings, entry=previous)
             continue
         plan.tasks.append(_Task(file, agenda, output, previous, state == "edited"))
+    return plan
+
+
+def _unbuilt(job: Job, result: MeetingResult, reason: str) -> _Plan:
+    """The plan of a folder none of whose papers can be built: each fails for ``reason``."""
+    plan = _Plan(job, result, None, None, job.papers)
+    for paper in job.papers:
+        plan.done[paper] = PaperResult(paper, "failed", problems=[Problem(MEETING_FILE, None, None, reason)])
     return plan
 
 
@@ -425,13 +519,13 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
     try:
         _load_unrecorded(plan, options)
         _workbook(plan, options)
-        if plan.agenda is not None:
-            agenda_items = _agenda_items(plan)
+        agenda_items = _agenda_items(plan, options) if plan.agenda is not None else None
+        if agenda_items is not None:
             if options.pdf:
                 _pdfs(plan, options, agenda_items)
             else:
                 _agenda(plan, options, agenda_items, pages=None)
-        elif options.pdf:  # papers built on their own: their PDFs, without agenda or pack
+        elif options.pdf:  # papers built on their own, or an agenda not written: their PDFs alone
             _lone_pdfs(plan, options)
         if options.audit:  # the papers were audited as they were built
             for output in plan.result.outputs:
@@ -557,18 +651,32 @@ def _maybe_exempt(result: PaperResult) -> bool:
     return result.status == "skipped"
 
 
-def _agenda_items(plan: _Plan) -> list[dict[str, str]]:
-    """Agenda rows in order: number, title (the paper's own title for papers), paper stem."""
+def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
+    """Agenda rows in order: number, title (the paper's own title for papers), paper stem.
+
+    None, with the agenda (and pack) reported as not written, while meeting.yaml has errors or an item's
+    title is not known (its paper is missing or has errors): such an agenda is not published.
+    """
     assert plan.agenda is not None
     by_name = {r.source.name: r for r in plan.result.papers}
     items = []
+    reason = ""
+    if any(p.level == "error" and p.file == MEETING_FILE for p in plan.result.problems):
+        reason = f"not written while {MEETING_FILE} has errors (fix them and build again)"
     for number, file, title in plan.agenda.items:
         result = by_name.get(file or "")
         paper_title = None
         if result is not None:
             paper_title = result.paper.title if result.paper else (result.entry.title if result.entry else None)
-        items.append({"number": number, "title": title or paper_title or (file or ""),
-                      "paper": Path(file).stem if file else ""})
+        if not (title or paper_title) and not reason:
+            reason = (f"not written: item {number}'s paper {file} has errors, so its title is not known "
+                      "(fix the paper and build again)")
+        items.append({"number": number, "title": title or paper_title or "", "paper": Path(file).stem if file else ""})
+    if reason:
+        plan.result.outputs.append(OutputResult(AGENDA, "failed", reason))
+        if options.pdf:
+            plan.result.outputs.append(OutputResult(PACK, "failed", "not written: the agenda was not written"))
+        return None
     return items
 
 

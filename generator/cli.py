@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .build import DEFAULT_TEMPLATES, BuildReport, MeetingResult, Options, PaperResult, build, default_jobs
+from .build import AGENDA, DEFAULT_TEMPLATES, PACK, WORKBOOK, BuildReport, MeetingResult, Options, PaperResult, build, default_jobs
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings (e.g. a stated variance that does not "
@@ -202,17 +202,51 @@ def _print(report: BuildReport, done: str) -> None:
             click.echo(f"  {'meeting':<10}{problem}")
     if done == "built":
         _summary_table(report)
-    failed = report.count("failed")
-    total = len(report.papers)
-    summary = f"{total} paper{'s' if total != 1 else ''}: {report.count(done)} {done}"
+        _written(report)
+    click.echo(_last_line(report, done))
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _last_line(report: BuildReport, done: str) -> str:
+    """The summary: papers by status, warnings, then every other reason the exit status is 1."""
+    summary = f"{_plural(len(report.papers), 'paper')}: {report.count(done)} {done}"  # type: ignore[arg-type]
     for status, label in (("unchanged", "unchanged"), ("skipped", "skipped (edited)")):
         if report.count(status):  # type: ignore[arg-type]
             summary += f", {report.count(status)} {label}"  # type: ignore[arg-type]
-    summary += f", {failed} failed"
-    summary += f", {report.warning_count} warning{'s' if report.warning_count != 1 else ''}"
-    click.echo(summary)
-    if not report.ok:
-        raise SystemExit(1)
+    summary += f", {report.count('failed')} failed, {_plural(report.warning_count, 'warning')}"
+    reasons = report.failures()
+    if reasons:
+        summary += f"; {'build' if done == 'built' else 'check'} failed: " + ", ".join(reasons)
+    return summary
+
+
+# what a written file is, for the count of outputs (anything else is a Word paper or a paper's PDF)
+_KINDS = {WORKBOOK: "workbook", AGENDA: "agenda", "agenda.pdf": "agenda PDF", PACK: "pack"}
+
+
+def _written(report: BuildReport) -> None:
+    """Where the outputs went (full paths) and how many files of each kind were written there."""
+    assert report.out is not None
+    for m in report.meetings:
+        folder = report.out / m.name
+        if not m.papers and not m.outputs or not (m.written or folder.is_dir()):
+            continue  # nothing of it could be built (its problems are listed above)
+        names = m.written
+        if not names:
+            click.echo(f"nothing written to {folder}" + (": every output there is up to date" if m.ok else ""))
+            continue
+        kinds: dict[str, int] = {}
+        for name in names:
+            kind = _KINDS.get(name) or ("Word paper" if name.endswith(".docx") else "paper PDF")
+            kinds[kind] = kinds.get(kind, 0) + 1
+        order = ["Word paper", "workbook", "agenda", "paper PDF", "agenda PDF", "pack"]
+        parts = [_plural(kinds[k], k) if kinds[k] > 1 else f"1 {k}" for k in order if k in kinds]
+        click.echo(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
 
 
 def _summary_table(report: BuildReport) -> None:
@@ -221,6 +255,12 @@ def _summary_table(report: BuildReport) -> None:
     for m in report.meetings:
         click.echo(f"{m.name:<{width}}  {m.count('built'):>5}  {m.count('unchanged'):>9}  {m.count('skipped'):>7}"
                    f"  {m.count('failed'):>6}  {m.warning_count:>8}  {m.error_count:>6}")
-    changed = [f"{m.name}/{p.output.name}" for m in report.meetings for p in m.papers
-               if p.changed and not p.new and p.output is not None]
+    changed: list[str] = []
+    for m in report.meetings:
+        built = [p for p in m.papers if p.status == "built" and p.output is not None]
+        if built and all(p.new for p in built) and m.count("unchanged") + m.count("skipped") == 0:
+            first = f"first build ({_plural(len(built), 'new paper')})"
+            changed.append(f"{m.name}: {first}" if len(report.meetings) > 1 else first)
+            continue
+        changed += [f"{m.name}/{p.output.name}" + (" (new)" if p.new else "") for p in built if p.changed]
     click.echo("content changed since the previous build: " + (", ".join(changed) if changed else "none"))
