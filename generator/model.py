@@ -184,6 +184,21 @@ class Section:
     finance: list[FinanceTable] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Appendix:
+    """A file printed after its paper in the pack (Appendix 1, 2 ...); an exempt one is left out of it."""
+
+    number: int
+    title: str
+    file: str  # relative to the paper's folder: a .pdf, .docx or .xlsx
+    exempt: bool = False
+    exempt_reason: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-able fields, as the manifest keeps them."""
+        return {"number": self.number, "title": self.title, "file": self.file, "exempt": self.exempt}
+
+
 @dataclass
 class Paper:
     """One paper of a meeting, ready to render with its template."""
@@ -206,6 +221,7 @@ class Paper:
     draft: bool = False
     details: Any = None  # what a paper type (generator/papers/) adds beyond the fields above
     files: list[str] = field(default_factory=list)  # other files it is made from (images, appendices)
+    appendices: list[Appendix] = field(default_factory=list)
 
     @property
     def stem(self) -> str:

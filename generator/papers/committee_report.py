@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from markupsafe import Markup
 from pydantic import BeforeValidator
 
+from ..model import Appendix as AppendixFile
 from ..model import Inline, Section
 from ..schema import Body, Label, PaperCommon, Strict, Text
 from . import cover
@@ -92,15 +93,6 @@ NUMBERED_PARAGRAPHS = True  # the top-level paragraphs of sections 1-6 are numbe
 
 
 @dataclass
-class AppendixFile:
-    number: int
-    title: str
-    file: str  # relative to the paper's folder
-    exempt: bool
-    exempt_reason: str | None
-
-
-@dataclass
 class Details:
     """What a committee report adds to the paper model."""
 
@@ -110,7 +102,6 @@ class Details:
     implications: dict[str, tuple[Section | None, str]]  # key -> (body, "verified by" text)
     other: Section | None
     background_papers: list[list[Inline]]
-    appendices: list[AppendixFile]
     author: tuple[str, str, str]
     unpublished: list[str] = field(default_factory=list)  # the sign-off's missing items, for check --publish
 
@@ -133,8 +124,9 @@ def assemble(parsed: Schema, ctx: "Context", paper: "Paper") -> None:
     papers = [ctx.inline(p, ("background_papers", i)) for i, p in enumerate(parsed.background_papers)]
     appendices = [_appendix(ctx, n, a) for n, a in enumerate(parsed.appendices)]
     author = parsed.report_author
+    paper.appendices = [a for a in appendices if a is not None]
     paper.details = Details(rows, summary, sections, implications, other_section, papers,
-                            [a for a in appendices if a is not None], (author.name, author.title, author.service or ""))
+                            (author.name, author.title, author.service or ""))
     paper.sections = [s for s in [summary, *sections.values(), *(b for b, _ in implications.values()), other_section]
                       if s is not None]
     missing = sign_off_problems(ctx, parsed.implications)
@@ -243,7 +235,7 @@ def context(paper: "Paper", wordml: "WordML") -> dict[str, Any]:
         **cover.context(d.cover),
         "draft": paper.draft,
         "exempt_appendices": [{"number": a.number, "title": plain(a.title), "reason": plain(a.exempt_reason)}
-                              for a in d.appendices if a.exempt],
+                              for a in paper.appendices if a.exempt],
         "executive_summary": body(wordml, d.executive_summary) if d.executive_summary is not None else None,
         "recommendations": [Markup(wordml.runs(r)) for r in paper.recommendations],
         **numbered,
@@ -253,6 +245,6 @@ def context(paper: "Paper", wordml: "WordML") -> dict[str, Any]:
             "other": body(wordml, d.other) if d.other is not None else None,
         },
         "background_papers": [Markup(wordml.runs(p)) for p in d.background_papers],
-        "appendices": [{"number": a.number, "title": plain(a.title), "exempt": a.exempt} for a in d.appendices],
+        "appendices": [{"number": a.number, "title": plain(a.title), "exempt": a.exempt} for a in paper.appendices],
         "report_author": {"name": plain(d.author[0]), "title": plain(d.author[1]), "service": plain(d.author[2])},
     }
