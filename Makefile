@@ -16,14 +16,15 @@ demo: $(STAMP)
 	$(VENV)/bin/papers build $(EXAMPLE) -o outputs/
 
 # LibreOffice (the independent reader of our .docx/.xlsx), its Python bridge (one LibreOffice start
-# per build with --pdf) and poppler-utils, from Debian, when missing
+# per build with --pdf), poppler-utils and the Liberation fonts (Arial's metrics: what LibreOffice draws
+# the templates' Arial with, and what table columns are measured in), from Debian, when missing
 system-deps:
 	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null; then \
-	  echo "installing libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils with apt-get"; \
+	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null || ! fc-list 2>/dev/null | grep -q LiberationSans; then \
+	  echo "installing libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils fonts-liberation2 with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils >/dev/null; \
+	    libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils fonts-liberation2 >/dev/null; \
 	fi
 
 test: $(STAMP) system-deps

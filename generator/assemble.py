@@ -1,6 +1,7 @@
 """Validated inputs -> the paper model (Markdown parsed, tables resolved, problems located)."""
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 from typing import Any
@@ -8,11 +9,12 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from . import finance, kpi, markdown, papers, paths
-from .errors import Problem
+from .errors import Problem, errors_only
 from .load import Located, PathKey, format_path, load_yaml
 from .model import (MEETING_FILE, Block, FinanceTable, Heading, Image, ListBlock, Meeting, MeetingInputs, Paper,
                     Paragraph, Run, Section, Table)
 from .schema import (
+    AgendaItem,
     BodyItem,
     FinanceBlock,
     FinanceItem,
@@ -32,16 +34,35 @@ def _meeting(info: MeetingInfo) -> Meeting:
 
 
 def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
-    """Load and validate ``folder/meeting.yaml``."""
+    """Load and validate ``folder/meeting.yaml``: every problem of the file, and what can be salvaged of it.
+
+    The meeting comes back even when the file has errors (check the problems): its papers are then still
+    validated against it, so that one mistake in meeting.yaml does not hide theirs: it is ``partial`` when
+    the fields have errors (committee empty and date :data:`UNKNOWN_DATE` where those are wrong). None only
+    when the file is not a mapping.
+    """
     doc = load_yaml(folder / MEETING_FILE)
     parsed, problems = validate(doc, MeetingFile)
     problems = sorted(doc.problems + problems, key=_order)
-    if parsed is None or doc.problems:
+    data = doc.data
+    if not isinstance(data, dict):
         return None, problems
-    items = [(i.number, i.paper, i.title) for i in parsed.items]
+    if parsed is not None:
+        info = _meeting(parsed)
+        agenda = list(enumerate(parsed.items))
+    else:
+        info = _salvage_meeting(data)
+        agenda = []
+        for n, raw in enumerate(data.get("items") if isinstance(data.get("items"), list) else []):
+            try:
+                agenda.append((n, AgendaItem.model_validate(raw)))
+            except ValidationError:
+                pass  # reported by the validation of the whole file
+    items = [(i.number, i.paper, i.title) for _, i in agenda]
     numbers: dict[str, int] = {}
     papers: dict[str, int] = {}
-    for n, (number, file, _) in enumerate(items):
+    for n, item in agenda:
+        number, file = item.number, item.paper
         first = numbers.setdefault(number.strip(), n)
         if first != n:
             problems.append(doc.problem(("items", n, "number"), f"item {number} is already on the agenda "
@@ -61,8 +82,30 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
             first = papers.setdefault(file, n)
             if first != n:
                 problems.append(doc.problem(where, f"{file} is already on the agenda as item "
-                                            f"{items[first][0]} (line {doc.line_of(('items', first, 'paper'))})"))
-    return MeetingInputs(folder, _meeting(parsed), items, doc.line_of(("items",))), problems
+                                            f"{dict(agenda)[first].number} "
+                                            f"(line {doc.line_of(('items', first, 'paper'))})"))
+    return MeetingInputs(folder, info, items, doc.line_of(("items",)), partial=parsed is None), problems
+
+
+UNKNOWN_DATE = dt.date(1900, 1, 1)  # the date of a meeting whose meeting.yaml gives no valid one
+
+
+def unknown_meeting(folder: Path) -> MeetingInputs:
+    """A meeting whose meeting.yaml cannot be read at all: its papers are validated, nothing is built."""
+    return MeetingInputs(folder, Meeting("", "", UNKNOWN_DATE, None, None), [], None, partial=True)
+
+
+def _salvage_meeting(data: dict[str, Any]) -> Meeting:
+    """The fields of a meeting.yaml with errors that are valid on their own (for validating its papers)."""
+    fields: dict[str, Any] = {}
+    for name, info in MeetingInfo.model_fields.items():
+        try:
+            fields[name] = TypeAdapter(info.annotation).validate_python(data.get(name))
+        except ValidationError:
+            fields[name] = None
+    committee = fields["committee"] or ""
+    return Meeting(committee, fields["short_name"] or committee, fields["date"] or UNKNOWN_DATE, fields["time"],
+                   fields["venue"])
 
 
 class Context:
@@ -94,17 +137,14 @@ class Context:
         self._images(inlines, path, lambda image: self.doc.line_of(path))
         return inlines
 
-    def file(self, name: str, path: PathKey, what: str) -> Path | None:
-        """A file the paper names, beside it; None (and the problem at ``path``) when it is not there."""
+    def file(self, name: str, path: PathKey, what: str, suffixes: tuple[str, ...] = ()) -> Path | None:
+        """A file the paper names, inside its folder; None (and the problem at ``path``) when it cannot be used."""
         try:
-            found = paths.beside(self.base, name)
-        except paths.OutsideFolder as exc:
-            self.problems.append(self.doc.problem(path, f"{what}: {exc}"))
+            found = paths.resolve_data_file(self.base, name, suffixes, what)
+        except paths.DataFileError as exc:
+            self.problems.append(self.doc.problem(path, str(exc)))
             return None
-        if not found.is_file():
-            self.problems.append(self.doc.problem(path, f"{what} not found: {name} (put it beside the paper)"))
-            return None
-        self.files.add(found.relative_to(self.base).as_posix())
+        self.files.add(name)
         return found
 
     def _images(self, inlines: list[Any], path: PathKey, line_of: Any) -> None:
@@ -114,7 +154,7 @@ class Context:
                 continue
             line = line_of(item)
             problems_before = len(self.problems)
-            found = self.file(item.src, path, "image") if item.src else None
+            found = self.file(item.src, path, "image", tuple(f".{s}" for s in _IMAGE_TYPES)) if item.src else None
             if not item.src:
                 self.problems.append(self.doc.problem(path, "an image needs a file: ![alt text](chart.png)"))
             elif found is not None:
@@ -163,13 +203,15 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
     doc = load_yaml(file)
     data = doc.data
     if not isinstance(data, dict):
-        return None, [Problem(doc.name, 1, None, "a paper must be a mapping of fields")]
+        return None, doc.problems + [Problem(doc.name, 1, None, "a paper must be a mapping of fields")]
     template = data.get("template")
     if not isinstance(template, str):
         return None, sorted(doc.problems + [doc.problem((), "missing required field 'template'") if template is None
                                             else doc.problem(("template",), "expected a template name, got "
                                                              + ("a list" if isinstance(template, list)
                                                                 else "a mapping"))], key=_order)
+    if template.strip().lower() in papers.NAMES:  # names of templates, like every choice, in any case
+        template = template.strip().lower()
     problems: list[Problem] = []
     if template not in papers.NAMES or not (templates / "docx" / f"{template}.docx").is_file():
         names = sorted(p.stem for p in (templates / "docx").glob("*.docx") if p.stem in papers.NAMES)
@@ -185,7 +227,7 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
     if meeting is None and parsed is not None and parsed.meeting is None:
         problems.append(doc.problem((), "missing required field 'meeting' (the paper is not in a folder "
                                         "with a meeting.yaml)"))
-    if parsed is None or problems:
+    if parsed is None or errors_only(problems):
         problems += _check_parts(doc, kind, file.parent, problems)
         return None, sorted(problems, key=_order)
     ctx = Context(doc, file.parent)
@@ -200,8 +242,8 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
                   sections=[])
     kind.assemble(parsed, ctx, paper)
     paper.files = sorted(ctx.files)
-    problems = sorted(ctx.problems, key=_order)
-    if any(p.level == "error" for p in problems):
+    problems = sorted(problems + ctx.problems, key=_order)
+    if errors_only(problems):
         return None, problems
     return paper, problems
 
@@ -265,7 +307,9 @@ def _exempt_problems(doc: Located) -> list[Problem]:
     """An exempt paper must say why (checked on the raw data, so it is reported whatever else is wrong)."""
     data = doc.data
     reason = data.get("exempt_reason")
-    if data.get("status") == "exempt" and not (reason.strip() if isinstance(reason, str) else reason):
+    status = data.get("status")
+    exempt = isinstance(status, str) and status.strip().lower() == "exempt"  # choices are read in any case
+    if exempt and not (reason.strip() if isinstance(reason, str) else reason):
         return [doc.problem(("status",), "'status: exempt' requires 'exempt_reason'")]
     return []
 
@@ -288,11 +332,11 @@ def _section(ctx: Context, title: str | None, body: Any, path: PathKey, base: Pa
             if resolved is not None:
                 section.finance.append(resolved)
                 if resolved.title and resolved.title.strip():
-                    # the spec's "heading above the table": one level below the heading it falls under
-                    # (the section title is level 1), so that no heading level is skipped
-                    under = next((b.level for b in reversed(section.blocks) if isinstance(b, Heading)),
-                                 1 if title else 0)
-                    section.blocks.append(Heading(min(under + 1, 3), [Run(resolved.title.strip())]))
+                    # the spec's "heading above the table", printed as the published papers do: a ► sub-heading
+                    # ("► FINANCIAL INFORMATION 2017/18"); a level 2 heading, or 1 when no heading is above it
+                    # (so that no level is skipped)
+                    above = bool(title) or any(isinstance(b, Heading) for b in section.blocks)
+                    section.blocks.append(Heading(2 if above else 1, [Run(resolved.title.strip())], look=2))
                 section.blocks.append(finance.finance_table(resolved))
     return section
 
@@ -306,7 +350,7 @@ def _finance(ctx: Context, block: FinanceBlock, path: PathKey, base: Path) -> Fi
 def kpi_table(kpis: KpiTable, doc: Located, path: PathKey, problems: list[Problem]) -> Table:
     """A KPI block as a table: values as written, missing verdicts computed where ``better`` is set."""
     fields = ["title", "previous", "current", "target", "performance"] + (["direction"] if kpis.direction else [])
-    header = [[getattr(kpis.headers, f)] for f in fields]
+    header = [[getattr(kpis.headers, f) for f in fields]]
     cells, warnings = kpi.complete(kpis, doc, path)
     # warnings go to the caller's list (as finance problems do) so that the CLI prints them and --strict fails
     problems.extend(warnings)
@@ -329,5 +373,5 @@ def _generic_table(ctx: Context, table: GenericTable, path: PathKey) -> Table | 
             ok = False
     if not ok:
         return None
-    header = [[h] for h in table.header] if table.header else None
+    header = [list(table.header)] if table.header else None
     return Table("table", header, [[c or "" for c in r] for r in table.rows], ["left"] * width)

@@ -247,7 +247,24 @@ def discover(paths: list[Path]) -> list[Job]:
     return list(jobs.values())
 
 
-Progress = Callable[[MeetingResult, PaperResult, int, int], None]  # (meeting, paper, done, total)
+Stage = Literal["papers", "workbook", "agenda", "PDFs", "pack"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """Progress of a build: ``done`` of ``total`` in ``stage``; ``item`` names what was just finished, ``note``
+    sums up what needed no work (papers unchanged). The papers stage counts every paper of the build; the
+    other stages are per meeting (``meeting`` names it)."""
+
+    stage: Stage
+    done: int
+    total: int
+    meeting: str = ""
+    item: str = ""
+    note: str = ""
+
+
+Progress = Callable[[Step], None]
 
 
 def _agenda_record(agenda: MeetingInputs, digest: str, warnings: list[Problem]) -> dict[str, Any]:
@@ -263,7 +280,9 @@ def _agenda_from_record(folder: Path, data: dict[str, Any]) -> MeetingInputs:
 
 
 def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[MeetingInputs | None, list[Problem]]:
-    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged."""
+    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged.
+
+    With errors, what could be salvaged of it comes back too (or None), for checking its papers."""
     digest = inputs_hash([folder / MEETING_FILE])  # with the generator version: validation may change
     cached = manifest.meeting if manifest is not None and not force else None
     if cached is not None and cached.get("inputs") == digest:
@@ -297,6 +316,7 @@ class _Task:
     output: Path
     previous: Entry | None
     keep_existing: bool  # an edited output is there and --force was given
+    check_only: bool = False  # meeting.yaml has errors: validate the paper, build nothing
 
 
 @dataclass
@@ -308,6 +328,22 @@ class _Plan:
     order: list[Path]
     tasks: list[_Task] = field(default_factory=list)
     done: dict[Path, PaperResult] = field(default_factory=dict)
+    progress: Progress | None = None
+
+    def step(self, stage: Stage, done: int, total: int, item: str = "") -> None:
+        """Report progress of one of the meeting's stages (workbook, agenda, PDFs, pack)."""
+        if self.progress is not None:
+            self.progress(Step(stage, done, total, self.result.name, item))
+
+    def counter(self, stage: Stage, total: int, done: int = 0) -> Callable[[Path], None]:
+        """Report ``done`` of ``total`` now, and one more each time the returned function is given a file."""
+        count = [done]
+        self.step(stage, done, total)
+
+        def one(file: Path) -> None:
+            count[0] += 1
+            self.step(stage, count[0], total, file.name)
+        return one
 
 
 def build(paths: list[Path], options: Options, progress: Progress | None = None) -> BuildReport:
@@ -318,6 +354,12 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     plans = [_plan(job, options) for job in jobs]
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
     waiting = {id(plan): len(plan.tasks) for plan in plans}
+    for plan in plans:
+        plan.progress = progress
+    decided = sum(len(plan.done) for plan in plans)  # unchanged, skipped as edited, or not buildable
+    unchanged = sum(r.status == "unchanged" for plan in plans for r in plan.done.values())
+    if progress is not None:
+        progress(Step("papers", decided, decided + len(tasks), note=f"{unchanged} unchanged" if unchanged else ""))
     report = BuildReport(out=options.out.resolve() if options.write else None)
 
     def finish_ready() -> None:
@@ -335,7 +377,7 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
             plan.done[result.source] = result
             waiting[id(plan)] -= 1
             if progress is not None:
-                progress(plan.result, result, done, len(tasks))
+                progress(Step("papers", decided + done, decided + len(tasks), plan.result.name, result.source.name))
             finish_ready()
         finish_ready()
     finally:
@@ -371,8 +413,15 @@ def _plan(job: Job, options: Options) -> _Plan:
         return _unbuilt(job, result, f"not built: the folder has no {MEETING_FILE} (see the meeting line below)")
     if job.has_meeting:
         agenda, result.problems = _load_agenda(job.folder, manifest, options.force)
-        if agenda is None:
-            return _unbuilt(job, result, "not built: meeting.yaml has errors (see the meeting lines below)")
+        if agenda is None or agenda.partial:
+            # the papers are still checked (against what meeting.yaml gave) so that all problems come out in
+            # one run, and none is built: a paper must not be published with a wrong date or committee
+            from .assemble import unknown_meeting
+
+            plan = _Plan(job, result, None, None, job.papers)
+            plan.tasks = [_Task(paper, agenda or unknown_meeting(job.folder), out_dir / f"{paper.stem}.docx", None,
+                                False, check_only=True) for paper in job.papers]
+            return plan
         # a paper listed twice is an error of meeting.yaml (reported with it); it is built once
         listed = list(dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file))
         order = [p for p in listed if p in job.papers] + [p for p in job.papers if p not in listed]
@@ -407,6 +456,9 @@ def _plan(job: Job, options: Options) -> _Plan:
             continue
         plan.tasks.append(_Task(file, agenda, output, previous, state == "edited"))
     return plan
+
+
+MEETING_HAS_ERRORS = "not built: meeting.yaml has errors (see the meeting lines below)"
 
 
 def _unbuilt(job: Job, result: MeetingResult, reason: str) -> _Plan:
@@ -473,6 +525,9 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         problems = [Problem(p.file, p.line, p.field, p.message, "error", p.column) for p in problems]
     if paper is None or any(p.level == "error" for p in problems):
         return PaperResult(file, "failed", problems=problems)
+    if task.check_only:
+        return PaperResult(file, "failed", problems=problems + [
+            Problem(MEETING_FILE, None, None, MEETING_HAS_ERRORS)])
     if not options.write:
         return PaperResult(file, "checked", problems=problems, paper=paper)
     from .finance import workbook_record
@@ -624,10 +679,12 @@ def _workbook(plan: _Plan, options: Options) -> None:
     # a paper whose figures, title and item are unchanged leaves the workbook unchanged
     inputs = inputs_hash([template], [json.dumps([[f.stem, rec] for f, rec in records], sort_keys=True)])
 
+    plan.step("workbook", 0, 1)
     try:
         _write_output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
+    plan.step("workbook", 1, 1, WORKBOOK)
 
 
 WorkbookRecords = list[tuple[Path, dict[str, Any]]]  # (paper file, finance.workbook_record) in agenda order
@@ -757,12 +814,15 @@ def _agenda_inputs(plan: _Plan, options: Options, rows: list[dict[str, str]]) ->
 def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: dict[str, int] | None) -> Status:
     """Write the agenda front sheet (page numbers when the pack's are known)."""
     rows = _agenda_rows(items, pages)
+    plan.step("agenda", 0, 1)
     try:
         return _write_output(plan, AGENDA, _agenda_inputs(plan, options, rows),
                              lambda: _agenda_bytes(plan, options, rows), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(AGENDA, "failed", exc.message))
         return "failed"
+    finally:
+        plan.step("agenda", 1, 1, AGENDA)
 
 
 def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
@@ -807,7 +867,7 @@ def _lone_pdfs(plan: _Plan, options: Options) -> None:
     if not todo:
         return
     with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=plan.manifest.folder) as tmp:
-        for source, pdf in convert(list(todo), Path(tmp)).items():
+        for source, pdf in convert(list(todo), Path(tmp), on_file=plan.counter("PDFs", len(todo))).items():
             record = todo[source].entry.workbook if todo[source].entry is not None else None
             date = dt.date.fromisoformat(record["meeting"]["date"]) if record else None  # each paper's own meeting
             _write_pdf(plan, options, source, pdf, date)
@@ -840,7 +900,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             placeholder = {i["paper"]: 999 for i in items if i["paper"]}
             provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
             batch.append(provisional)
-        converted = convert(batch, tmpdir / "pdf") if batch else {}
+        converted = convert(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
         for source, pdf in converted.items():
             if source == provisional and pdf is not None:
                 agenda_pages = pack.page_count(pdf)
@@ -875,7 +935,8 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             return
         agenda_pdf = manifest.entries.get("agenda.pdf")
         if agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / AGENDA) or options.force:
-            final = convert([folder / AGENDA], tmpdir / "agenda")[folder / AGENDA]
+            on_file = plan.counter("PDFs", len(batch) + 1, len(batch))
+            final = convert([folder / AGENDA], tmpdir / "agenda", on_file=on_file)[folder / AGENDA]
             if final is None:
                 plan.result.outputs.append(OutputResult("agenda.pdf", "failed", "LibreOffice could not convert it"))
                 return
@@ -887,7 +948,9 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     meeting = plan.agenda.meeting if plan.agenda else None
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
     inputs = inputs_hash([part[1] for part in parts], [part[0] + ("\0" if len(part) > 2 else "") for part in parts])
+    plan.step("pack", 0, 1)
     _write_output(plan, PACK, inputs, lambda: pack.join(parts, title), options)
+    plan.step("pack", 1, 1, PACK)
 
 
 def default_jobs() -> int:

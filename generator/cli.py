@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .build import AGENDA, DEFAULT_TEMPLATES, PACK, WORKBOOK, BuildReport, MeetingResult, Options, PaperResult, build, default_jobs
+from .build import AGENDA, DEFAULT_TEMPLATES, PACK, WORKBOOK, BuildReport, Options, Step, build, default_jobs
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings (e.g. a stated variance that does not "
@@ -65,7 +65,8 @@ def build_command(paths: tuple[Path, ...], out: Path, jobs: int | None, force: b
     """
     options = Options(out=out, templates=templates, strict=strict, force=force, pdf=pdf,
                       jobs=jobs or default_jobs(), audit=not no_audit)
-    report = build(list(paths) or [Path("inputs")], options, progress=_progress())
+    with _progress() as progress:
+        report = build(list(paths) or [Path("inputs")], options, progress=progress)
     _print(report, "built")
 
 
@@ -194,26 +195,64 @@ def _print_findings(results: list[tuple[str, list[Any]]], noun: str, verb: str, 
 
 
 def _on_terminal() -> bool:
-    return sys.stdout.isatty()
+    return sys.stderr.isatty()
 
 
 class _progress:
-    """A progress bar on a terminal, naming the paper just finished; nothing otherwise (the report follows)."""
+    """Each stage of the build as it runs, on stderr. On a terminal: one line per stage (papers, workbook,
+    agenda, PDFs, pack) with a bar, counts and what was just finished, fitted to the terminal's width and
+    gone when the report prints. Otherwise (a log, CI): one plain line per stage once it is done."""
 
     def __init__(self) -> None:
-        self.bar: Any = None
         self.tty = _on_terminal()
+        self.bars: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.meeting = ""  # the meeting whose stages are being reported (plain lines)
+        self.last: dict[str, Step] = {}  # its stages' last steps, in order (plain lines)
 
-    def __call__(self, meeting: MeetingResult, paper: PaperResult, done: int, total: int) -> None:
-        if not self.tty:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="building", show_pos=True,
-                                         item_show_func=lambda name: name)
-            self.bar.__enter__()
-        self.bar.update(1, current_item=f"{meeting.name}/{paper.source.name}")
-        if done == total:
-            self.bar.__exit__(None, None, None)
+    def __enter__(self) -> "_progress":
+        if self.tty:
+            from rich.console import Console  # only a terminal needs rich
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.table import Column
+
+            console = Console(file=sys.stderr, force_terminal=True)
+            self.bars = Progress(TextColumn("{task.description}", table_column=Column(width=8, no_wrap=True)),
+                                 BarColumn(bar_width=20), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[item]}",
+                                            table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)),
+                                 console=console, transient=True, auto_refresh=False, expand=True)
+            self.bars.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bars is not None:
+            self.bars.stop()
+        self._flush()
+
+    def __call__(self, step: Step) -> None:
+        if self.bars is not None:
+            item = step.item or step.note
+            if step.stage != "papers" and step.meeting:  # which meeting, after what (cut first when narrow)
+                item = f"{item}  {step.meeting}" if item else step.meeting
+            if step.stage not in self.tasks:
+                self.tasks[step.stage] = self.bars.add_task(step.stage, total=step.total, item=item)
+            self.bars.update(self.tasks[step.stage], completed=step.done, total=max(step.total, 1), item=item)
+            self.bars.refresh()
+        elif step.stage == "papers":
+            if step.done == step.total:
+                click.echo(f"papers: {step.done}/{step.total}" + (f" ({step.note})" if step.note else ""), err=True)
+        else:
+            if step.meeting != self.meeting:
+                self._flush()
+                self.meeting = step.meeting
+            self.last[step.stage] = step
+
+    def _flush(self) -> None:
+        """The plain lines of the stages of the meeting just finished."""
+        for step in self.last.values():
+            click.echo(f"{step.meeting}: {step.stage} {step.done}/{step.total}", err=True)
+        self.last = {}
 
 
 def _print(report: BuildReport, done: str) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import Problem
 from .load import Located, PathKey, clean_text
 from .model import FinanceRow, FinanceTable, Meeting, Paper, Section, Table
+from .paths import DataFileError, resolve_data_file
 
 if TYPE_CHECKING:  # schema imports pydantic, which the renderers (render.docx imports us) never need
     from .schema import FinanceBlock
@@ -169,10 +170,11 @@ def _shown(value: Any) -> str:
 def _rows_from_source(block: FinanceBlock, keys: list[str], doc: Located, path: PathKey,
                       base_dir: Path, problems: list[Problem]) -> list[FinanceRow]:
     assert block.source is not None
-    source = base_dir / block.source
     here = path + ("source",)
-    if not source.is_file():
-        problems.append(doc.problem(here, f"data file not found: {block.source}"))
+    try:
+        source = resolve_data_file(base_dir, block.source, (".csv", ".xlsx", ".xlsm"))
+    except DataFileError as exc:
+        problems.append(doc.problem(here, str(exc)))
         return []
     try:
         if source.suffix.lower() == ".csv":
@@ -330,7 +332,10 @@ def _check_totals(table: FinanceTable, doc: Located, path: PathKey, problems: li
 
 def finance_table(table: FinanceTable) -> Table:
     """A finance block as a Word table: amounts formatted by the one shared rule."""
-    header = [[table.label]] + [[label, table.units] for _, label in table.columns]
+    # the units ("£000") are a header row of their own, so they line up across the money columns
+    header = [[table.label] + [label for _, label in table.columns]]
+    if table.units.strip():
+        header.append([""] + [table.units] * len(table.columns))
     rows = [[r.service] + [format_amount(r.values[k]) for k in table.keys] for r in table.rows]
     totals = 0
     if table.has_total_row:

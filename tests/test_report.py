@@ -135,3 +135,21 @@ def test_the_summary_counts_every_output_says_where_they_went_and_lists_new_pape
     # meeting.yaml changed, so every paper is rebuilt (their cover shows the meeting); only the new one differs
     assert f"content changed since the previous build: {EXAMPLE.name}/07-late-briefing.docx (new)" in lines
     assert f"outputs written to {where}: 4 files (3 Word papers, 1 agenda)" in lines
+
+
+# -- 9.10: progress of every stage, PDFs included -----------------------------------------------
+
+@pytest.mark.libreoffice
+def test_progress_names_each_stage_and_each_pdf_as_libreoffice_converts_it(tmp_path: Path) -> None:
+    from generator.build import Options, Step, build
+
+    steps: list[Step] = []
+    report = build([EXAMPLE], Options(out=tmp_path, pdf=True, audit=False), progress=steps.append)
+    assert report.ok
+    stages = list(dict.fromkeys(s.stage for s in steps))
+    assert stages == ["papers", "workbook", "PDFs", "agenda", "pack"]
+    pdfs = [(s.done, s.total, s.item) for s in steps if s.stage == "PDFs"]
+    # the two papers and a provisional agenda (for its length), one at a time, then the final agenda
+    assert pdfs == [(0, 3, ""), (1, 3, f"{REPORT}.docx"), (2, 3, f"{BRIEFING}.docx"), (3, 3, "agenda.docx"),
+                    (3, 4, ""), (4, 4, "agenda.docx")]
+    assert all(s.meeting == EXAMPLE.name for s in steps if s.stage != "papers")

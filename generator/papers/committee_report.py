@@ -162,7 +162,7 @@ def _appendix(ctx: "Context", n: int, appendix: Appendix) -> AppendixFile | None
         ctx.problems.append(ctx.doc.problem(path + ("file",), f"'{appendix.file}': an appendix must be "
                                             f"{', '.join(APPENDIX_TYPES.values())}"))
         return None
-    found = ctx.file(appendix.file, path + ("file",), "appendix file")
+    found = ctx.file(appendix.file, path + ("file",), "appendix file", tuple(APPENDIX_TYPES))
     if found is None:
         return None
     unreadable = _unreadable(found)
@@ -170,7 +170,7 @@ def _appendix(ctx: "Context", n: int, appendix: Appendix) -> AppendixFile | None
         ctx.problems.append(ctx.doc.problem(path + ("file",), f"cannot read {appendix.file}: {unreadable}"))
         return None
     # an exempt appendix without its reason is reported by check_appendices, on the raw data
-    return AppendixFile(n + 1, appendix.title, found.relative_to(ctx.base).as_posix(), appendix.exempt,
+    return AppendixFile(n + 1, appendix.title, appendix.file, appendix.exempt,
                         appendix.exempt_reason)
 
 

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.styles import BabelFish
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -25,6 +26,8 @@ from ..errors import TemplateProblem
 from ..model import Meeting, Paper
 from ..outputs import fixed_zip_entry, normalise_zip
 from ..papers.base import plain as _plain
+from .columns import TableMetrics
+from .styleread import StyleSheet
 from .wordml import Numbering, Styles, WordML
 
 # styles the generator draws with; a template must define them all (by name)
@@ -38,6 +41,10 @@ REQUIRED_STYLES = [
 # the Word style type of each of those that is not a paragraph style (a table style drawn as a paragraph
 # style, say, is silently ignored by Word)
 STYLE_TYPES = {"Council Table": "table", "Hyperlink": "character"}
+# the table style of label/value lines (a `table` of two columns without a header); optional: without it
+# such a table is drawn in "Council Table" as before
+LAYOUT_LINES_STYLE = "Layout Lines"
+TEXT_WIDTH = 9026  # twips between A4 margins of 2.54 cm, when the template's section does not say
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,8 @@ def _styles(doc: Any, template: str) -> Styles:
     if missing:
         raise TemplateProblem(f"{template}: the template lacks the style"
                               f"{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)}")
+    sheet = _style_sheet(doc)
+    layout = _optional_style(doc, LAYOUT_LINES_STYLE, WD_STYLE_TYPE.TABLE)
     return Styles(
         heading={1: ids["Heading 1"], 2: ids["Heading 2"], 3: ids["Heading 3"]},
         bullet=[ids["List Bullet"], ids["List Bullet 2"], ids["List Bullet 3"]],
@@ -251,7 +260,37 @@ def _styles(doc: Any, template: str) -> Styles:
         table_heading=ids["Table Heading"],
         table_text=ids["Table Text"],
         hyperlink=ids["Hyperlink"],
+        metrics=_table_metrics(doc, sheet, ids["Table Heading"], ids["Table Text"], ids["Council Table"]),
+        paragraph_after=sheet.space_after(sheet.default_paragraph_style()),
+        layout=layout,
+        layout_margins=sheet.cell_margins(layout),
     )
+
+
+def _table_metrics(doc: Any, sheet: StyleSheet, heading: str, text: str, table: str) -> TableMetrics:
+    """The fonts of table headings and text, the cell margins and the text width, as the template sets them."""
+    section = doc.sections[-1] if len(doc.sections) else None
+    width = TEXT_WIDTH
+    if section is not None and section.page_width is not None:
+        # python-docx lengths are EMU: 635 to the twip
+        width = (section.page_width - (section.left_margin or 0) - (section.right_margin or 0)) // 635
+    return TableMetrics(text=sheet.font(text, table), heading=sheet.font(heading, table),
+                        margins=sheet.cell_margins(table), width=int(width) if width > 1440 else TEXT_WIDTH)
+
+
+def _style_sheet(doc: Any) -> StyleSheet:
+    theme = next((rel.target_part.blob for rel in doc.part.rels.values()
+                  if rel.reltype == RT.THEME and not rel.is_external), None)
+    return StyleSheet(doc.styles.element, theme)
+
+
+def _optional_style(doc: Any, name: str, kind: Any) -> str | None:
+    """The id of a style the generator uses when the template has it (older templates may not)."""
+    try:
+        style = find_style(doc, name)
+    except KeyError:
+        return None
+    return style.style_id if style.type == kind else None
 
 
 def _list_numbering(doc: Any, numbering: Any, template: str) -> tuple[int, int]:

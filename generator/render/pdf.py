@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import PapersError
@@ -37,18 +38,20 @@ def soffice() -> str:
 
 
 def convert(files: list[Path], outdir: Path, target: str = "pdf",
-            per_file_seconds: int = PER_FILE_SECONDS) -> dict[Path, Path | None]:
+            per_file_seconds: int = PER_FILE_SECONDS,
+            on_file: Callable[[Path], None] | None = None) -> dict[Path, Path | None]:
     """Convert files with a single LibreOffice start; map each input to its output (None if it failed).
 
     ``target`` is a LibreOffice --convert-to argument: "pdf" (tagged PDF for Writer
     documents), or e.g. "xlsx" to have Calc load, recalculate and save a workbook.
+    ``on_file`` is called with each input once LibreOffice is done with it (for progress).
     """
     if not files:
         return {}
     outdir.mkdir(parents=True, exist_ok=True)
     office = _office() if target == "pdf" else None
     if office is not None:
-        return office.convert(files, outdir, per_file_seconds)
+        return office.convert(files, outdir, per_file_seconds, on_file)
     with tempfile.TemporaryDirectory(prefix="papers-lo-") as profile:
         # a private profile: concurrent builds and a user's open LibreOffice never collide
         args = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
@@ -59,6 +62,8 @@ def convert(files: list[Path], outdir: Path, target: str = "pdf",
                            env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"})
         except subprocess.TimeoutExpired:
             pass  # whatever was converted stands; the rest is reported as failed
+    for f in files if on_file is not None else []:  # one soffice run converts them all
+        on_file(f)
     suffix = "." + target.split(":")[0]
     return {f: (outdir / f"{f.stem}{suffix}" if (outdir / f"{f.stem}{suffix}").is_file() else None) for f in files}
 
@@ -90,7 +95,8 @@ class _Office:
         except ValueError:
             return None
 
-    def convert(self, files: list[Path], outdir: Path, per_file_seconds: int) -> dict[Path, Path | None]:
+    def convert(self, files: list[Path], outdir: Path, per_file_seconds: int,
+                on_file: Callable[[Path], None] | None = None) -> dict[Path, Path | None]:
         out: dict[Path, Path | None] = {}
         for n, f in enumerate(files):
             dst = outdir / f"{f.stem}.pdf"
@@ -106,9 +112,13 @@ class _Office:
             if reply is None:  # hung or gone: stop it; the rest go through soffice --convert-to
                 _give_up()
                 out[f] = None
-                out.update(convert(files[n + 1:], outdir, "pdf", per_file_seconds))
+                if on_file is not None:
+                    on_file(f)
+                out.update(convert(files[n + 1:], outdir, "pdf", per_file_seconds, on_file))
                 return out
             out[f] = dst if reply.get("ok") and dst.is_file() else None
+            if on_file is not None:
+                on_file(f)
         return out
 
     def close(self) -> None:
