@@ -187,16 +187,50 @@ def cover_table() -> str:
         + cell(p("{% if item %}ITEM: {{ item }}{% endif %}", "CoverText", bold=True), half),
         cell(p("{{ committee_short_name }}", "CoverText", bold=True), half * 2, 2),
         cell(p("{{ title }}", "CoverText", bold=True), half * 2, 2),
-        cell(runs_p([("Report of: ", True), ("{{ report_of }}", False)], "CoverText"), half * 2, 2),
+        *decision_rows(half),
         cell(runs_p([("{% if exempt %}This report is exempt: {% else %}This report is public{% endif %}", True),
-                     ("{% if exempt %}{{ exempt_reason }}{% endif %}", False)], "CoverText"), half * 2, 2),
+                     ("{% if exempt %}{{ exempt_reason }}{% endif %}" + EXEMPT_APPENDICES, False)], "CoverText"),
+             half * 2, 2),
     ]
     return ('<w:tbl><w:tblPr><w:tblStyle w:val="LayoutTable"/><w:tblW w:w="9026" w:type="dxa"/>'
             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
             'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val="Report cover"/>'
-            '<w:tblDescription w:val="Meeting date, agenda item, committee, report title, author and status"/>'
+            '<w:tblDescription w:val="Meeting date, agenda item, committee, report title, wards, key decision, '
+            'author, accountable officers and status"/>'
             f'</w:tblPr><w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{half}"/></w:tblGrid>'
             + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>")
+
+
+# a public report naming its exempt appendices (committee reports); papers without appendices print nothing
+EXEMPT_APPENDICES = ("{% if not exempt %}{% for a in exempt_appendices %}{% if loop.first %}, except {% else %}; "
+                     "{% endif %}Appendix {{ a.number }} ({{ a.title }}), which is exempt: {{ a.reason }}{% endfor %}"
+                     "{% endif %}")
+
+
+def decision_rows(half: int) -> list[str]:
+    """The cover rows a decision report has (wards and key decision, report of, accountable officers); the
+    optional ones are left out by docxtpl when the paper does not give them."""
+    full = half * 2
+
+    def only_if(condition: str, content: str) -> list[str]:
+        return [cell(p(f"{{%tr if {condition} %}}", "CoverText"), full, 2), content,
+                cell(p("{%tr endif %}", "CoverText"), full, 2)]
+
+    return [
+        *only_if("wards or key_decision",
+                 cell(p("Wards and communities affected:", "CoverText", bold=True) + p("{{ wards }}", "CoverText"),
+                      half)
+                 + cell(p("Key Decision:", "CoverText", bold=True)
+                        + p("{{ key_decision }}{% if forward_plan_ref %} (Forward Plan reference "
+                            "{{ forward_plan_ref }}){% endif %}", "CoverText"), half)),
+        cell(runs_p([("Report of: ", True), ("{{ report_of }}", False)], "CoverText"), full, 2),
+        *only_if("accountable_assistant_director",
+                 cell(runs_p([("Accountable Assistant Director: ", True),
+                              ("{{ accountable_assistant_director }}", False)], "CoverText"), full, 2)),
+        *only_if("accountable_director",
+                 cell(runs_p([("Accountable Director: ", True), ("{{ accountable_director }}", False)], "CoverText"),
+                      full, 2)),
+    ]
 
 
 def document(body: str) -> str:
@@ -299,44 +333,6 @@ def labelled(label: str, value: str, style: str = "Normal") -> str:
     return runs_p([(label, True), (value, False)], style)
 
 
-def tag_row(tag: str, width: int) -> str:
-    """A table row holding only a docxtpl {%tr %} tag (removed when rendering)."""
-    return f"<w:tr>{cell(p(tag, 'CoverText'), width, 2)}</w:tr>"
-
-
-def committee_cover() -> str:
-    half = 4513
-    full = half * 2
-    row = lambda content: f"<w:tr>{content}</w:tr>"  # noqa: E731
-    rows = [
-        row(cell(p("{{ meeting_date }}", "CoverText", bold=True), half)
-            + cell(p("{% if item %}ITEM: {{ item }}{% endif %}", "CoverText", bold=True), half)),
-        row(cell(p("{{ committee_short_name }}", "CoverText", bold=True), full, 2)),
-        row(cell(p("{{ title }}", "CoverText", bold=True), full, 2)),
-        row(cell(p("Wards and communities affected:", "CoverText", bold=True) + p("{{ wards }}", "CoverText"), half)
-            + cell(p("Key Decision:", "CoverText", bold=True)
-                   + p("{{ key_decision }}{% if forward_plan_ref %} (Forward Plan reference {{ forward_plan_ref }})"
-                       "{% endif %}", "CoverText"), half)),
-        row(cell(labelled("Report of: ", "{{ report_of }}", "CoverText"), full, 2)),
-        tag_row("{%tr if accountable_assistant_director %}", full),
-        row(cell(labelled("Accountable Assistant Director: ", "{{ accountable_assistant_director }}", "CoverText"),
-                 full, 2)),
-        tag_row("{%tr endif %}", full),
-        row(cell(labelled("Accountable Director: ", "{{ accountable_director }}", "CoverText"), full, 2)),
-        row(cell(p("{% if exempt %}This report is exempt: {{ exempt_reason }}{% else %}This report is public"
-                   "{% for a in exempt_appendices %}{% if loop.first %}, except {% else %}; {% endif %}Appendix "
-                   "{{ a.number }} ({{ a.title }}), which is exempt: {{ a.reason }}{% endfor %}{% endif %}",
-                   "CoverText", bold=True), full, 2)),
-    ]
-    return ('<w:tbl><w:tblPr><w:tblStyle w:val="LayoutTable"/><w:tblW w:w="9026" w:type="dxa"/>'
-            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
-            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val="Report cover"/>'
-            '<w:tblDescription w:val="Meeting date, agenda item, committee, title, wards, key decision, report of, '
-            'accountable officers and status"/>'
-            f'</w:tblPr><w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{half}"/></w:tblGrid>'
-            + "".join(rows) + "</w:tbl>")
-
-
 def section_heading(text: str) -> str:
     """A numbered section heading ("2. Introduction and Background")."""
     return p(text, "Heading1", num=(REPORT_NUM, 0))
@@ -360,7 +356,7 @@ def none_unless(items: str) -> str:
 
 
 COMMITTEE = document("".join([
-    committee_cover(),
+    cover_table(),
     p("{%p if executive_summary %}"),
     p("Executive Summary", "Heading1"),
     p("{{p executive_summary }}"),

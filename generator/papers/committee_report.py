@@ -214,12 +214,22 @@ def check_parts(data: dict[str, Any], ctx: "Context") -> None:
                 ctx.inline(text, (name, i))
 
 
+def _is_true(value: Any) -> bool:
+    """Whether a raw value is one the schema reads as true (``true``, ``yes`` ... in any case)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(bool).validate_python(value) is True
+    except ValidationError:
+        return False
+
+
 def raw_problems(doc: Any) -> list[Any]:
     """An exempt appendix must say why (checked on the raw data, as a paper's own exemption is)."""
     found = []
     appendices = doc.data.get("appendices")
     for i, a in enumerate(appendices if isinstance(appendices, list) else []):
-        if isinstance(a, dict) and a.get("exempt") is True:
+        if isinstance(a, dict) and _is_true(a.get("exempt")):
             reason = a.get("exempt_reason")
             if not (reason.strip() if isinstance(reason, str) else reason):
                 found.append(doc.problem(("appendices", i, "exempt"), "'exempt: true' requires 'exempt_reason' "
