@@ -118,13 +118,14 @@ class Context:
         self.problems: list[Problem] = []
         self.files: set[str] = set()  # images and appendices named, relative to the paper's folder
 
-    def markdown(self, text: str, path: PathKey) -> list[Block]:
-        """Markdown text as blocks; its problems (and its images') located at their lines."""
-        blocks, problems = markdown.parse(text)
+    def markdown(self, text: str, path: PathKey, under: int | None = None) -> list[Block]:
+        """Markdown text as blocks (following a heading of level ``under``); its problems (and its pictures')
+        located at their lines."""
+        blocks, problems = markdown.parse(text, under)
         first = self.doc.text_lines.get(path) or self.doc.line_of(path)
         for p in problems:
             line = first + p.line if first is not None else None
-            self.problems.append(Problem(self.doc.name, line, format_path(path), p.message))
+            self.problems.append(Problem(self.doc.name, line, format_path(path), p.message, p.level))
         for inlines in _inline_lists(blocks):
             self._images(inlines, path, lambda image: first + image.line if first is not None else None)
         return blocks
@@ -320,7 +321,9 @@ def _section(ctx: Context, title: str | None, body: Any, path: PathKey, base: Pa
     for i, item in enumerate(items):
         here = path if isinstance(body, str) else path + (i,)
         if isinstance(item, str):
-            section.blocks.extend(ctx.markdown(item, here))
+            # the heading it follows: the last one of the section so far, else the section title (level 1)
+            under = next((b.level for b in reversed(section.blocks) if isinstance(b, Heading)), 1 if title else None)
+            section.blocks.extend(ctx.markdown(item, here, under))
         elif isinstance(item, KpisItem):
             section.blocks.append(kpi_table(item.kpis, ctx.doc, here + ("kpis",), ctx.problems))
         elif isinstance(item, TableItem):

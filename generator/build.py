@@ -329,6 +329,7 @@ class _Plan:
     tasks: list[_Task] = field(default_factory=list)
     done: dict[Path, PaperResult] = field(default_factory=dict)
     progress: Progress | None = None
+    buildable: bool = True  # False: the folder's meeting.yaml is missing or has errors
 
     def step(self, stage: Stage, done: int, total: int, item: str = "") -> None:
         """Report progress of one of the meeting's stages (workbook, agenda, PDFs, pack)."""
@@ -370,6 +371,8 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
             plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
             if options.write and plan.manifest is not None:
                 _finish_meeting(plan, options)
+            elif not options.write and plan.buildable:
+                _check_meeting(plan, options)
             report.meetings.append(plan.result)
 
     try:
@@ -418,7 +421,7 @@ def _plan(job: Job, options: Options) -> _Plan:
             # one run, and none is built: a paper must not be published with a wrong date or committee
             from .assemble import unknown_meeting
 
-            plan = _Plan(job, result, None, None, job.papers)
+            plan = _Plan(job, result, None, None, job.papers, buildable=False)
             plan.tasks = [_Task(paper, agenda or unknown_meeting(job.folder), out_dir / f"{paper.stem}.docx", None,
                                 False, check_only=True) for paper in job.papers]
             return plan
@@ -463,7 +466,7 @@ MEETING_HAS_ERRORS = "not built: meeting.yaml has errors (see the meeting lines 
 
 def _unbuilt(job: Job, result: MeetingResult, reason: str) -> _Plan:
     """The plan of a folder none of whose papers can be built: each fails for ``reason``."""
-    plan = _Plan(job, result, None, None, job.papers)
+    plan = _Plan(job, result, None, None, job.papers, buildable=False)
     for paper in job.papers:
         plan.done[paper] = PaperResult(paper, "failed", problems=[Problem(MEETING_FILE, None, None, reason)])
     return plan
@@ -504,12 +507,22 @@ def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no
     # imported once here, shared by the forked workers
     from . import assemble as _preload_assemble  # noqa: F401
     from .render import docx as _preload_docx  # noqa: F401
+    from .render.lifeline import pool_worker
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    # the workers die with the build however it ends (lifeline.py); Ctrl-C is the build's alone
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=pool_worker,
+                               initargs=(os.getpid(),))
+    try:
         futures = [(plan, pool.submit(_build_paper, task, options)) for plan, task in tasks]
         for plan, future in futures:
             yield plan, future.result()
+    except BaseException:  # interrupted (Ctrl-C, an error, the generator closed): the papers being built go too
+        for process in list(getattr(pool, "_processes", {}).values()):  # no public way to stop a running task
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _build_paper(task: _Task, options: Options) -> PaperResult:
@@ -528,18 +541,26 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     if task.check_only:
         return PaperResult(file, "failed", problems=problems + [
             Problem(MEETING_FILE, None, None, MEETING_HAS_ERRORS)])
-    if not options.write:
-        return PaperResult(file, "checked", problems=problems, paper=paper)
-    from .finance import workbook_record
-
     try:
         data = render(paper, options.templates)
     except TemplateProblem as exc:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
+    if not options.write:  # papers check: what the build would warn of, from the document made in memory
+        if options.audit:
+            problems = problems + audit_problems(task.output, data)
+        return PaperResult(file, "checked", problems=problems, paper=paper)
+    from .finance import workbook_record
+
     kept = keep_edited(task.output) if task.keep_existing and task.output.exists() else None
     digest = write_output(task.output, data)
     if options.audit:
-        problems = problems + audit_problems(task.output)
+        from .markdown import SKIPPED_HEADING
+
+        found = audit_problems(task.output)
+        if any(SKIPPED_HEADING in p.message for p in problems):  # already reported at its line of the input
+            found = [p for p in found if not ("(heading-order)" in p.message and "Heading 3 follows Heading 1"
+                                              in p.message)]
+        problems = problems + found
     entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper),
@@ -549,12 +570,13 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     return PaperResult(file, "built", task.output, problems, None, changed, kept, entry, new=task.previous is None)
 
 
-def audit_problems(path: Path) -> list[Problem]:
-    """The accessibility findings of a written .docx or .pdf, as warnings located by file and place."""
+def audit_problems(path: Path, data: bytes | None = None) -> list[Problem]:
+    """The accessibility findings of a written .docx or .pdf (or of ``data``, what would be written there), as
+    warnings located by file and place."""
     from .audit import audit_file
 
     return [Problem(path.name, None, f.where, f"accessibility ({f.rule}): {f.message}; fix: {f.fix}", "warning")
-            for f in audit_file(path)]
+            for f in audit_file(path, data)]
 
 
 def render(paper: Paper, templates: Path) -> bytes:
@@ -613,6 +635,26 @@ def _write_output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes]
     manifest.entries[name] = Entry(inputs=inputs, output=write_output(path, data), **entry)  # type: ignore[arg-type]
     plan.result.outputs.append(OutputResult(name, "built"))
     return "built"
+
+
+def _check_meeting(plan: _Plan, options: Options) -> None:
+    """`papers check`: the meeting's workbook and agenda made in memory and audited as a build would, so that
+    check reports what build does; nothing is written."""
+    _workbook(plan, options)
+    items = _agenda_items(plan, options) if plan.agenda is not None else None
+    if items is not None:
+        _agenda(plan, options, items, pages=None)
+
+
+def _output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes], options: Options) -> Status:
+    """A meeting-level output: written (see _write_output), or for `papers check` made, audited and dropped."""
+    if plan.manifest is not None:
+        return _write_output(plan, name, inputs, make, options)
+    data = make()
+    if options.audit and name.endswith(".docx"):
+        plan.result.problems += audit_problems(Path(name), data)
+    plan.result.outputs.append(OutputResult(name, "checked"))
+    return "checked"
 
 
 def _load_unrecorded(plan: _Plan, options: Options) -> None:
@@ -681,7 +723,7 @@ def _workbook(plan: _Plan, options: Options) -> None:
 
     plan.step("workbook", 0, 1)
     try:
-        _write_output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options)
+        _output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
     plan.step("workbook", 1, 1, WORKBOOK)
@@ -816,8 +858,8 @@ def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: d
     rows = _agenda_rows(items, pages)
     plan.step("agenda", 0, 1)
     try:
-        return _write_output(plan, AGENDA, _agenda_inputs(plan, options, rows),
-                             lambda: _agenda_bytes(plan, options, rows), options)
+        return _output(plan, AGENDA, _agenda_inputs(plan, options, rows),
+                       lambda: _agenda_bytes(plan, options, rows), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(AGENDA, "failed", exc.message))
         return "failed"
@@ -840,14 +882,13 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
     return stale
 
 
-def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | None, date: dt.date | None) -> None:
-    """Write LibreOffice's PDF of ``source`` (None: it failed), dated ``date`` as the Word files are."""
+def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None) -> None:
+    """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are."""
     from .render import pack
     from .render.pdf import fixed_pdf
 
-    if pdf is None:
-        plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed",
-                                                "LibreOffice could not convert it"))
+    if isinstance(pdf, str):
+        plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed", pdf))
         return
 
     def data() -> bytes:
@@ -858,16 +899,14 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | None, da
 
 def _lone_pdfs(plan: _Plan, options: Options) -> None:
     """PDF of each paper of a folder without meeting.yaml (one LibreOffice start for all)."""
-    import tempfile
-
-    from .render.pdf import convert
+    from .render.pdf import convert_all, work_folder
 
     assert plan.manifest is not None
     todo = {r.output: r for r in _stale_pdfs(plan, options) if r.output is not None}
     if not todo:
         return
-    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=plan.manifest.folder) as tmp:
-        for source, pdf in convert(list(todo), Path(tmp), on_file=plan.counter("PDFs", len(todo))).items():
+    with work_folder() as tmp:
+        for source, pdf in convert_all(list(todo), Path(tmp), on_file=plan.counter("PDFs", len(todo))).items():
             record = todo[source].entry.workbook if todo[source].entry is not None else None
             date = dt.date.fromisoformat(record["meeting"]["date"]) if record else None  # each paper's own meeting
             _write_pdf(plan, options, source, pdf, date)
@@ -875,10 +914,8 @@ def _lone_pdfs(plan: _Plan, options: Options) -> None:
 
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
-    import tempfile
-
     from .render import pack
-    from .render.pdf import convert, fixed_pdf
+    from .render.pdf import convert_all, fixed_pdf, work_folder
 
     manifest = plan.manifest
     assert manifest is not None and plan.agenda is not None
@@ -891,7 +928,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     agenda_entry = manifest.entries.get("agenda.pdf")
     agenda_pages = (agenda_entry.pages if agenda_entry is not None and agenda_entry.layout == layout
                     and manifest.state("agenda.pdf") == "ours" and not options.force else None)
-    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=folder) as tmp:
+    with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / AGENDA
         batch = list(todo) + _appendix_pdfs(plan, options, tmpdir)
@@ -900,13 +937,17 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             placeholder = {i["paper"]: 999 for i in items if i["paper"]}
             provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
             batch.append(provisional)
-        converted = convert(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
+        converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
         for source, pdf in converted.items():
-            if source == provisional and pdf is not None:
-                agenda_pages = pack.page_count(pdf)
+            if source == provisional:
+                if isinstance(pdf, Path):
+                    agenda_pages = pack.page_count(pdf)
+                else:
+                    plan.result.outputs.append(OutputResult("agenda.pdf", "failed", pdf))
             else:
                 _write_pdf(plan, options, source, pdf, date)
-        if agenda_pages is None:
+        if agenda_pages is None:  # LibreOffice failed: the front sheet without page numbers, no pack
+            _agenda(plan, options, items, pages=None)
             return
         page = agenda_pages + 1
         pages: dict[str, int] = {}
@@ -936,9 +977,9 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
         agenda_pdf = manifest.entries.get("agenda.pdf")
         if agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / AGENDA) or options.force:
             on_file = plan.counter("PDFs", len(batch) + 1, len(batch))
-            final = convert([folder / AGENDA], tmpdir / "agenda", on_file=on_file)[folder / AGENDA]
-            if final is None:
-                plan.result.outputs.append(OutputResult("agenda.pdf", "failed", "LibreOffice could not convert it"))
+            final = convert_all([folder / AGENDA], tmpdir / "agenda", on_file=on_file)[folder / AGENDA]
+            if isinstance(final, str):
+                plan.result.outputs.append(OutputResult("agenda.pdf", "failed", final))
                 return
             _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), lambda: fixed_pdf(final.read_bytes(), date),
                           options,
@@ -949,7 +990,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
     inputs = inputs_hash([part[1] for part in parts], [part[0] + ("\0" if len(part) > 2 else "") for part in parts])
     plan.step("pack", 0, 1)
-    _write_output(plan, PACK, inputs, lambda: pack.join(parts, title), options)
+    _write_output(plan, PACK, inputs, lambda: pack.join(parts, title, date), options)
     plan.step("pack", 1, 1, PACK)
 
 
