@@ -343,6 +343,7 @@ class _Plan:
     tasks: list[_Task] = field(default_factory=list)
     done: dict[Path, PaperResult] = field(default_factory=dict)
     progress: Progress | None = None
+    buildable: bool = True  # False: the folder's meeting.yaml is missing or has errors
 
     def step(self, stage: Stage, done: int, total: int, item: str = "") -> None:
         """Report progress of one of the meeting's stages (workbook, agenda, PDFs, pack)."""
@@ -391,6 +392,8 @@ def _build(jobs: list[Job], options: Options, progress: Progress | None) -> Buil
             plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
             if options.write and plan.manifest is not None:
                 _finish_meeting(plan, options)
+            elif not options.write and plan.buildable:
+                _check_meeting(plan, options)
             report.meetings.append(plan.result)
 
     try:
@@ -439,7 +442,7 @@ def _plan(job: Job, options: Options) -> _Plan:
             # one run, and none is built: a paper must not be published with a wrong date or committee
             from .assemble import unknown_meeting
 
-            plan = _Plan(job, result, None, None, job.papers)
+            plan = _Plan(job, result, None, None, job.papers, buildable=False)
             plan.tasks = [_Task(paper, agenda or unknown_meeting(job.folder), out_dir / f"{paper.stem}.docx", None,
                                 False, check_only=True) for paper in job.papers]
             return plan
@@ -529,7 +532,7 @@ MEETING_HAS_ERRORS = "not built: meeting.yaml has errors (see the meeting lines 
 
 def _unbuilt(job: Job, result: MeetingResult, reason: str) -> _Plan:
     """The plan of a folder none of whose papers can be built: each fails for ``reason``."""
-    plan = _Plan(job, result, None, None, job.papers)
+    plan = _Plan(job, result, None, None, job.papers, buildable=False)
     for paper in job.papers:
         plan.done[paper] = PaperResult(paper, "failed", problems=[Problem(MEETING_FILE, None, None, reason)])
     return plan
@@ -604,14 +607,16 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     if task.check_only:
         return PaperResult(file, "failed", problems=problems + [
             Problem(MEETING_FILE, None, None, MEETING_HAS_ERRORS)])
-    if not options.write:
-        return PaperResult(file, "checked", problems=problems, paper=paper)
-    from .finance import workbook_record
-
     try:
         data = render(paper, options.templates)
     except TemplateProblem as exc:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
+    if not options.write:  # papers check: what the build would warn of, from the document made in memory
+        if options.audit:
+            problems = problems + audit_problems(task.output, data)
+        return PaperResult(file, "checked", problems=problems, paper=paper)
+    from .finance import workbook_record
+
     kept = None
     notes: list[Problem] = []  # of this build only: not shown again when the paper is next unchanged
     try:
@@ -636,18 +641,20 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper),
-                  exempt=paper.status == "exempt")
+                  exempt=paper.status == "exempt", draft=paper.draft,
+                  appendices=[a.to_record() for a in paper.appendices])
     changed = task.previous is None or task.previous.output != digest
     return PaperResult(file, "built", task.output, problems + notes, None, changed, kept, entry,
                        new=task.previous is None)
 
 
-def audit_problems(path: Path) -> list[Problem]:
-    """The accessibility findings of a written .docx or .pdf, as warnings located by file and place."""
+def audit_problems(path: Path, data: bytes | None = None) -> list[Problem]:
+    """The accessibility findings of a written .docx or .pdf (or of ``data``, what would be written there), as
+    warnings located by file and place."""
     from .audit import audit_file
 
     return [Problem(path.name, None, f.where, f"accessibility ({f.rule}): {f.message}; fix: {f.fix}", "warning")
-            for f in audit_file(path)]
+            for f in audit_file(path, data)]
 
 
 def render(paper: Paper, templates: Path) -> bytes:
@@ -858,7 +865,7 @@ def _known_agenda_pages(plan: _Plan, options: Options, items: list[dict[str, str
 
 
 def _pack_parts(plan: _Plan, items: list[dict[str, str]], agenda_pages: int | None
-                ) -> tuple[list[tuple[str, Path]], dict[str, int], list[str]]:
+                ) -> tuple[PackParts, dict[str, int], list[str]]:
     """The pack's parts (label, PDF) in agenda order, the page on which each paper starts, and why the pack
     cannot be made now (a paper failed, is out of date, or has no current PDF: the pack would show an old
     version of it)."""
@@ -868,7 +875,7 @@ def _pack_parts(plan: _Plan, items: list[dict[str, str]], agenda_pages: int | No
     blockers = [] if agenda_pages is not None else ["the agenda's PDF could not be made"]
     page = (agenda_pages or 0) + 1
     pages: dict[str, int] = {}
-    parts: list[tuple[str, Path]] = [("Agenda", folder / "agenda.pdf")]
+    parts: PackParts = [("Agenda", folder / "agenda.pdf")]
     by_stem = {r.source.stem: r for r in plan.result.papers}
     for item in items:
         r = by_stem.get(item["paper"]) if item["paper"] else None
@@ -895,11 +902,47 @@ def _pack_parts(plan: _Plan, items: list[dict[str, str]], agenda_pages: int | No
         pages[item["paper"]] = page
         page += entry.pages
         parts.append((f"Item {item['number']}: {item['title']}", folder / pdf))
+        # its public appendices follow it, bookmarked under it; an exempt one is for members only
+        docx = manifest.entries.get(f"{item['paper']}.docx")
+        for appendix in docx.appendices if docx is not None else []:
+            if appendix["exempt"]:
+                continue
+            name = appendix_pdf(item["paper"], appendix["number"])
+            found = manifest.entries.get(name)
+            if found is None or found.pages is None or not _pdf_current(plan, name, r.source.parent / appendix["file"]):
+                blockers.append(f"{name} is not up to date")
+                continue
+            page += found.pages
+            parts.append((f"Appendix {appendix['number']}: {appendix['title']}", folder / name, True))
     return parts, pages, blockers
 
 
-def _pack_inputs(parts: list[tuple[str, Path]]) -> str:
-    return inputs_hash([p for _, p in parts], [label for label, _ in parts])
+PackParts = list[tuple[str, Path] | tuple[str, Path, bool]]  # (bookmark, PDF[, nested under the one before])
+
+
+def _pack_inputs(parts: PackParts) -> str:
+    return inputs_hash([part[1] for part in parts], [part[0] + ("\0" if len(part) > 2 else "") for part in parts])
+
+
+def _check_meeting(plan: _Plan, options: Options) -> None:
+    """`papers check`: the meeting's workbook and agenda made in memory and audited as a build would, so that
+    check reports what build does; nothing is written."""
+    _workbook(plan, options)
+    items = _agenda_items(plan, options) if plan.agenda is not None else None
+    if items is not None:
+        _agenda(plan, options, items, pages=None)
+
+
+def _output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes], options: Options,
+            made_from: str = "") -> Status:
+    """A meeting-level output: written (see _write_output), or for `papers check` made, audited and dropped."""
+    if plan.manifest is not None:
+        return _write_output(plan, name, inputs, make, options, made_from)
+    data = make()
+    if options.audit and name.endswith(".docx"):
+        plan.result.problems += audit_problems(Path(name), data)
+    plan.result.outputs.append(OutputResult(name, "checked"))
+    return "checked"
 
 
 def _load_unrecorded(plan: _Plan, options: Options) -> None:
@@ -973,7 +1016,7 @@ def _workbook(plan: _Plan, options: Options) -> None:
                  and (r.previous is None or r.previous.workbook != r.entry.workbook)]
         made_from = "the papers' figures" + (f": {', '.join(ahead)} {'shows' if len(ahead) == 1 else 'show'} the new "
                                              f"ones, {WORKBOOK} the old" if ahead else "")
-        _write_output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options, made_from)
+        _output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options, made_from)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
     plan.step("workbook", 1, 1, WORKBOOK)
@@ -992,13 +1035,68 @@ def render_workbook(records: WorkbookRecords, template: Path) -> bytes:
 
 
 def _maybe_exempt(result: PaperResult) -> bool:
-    """Whether a paper is, or may be, exempt: one whose status is not known now (skipped as edited with
-    its inputs changed, and invalid) is kept out of the published pack rather than risk publishing it."""
+    """Whether a paper is, or may be, exempt or a draft (not cleared for publication): one whose status is
+    not known now (skipped as edited with its inputs changed, and invalid) is kept out of the published
+    pack rather than risk publishing it."""
     if result.paper is not None:
-        return result.paper.status == "exempt"
+        return result.paper.status == "exempt" or result.paper.draft
     if result.entry is not None:
-        return result.entry.exempt
+        return result.entry.exempt or result.entry.draft
     return result.status == "skipped"
+
+
+def appendix_pdf(paper_stem: str, number: int) -> str:
+    """The output name of a paper's appendix as PDF."""
+    return f"{paper_stem}-appendix-{number}.pdf"
+
+
+def _appendices(plan: _Plan) -> list[tuple[PaperResult, dict[str, Any], Path]]:
+    """Every appendix of the meeting's built papers: (paper, its record, its file)."""
+    found = []
+    for r in plan.result.papers:
+        if r.status in ("built", "unchanged") and r.entry is not None:
+            found += [(r, a, r.source.parent / a["file"]) for a in r.entry.appendices]
+    return found
+
+
+def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> list[Path]:
+    """Write the PDF appendices as they are; return copies of the Word and Excel ones to convert, named as
+    their PDFs will be (each PDF records the hash of its appendix file, so a changed appendix is redone)."""
+    from .render import pack
+
+    manifest = plan.manifest
+    assert manifest is not None
+    todo = []
+    for r, appendix, source in _appendices(plan):
+        name = appendix_pdf(r.source.stem, appendix["number"])
+        entry = manifest.entries.get(name)
+        try:
+            digest = file_hash(source)
+        except OSError:
+            plan.result.outputs.append(OutputResult(name, "failed", f"cannot read {appendix['file']}"))
+            continue
+        if not options.force and entry is not None and manifest.state(name) == "ours" and entry.inputs == digest:
+            plan.result.outputs.append(OutputResult(name, "unchanged"))
+        elif source.suffix.lower() == ".pdf":
+            _write_output(plan, name, digest, source.read_bytes, options, pages=pack.page_count(source))
+        else:
+            copy = tmpdir / "appendices" / (Path(name).stem + source.suffix.lower())
+            copy.parent.mkdir(exist_ok=True)
+            copy.write_bytes(source.read_bytes())
+            todo.append(copy)
+    # LibreOffice 7.4 tags no Calc PDF: a workbook goes to PDF as the web page Calc saves of it, which
+    # Writer exports tagged (its tables as tables), as every other part of the pack is
+    workbooks = [c for c in todo if c.suffix == ".xlsx"]
+    if workbooks:
+        from .render.pdf import convert
+
+        pages = convert(workbooks, tmpdir / "appendices-html", "html")
+        todo = [c for c in todo if c not in workbooks] + [p for p in pages.values() if p is not None]
+        for copy, page in pages.items():
+            if page is None:
+                plan.result.outputs.append(OutputResult(copy.with_suffix(".pdf").name, "failed",
+                                                        "LibreOffice could not read the workbook"))
+    return todo
 
 
 def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
@@ -1053,9 +1151,9 @@ def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: d
     rows = _agenda_rows(items, pages)
     plan.step("agenda", 0, 1)
     try:
-        return _write_output(plan, AGENDA, _agenda_inputs(plan, options, rows),
-                             lambda: _agenda_bytes(plan, options, rows), options,
-                             f"{MEETING_FILE}, the papers' titles and the pack's page numbers")
+        return _output(plan, AGENDA, _agenda_inputs(plan, options, rows),
+                       lambda: _agenda_bytes(plan, options, rows), options,
+                       f"{MEETING_FILE}, the papers' titles and the pack's page numbers")
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(AGENDA, "failed", exc.message))
         return "failed"
@@ -1078,19 +1176,33 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
     return stale
 
 
-def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None) -> None:
-    """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are."""
+def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None,
+               made_from: Path | None = None) -> None:
+    """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are;
+    its entry records the hash of ``made_from`` (default: ``source``), the file it shows."""
     from .render import pack
-    from .render.pdf import fixed_pdf
 
     if isinstance(pdf, str):  # the previous PDF shows the previous Word file: it goes
         _retire(plan, source.with_suffix(".pdf").name, "failed", pdf)
         return
 
     def data() -> bytes:
-        return fixed_pdf(pdf.read_bytes(), date) if date is not None else pdf.read_bytes()
+        return _published_pdf(pdf, source, date)
 
-    _write_output(plan, pdf.name, file_hash(source), data, options, source.name, pages=pack.page_count(pdf))
+    _write_output(plan, pdf.name, file_hash(made_from or source), data, options, (made_from or source).name,
+                  pages=pack.page_count(pdf))
+
+
+def _published_pdf(pdf: Path, source: Path, date: dt.date | None) -> bytes:
+    """LibreOffice's PDF of ``source`` as published: layout tables tagged as layout, dated ``date``."""
+    from .audit import layout_tables
+    from .render.pdf import fixed_pdf
+    from .render.pdftags import tag_layout_tables
+
+    data = pdf.read_bytes()
+    if source.suffix.lower() == ".docx":
+        data = tag_layout_tables(data, layout_tables(source))
+    return fixed_pdf(data, date) if date is not None else data
 
 
 def _lone_pdfs(plan: _Plan, options: Options) -> None:
@@ -1111,7 +1223,7 @@ def _lone_pdfs(plan: _Plan, options: Options) -> None:
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
     from .render import pack
-    from .render.pdf import convert_all, fixed_pdf, work_folder
+    from .render.pdf import convert_all, work_folder
 
     manifest = plan.manifest
     assert manifest is not None and plan.agenda is not None
@@ -1125,7 +1237,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / AGENDA
-        batch = list(todo)
+        batch = list(todo) + _appendix_pdfs(plan, options, tmpdir)
         if agenda_pages is None:
             provisional.parent.mkdir()
             placeholder = {i["paper"]: 999 for i in items if i["paper"]}
@@ -1139,8 +1251,9 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
                     agenda_pages = pack.page_count(pdf)
                 else:
                     agenda_error = pdf
-            else:
-                _write_pdf(plan, options, source, pdf, date)
+            else:  # a workbook appendix went through the web page Calc made of it: its PDF shows the workbook
+                workbook = tmpdir / "appendices" / f"{source.stem}.xlsx" if source.suffix == ".html" else None
+                _write_pdf(plan, options, source, pdf, date, workbook)
         # the pack and the agenda's page numbers only when every paper in the pack is current
         parts, pages, blockers = _pack_parts(plan, items, agenda_pages)
         status = _agenda(plan, options, items, None if blockers else pages)
@@ -1157,7 +1270,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
                 blockers.append("the agenda's PDF could not be made")
             else:
                 _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA),
-                              lambda: fixed_pdf(final.read_bytes(), date), options, AGENDA,
+                              lambda: _published_pdf(final, folder / AGENDA, date), options, AGENDA,
                               pages=pack.page_count(final), layout=layout)
         else:
             plan.result.outputs.append(OutputResult("agenda.pdf", "unchanged"))

@@ -12,6 +12,8 @@ import json
 import os
 import re
 import time
+import types
+import typing
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -54,13 +56,28 @@ class Entry:
     # is rebuilt without loading unchanged papers again; None when not recorded
     workbook: dict[str, Any] | None = None
     exempt: bool = False  # a paper with `status: exempt`: left out of the published pack
+    draft: bool = False  # a paper not cleared for publication (committee report sign-off): left out of the pack
+    appendices: list[dict[str, Any]] = field(default_factory=list)  # a paper's (model.Appendix.to_record)
 
 
-# field: (accepted types, may be None); a manifest entry of any other shape is damage, not data
-_ENTRY_TYPES: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "inputs": (str, False), "output": (str, False), "data_files": (list, False), "title": (str, True),
-    "pages": (int, True), "layout": (str, True), "warnings": (list, False), "workbook": (dict, True),
-    "exempt": (bool, False)}
+# what each field of an entry holds: a manifest entry of any other shape is damage, not data
+_HINTS = typing.get_type_hints(Entry)
+
+
+def _fits(value: object, hint: Any) -> bool:
+    """Whether a value read from JSON is of the type an Entry field declares (containers: their own type)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is Any:
+        return True
+    if origin is not None:
+        return isinstance(value, origin)
+    return isinstance(value, hint) and not (isinstance(value, bool) and hint is not bool)
+
+
 _PROBLEM_FIELDS = {"file", "line", "field", "message", "level", "column"}
 
 
@@ -76,16 +93,17 @@ def _entry(name: object, value: object) -> Entry:
     """An entry of the manifest file, checked field by field (Damaged if it is not one we wrote)."""
     if not _plain_name(name) or not isinstance(value, dict):
         raise Damaged(f"an entry for {name!r} is not one the build writes")
-    known = {f: x for f, x in value.items() if f in _ENTRY_TYPES}  # fields a later version adds are dropped
+    known = {f: x for f, x in value.items() if f in _HINTS}  # fields a later version adds are dropped
     for f, x in known.items():
-        types, optional = _ENTRY_TYPES[f]
-        if not ((x is None and optional) or (isinstance(x, types) and not (isinstance(x, bool) and types is int))):
+        if not _fits(x, _HINTS[f]):
             raise Damaged(f"the entry for {name} has a {f} of the wrong kind")
     if "inputs" not in known or "output" not in known:
         raise Damaged(f"the entry for {name} lacks its hashes")
     if not all(isinstance(d, str) for d in known.get("data_files", [])) or not all(
             isinstance(w, dict) and set(w) <= _PROBLEM_FIELDS and isinstance(w.get("file"), str)
-            and isinstance(w.get("message"), str) for w in known.get("warnings", [])):
+            and isinstance(w.get("message"), str) for w in known.get("warnings", [])) or not all(
+            isinstance(a, dict) and {"number", "title", "file", "exempt"} <= set(a) and _plain_name(a["file"])
+            for a in known.get("appendices", [])):
         raise Damaged(f"the entry for {name} is not one the build writes")
     return Entry(**known)
 

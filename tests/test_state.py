@@ -424,3 +424,17 @@ def test_a_failed_paper_leaves_no_pack_with_its_old_version(meeting: Path, tmp_p
     assert not (folder / "pack.pdf").exists()
     assert "I am pleased" in subprocess.run(["pdftotext", str(folder / f"{REPORT}.pdf"), "-"], capture_output=True,
                                             text=True, check=True).stdout
+
+
+@pytest.mark.libreoffice
+def test_a_build_without_pdf_after_one_with_keeps_the_pack_with_its_appendices(tmp_path: Path) -> None:
+    cabinet = ROOT / "inputs" / "2023-01-18-cabinet"  # papers with Word, Excel and PDF appendices
+    out = tmp_path / "out"
+    first = run_papers("build", cabinet, "-o", out, "--pdf", "-j", "1")
+    assert first.exit_code == 0, first.output
+    before = outputs_of(out / cabinet.name)
+    assert "pack.pdf" in before and any("-appendix-" in name for name in before)
+    again = run_papers("build", cabinet, "-o", out, "-j", "1")
+    assert again.exit_code == 0, again.output
+    assert set(statuses(again.output).values()) == {"unchanged"}, again.output
+    assert outputs_of(out / cabinet.name) == before
