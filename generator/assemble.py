@@ -1,20 +1,20 @@
 """Validated inputs -> the paper model (Markdown parsed, tables resolved, problems located)."""
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from . import finance, kpi, markdown
-from .errors import Problem
+from . import finance, kpi, markdown, papers
+from .errors import Problem, errors_only
 from .load import Located, PathKey, format_path, load_yaml
 from .model import MEETING_FILE, Block, FinanceTable, Heading, Meeting, MeetingInputs, Paper, Run, Section, Table
 from .schema import (
-    SCHEMAS,
+    AgendaItem,
     BodyItem,
-    BriefingNote,
     FinanceBlock,
     FinanceItem,
     GenericTable,
@@ -22,12 +22,10 @@ from .schema import (
     KpiTable,
     MeetingFile,
     MeetingInfo,
-    PortfolioReport,
     TableItem,
     TopFinance,
     validate,
 )
-
 
 
 def _meeting(info: MeetingInfo) -> Meeting:
@@ -35,16 +33,35 @@ def _meeting(info: MeetingInfo) -> Meeting:
 
 
 def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
-    """Load and validate ``folder/meeting.yaml``."""
+    """Load and validate ``folder/meeting.yaml``: every problem of the file, and what can be salvaged of it.
+
+    The meeting comes back even when the file has errors (check the problems): its papers are then still
+    validated against it, so that one mistake in meeting.yaml does not hide theirs: it is ``partial`` when
+    the fields have errors (committee empty and date :data:`UNKNOWN_DATE` where those are wrong). None only
+    when the file is not a mapping.
+    """
     doc = load_yaml(folder / MEETING_FILE)
     parsed, problems = validate(doc, MeetingFile)
     problems = sorted(doc.problems + problems, key=_order)
-    if parsed is None or doc.problems:
+    data = doc.data
+    if not isinstance(data, dict):
         return None, problems
-    items = [(i.number, i.paper, i.title) for i in parsed.items]
+    if parsed is not None:
+        info = _meeting(parsed)
+        agenda = list(enumerate(parsed.items))
+    else:
+        info = _salvage_meeting(data)
+        agenda = []
+        for n, raw in enumerate(data.get("items") if isinstance(data.get("items"), list) else []):
+            try:
+                agenda.append((n, AgendaItem.model_validate(raw)))
+            except ValidationError:
+                pass  # reported by the validation of the whole file
+    items = [(i.number, i.paper, i.title) for _, i in agenda]
     numbers: dict[str, int] = {}
     papers: dict[str, int] = {}
-    for n, (number, file, _) in enumerate(items):
+    for n, item in agenda:
+        number, file = item.number, item.paper
         first = numbers.setdefault(number.strip(), n)
         if first != n:
             problems.append(doc.problem(("items", n, "number"), f"item {number} is already on the agenda "
@@ -64,30 +81,86 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
             first = papers.setdefault(file, n)
             if first != n:
                 problems.append(doc.problem(where, f"{file} is already on the agenda as item "
-                                            f"{items[first][0]} (line {doc.line_of(('items', first, 'paper'))})"))
-    return MeetingInputs(folder, _meeting(parsed), items, doc.line_of(("items",))), problems
+                                            f"{dict(agenda)[first].number} "
+                                            f"(line {doc.line_of(('items', first, 'paper'))})"))
+    return MeetingInputs(folder, info, items, doc.line_of(("items",)), partial=parsed is None), problems
 
 
-class _Context:
-    """Where we are in a paper: its document, its folder, and the problems so far."""
+UNKNOWN_DATE = dt.date(1900, 1, 1)  # the date of a meeting whose meeting.yaml gives no valid one
 
-    def __init__(self, doc: Located) -> None:
+
+def unknown_meeting(folder: Path) -> MeetingInputs:
+    """A meeting whose meeting.yaml cannot be read at all: its papers are validated, nothing is built."""
+    return MeetingInputs(folder, Meeting("", "", UNKNOWN_DATE, None, None), [], None, partial=True)
+
+
+def _salvage_meeting(data: dict[str, Any]) -> Meeting:
+    """The fields of a meeting.yaml with errors that are valid on their own (for validating its papers)."""
+    fields: dict[str, Any] = {}
+    for name, info in MeetingInfo.model_fields.items():
+        try:
+            fields[name] = TypeAdapter(info.annotation).validate_python(data.get(name))
+        except ValidationError:
+            fields[name] = None
+    committee = fields["committee"] or ""
+    return Meeting(committee, fields["short_name"] or committee, fields["date"] or UNKNOWN_DATE, fields["time"],
+                   fields["venue"])
+
+
+class Context:
+    """Where we are in a paper: its document, its folder, and the problems so far. Paper type modules
+    (generator/papers/) assemble their content through it."""
+
+    def __init__(self, doc: Located, base: Path) -> None:
         self.doc = doc
+        self.base = base  # the paper's folder: data files are found beside it
         self.problems: list[Problem] = []
 
-    def markdown(self, text: str, path: PathKey) -> list[Block]:
-        blocks, problems = markdown.parse(text)
+    def markdown(self, text: str, path: PathKey, under: int | None = None) -> list[Block]:
+        """Markdown text as blocks (following a heading of level ``under``); its problems located at their lines."""
+        blocks, problems = markdown.parse(text, under)
         first = self.doc.text_lines.get(path) or self.doc.line_of(path)
         for p in problems:
             line = first + p.line if first is not None else None
-            self.problems.append(Problem(self.doc.name, line, format_path(path), p.message))
+            self.problems.append(Problem(self.doc.name, line, format_path(path), p.message, p.level))
         return blocks
 
     def inline(self, text: str, path: PathKey) -> list[Any]:
+        """One line of Markdown (a recommendation, say) as inlines."""
         inlines, problems = markdown.parse_inline(text)
         for p in problems:
             self.problems.append(self.doc.problem(path, p.message))
         return inlines
+
+    def section(self, title: str | None, body: Any, path: PathKey) -> Section:
+        """A validated body (Markdown or a list of blocks) as a section."""
+        return _section(self, title, body, path, self.base)
+
+    def finance(self, block: FinanceBlock, path: PathKey) -> FinanceTable | None:
+        """A validated finance block with its rows resolved (None when they have errors)."""
+        return _finance(self, block, path, self.base)
+
+    # -- parts of an input whose fields have errors, checked on their own --------------------
+
+    def check_body(self, body: Any, path: PathKey) -> None:
+        """Check a raw body's Markdown and valid blocks (the rest is reported by the whole paper's validation)."""
+        if isinstance(body, str):
+            _section(self, None, body, path, self.base)
+        elif isinstance(body, list):
+            _section(self, None, [_valid(_BODY_ITEM, item) for item in body], path, self.base)
+
+    def check_sections(self, sections: Any) -> None:
+        """Check the body of each raw ``sections`` entry."""
+        for i, section in enumerate(sections if isinstance(sections, list) else []):
+            if isinstance(section, dict):
+                self.check_body(section.get("body"), ("sections", i, "body"))
+
+    def check_top_finance(self, value: Any, path: PathKey) -> None:
+        """Check a raw finance field (a finance block, or one wrapped in ``finance:``)."""
+        top = _valid(_TOP_FINANCE, value)
+        if top is not None:
+            wrapped = isinstance(top, FinanceItem)
+            _finance(self, top.finance if wrapped else top, path + ("finance",) if wrapped else path, self.base)
 
 
 def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tuple[Paper | None, list[Problem]]:
@@ -95,31 +168,33 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
     doc = load_yaml(file)
     data = doc.data
     if not isinstance(data, dict):
-        return None, [Problem(doc.name, 1, None, "a paper must be a mapping of fields")]
+        return None, doc.problems + [Problem(doc.name, 1, None, "a paper must be a mapping of fields")]
     template = data.get("template")
     if not isinstance(template, str):
         return None, sorted(doc.problems + [doc.problem((), "missing required field 'template'") if template is None
                                             else doc.problem(("template",), "expected a template name, got "
                                                              + ("a list" if isinstance(template, list)
                                                                 else "a mapping"))], key=_order)
+    if template.strip().lower() in papers.NAMES:  # names of templates, like every choice, in any case
+        template = template.strip().lower()
     problems: list[Problem] = []
-    if template not in SCHEMAS or not (templates / "docx" / f"{template}.docx").is_file():
-        names = sorted(p.stem for p in (templates / "docx").glob("*.docx") if p.stem in SCHEMAS)
+    if template not in papers.NAMES or not (templates / "docx" / f"{template}.docx").is_file():
+        names = sorted(p.stem for p in (templates / "docx").glob("*.docx") if p.stem in papers.NAMES)
         close = difflib.get_close_matches(template, names, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return None, sorted(doc.problems + [doc.problem(("template",), f"no template '{template}'{hint}; "
                                                         f"templates/docx/ has: {', '.join(names) or 'none'}")],
                             key=_order)
-    parsed, problems = validate(doc, SCHEMAS[template])
+    kind = papers.paper_type(template)
+    parsed, problems = validate(doc, kind.Schema)
     problems = doc.problems + problems + _exempt_problems(doc)
     if meeting is None and parsed is not None and parsed.meeting is None:
         problems.append(doc.problem((), "missing required field 'meeting' (the paper is not in a folder "
                                         "with a meeting.yaml)"))
-    if parsed is None or problems:
-        problems += _check_parts(doc, template, file.parent, problems)
+    if parsed is None or errors_only(problems):
+        problems += _check_parts(doc, kind, file.parent, problems)
         return None, sorted(problems, key=_order)
-    ctx = _Context(doc)
-    base = file.parent
+    ctx = Context(doc, file.parent)
     if meeting is not None:
         info = meeting.meeting
         item = meeting.item_of(file) or parsed.item
@@ -129,24 +204,9 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
     paper = Paper(source=file, template=template, meeting=info, item=item, title=parsed.title,
                   status=parsed.status, exempt_reason=parsed.exempt_reason, report_of=parsed.report_of,
                   sections=[])
-    if isinstance(parsed, PortfolioReport):
-        if parsed.introduction is not None:
-            paper.introduction = _section(ctx, parsed.introduction.title, parsed.introduction.body,
-                                          ("introduction", "body"), base)
-        paper.recommendations = [ctx.inline(r, ("recommendations", i)) for i, r in enumerate(parsed.recommendations)]
-        paper.sections = [_section(ctx, s.title, s.body, ("sections", i, "body"), base)
-                          for i, s in enumerate(parsed.sections)]
-        if parsed.finance is not None:
-            block = parsed.finance.finance if isinstance(parsed.finance, FinanceItem) else parsed.finance
-            path: PathKey = ("finance", "finance") if isinstance(parsed.finance, FinanceItem) else ("finance",)
-            paper.finance = _finance(ctx, block, path, base)
-    elif isinstance(parsed, BriefingNote):
-        paper.committee = parsed.committee or info.committee
-        paper.purpose = parsed.purpose
-        paper.sections = [_section(ctx, s.title, s.body, ("sections", i, "body"), base)
-                          for i, s in enumerate(parsed.sections)]
-    problems = sorted(ctx.problems, key=_order)
-    if any(p.level == "error" for p in problems):
+    kind.assemble(parsed, ctx, paper)
+    problems = sorted(problems + ctx.problems, key=_order)
+    if errors_only(problems):
         return None, problems
     return paper, problems
 
@@ -159,38 +219,18 @@ _BODY_ITEM: TypeAdapter[Any] = TypeAdapter(BodyItem)
 _TOP_FINANCE: TypeAdapter[Any] = TypeAdapter(TopFinance)
 
 
-def _check_parts(doc: Located, template: str, base: Path, known: list[Problem]) -> list[Problem]:
+def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None  # reported by the validation of the whole paper
+
+
+def _check_parts(doc: Located, kind: Any, base: Path, known: list[Problem]) -> list[Problem]:
     """When a paper's fields have errors, still check the parts that are valid on their own
     (Markdown, finance data), so that every problem of the file is reported in one run."""
-    data = doc.data
-    ctx = _Context(doc)
-
-    def valid(adapter: TypeAdapter[Any], value: Any) -> Any:
-        try:
-            return adapter.validate_python(value)
-        except ValidationError:
-            return None  # reported by the validation of the whole paper
-
-    report = template == "portfolio_report"
-    bodies: list[tuple[Any, PathKey]] = []
-    if report and isinstance(data.get("introduction"), dict):
-        bodies.append((data["introduction"].get("body"), ("introduction", "body")))
-    for i, section in enumerate(data.get("sections") if isinstance(data.get("sections"), list) else []):
-        if isinstance(section, dict):
-            bodies.append((section.get("body"), ("sections", i, "body")))
-    for body, path in bodies:
-        if isinstance(body, str):
-            _section(ctx, None, body, path, base)
-        elif isinstance(body, list):
-            _section(ctx, None, [valid(_BODY_ITEM, item) for item in body], path, base)
-    recommendations = data.get("recommendations") if report else None
-    for i, text in enumerate(recommendations if isinstance(recommendations, list) else []):
-        if isinstance(text, str):
-            ctx.inline(text, ("recommendations", i))
-    top = valid(_TOP_FINANCE, data["finance"]) if report and isinstance(data.get("finance"), dict) else None
-    if top is not None:
-        wrapped = isinstance(top, FinanceItem)
-        _finance(ctx, top.finance if wrapped else top, ("finance", "finance") if wrapped else ("finance",), base)
+    ctx = Context(doc, base)
+    kind.check_parts(doc.data, ctx)
     return [p for p in ctx.problems if p not in known]
 
 
@@ -198,18 +238,22 @@ def _exempt_problems(doc: Located) -> list[Problem]:
     """An exempt paper must say why (checked on the raw data, so it is reported whatever else is wrong)."""
     data = doc.data
     reason = data.get("exempt_reason")
-    if data.get("status") == "exempt" and not (reason.strip() if isinstance(reason, str) else reason):
+    status = data.get("status")
+    exempt = isinstance(status, str) and status.strip().lower() == "exempt"  # choices are read in any case
+    if exempt and not (reason.strip() if isinstance(reason, str) else reason):
         return [doc.problem(("status",), "'status: exempt' requires 'exempt_reason'")]
     return []
 
 
-def _section(ctx: _Context, title: str | None, body: Any, path: PathKey, base: Path) -> Section:
+def _section(ctx: Context, title: str | None, body: Any, path: PathKey, base: Path) -> Section:
     section = Section(title, [])
     items = [body] if isinstance(body, str) else body
     for i, item in enumerate(items):
         here = path if isinstance(body, str) else path + (i,)
         if isinstance(item, str):
-            section.blocks.extend(ctx.markdown(item, here))
+            # the heading it follows: the last one of the section so far, else the section title (level 1)
+            under = next((b.level for b in reversed(section.blocks) if isinstance(b, Heading)), 1 if title else None)
+            section.blocks.extend(ctx.markdown(item, here, under))
         elif isinstance(item, KpisItem):
             section.blocks.append(kpi_table(item.kpis, ctx.doc, here + ("kpis",), ctx.problems))
         elif isinstance(item, TableItem):
@@ -221,16 +265,16 @@ def _section(ctx: _Context, title: str | None, body: Any, path: PathKey, base: P
             if resolved is not None:
                 section.finance.append(resolved)
                 if resolved.title and resolved.title.strip():
-                    # the spec's "heading above the table": one level below the heading it falls under
-                    # (the section title is level 1), so that no heading level is skipped
-                    under = next((b.level for b in reversed(section.blocks) if isinstance(b, Heading)),
-                                 1 if title else 0)
-                    section.blocks.append(Heading(min(under + 1, 3), [Run(resolved.title.strip())]))
+                    # the spec's "heading above the table", printed as the published papers do: a ► sub-heading
+                    # ("► FINANCIAL INFORMATION 2017/18"); a level 2 heading, or 1 when no heading is above it
+                    # (so that no level is skipped)
+                    above = bool(title) or any(isinstance(b, Heading) for b in section.blocks)
+                    section.blocks.append(Heading(2 if above else 1, [Run(resolved.title.strip())], look=2))
                 section.blocks.append(finance.finance_table(resolved))
     return section
 
 
-def _finance(ctx: _Context, block: FinanceBlock, path: PathKey, base: Path) -> FinanceTable | None:
+def _finance(ctx: Context, block: FinanceBlock, path: PathKey, base: Path) -> FinanceTable | None:
     table, problems = finance.resolve(block, ctx.doc, path, base)
     ctx.problems.extend(problems)
     return table
@@ -239,7 +283,7 @@ def _finance(ctx: _Context, block: FinanceBlock, path: PathKey, base: Path) -> F
 def kpi_table(kpis: KpiTable, doc: Located, path: PathKey, problems: list[Problem]) -> Table:
     """A KPI block as a table: values as written, missing verdicts computed where ``better`` is set."""
     fields = ["title", "previous", "current", "target", "performance"] + (["direction"] if kpis.direction else [])
-    header = [[getattr(kpis.headers, f)] for f in fields]
+    header = [[getattr(kpis.headers, f) for f in fields]]
     cells, warnings = kpi.complete(kpis, doc, path)
     # warnings go to the caller's list (as finance problems do) so that the CLI prints them and --strict fails
     problems.extend(warnings)
@@ -247,7 +291,7 @@ def kpi_table(kpis: KpiTable, doc: Located, path: PathKey, problems: list[Proble
     return Table("kpi", header, rows, ["left"] + ["center"] * (len(fields) - 1))
 
 
-def _generic_table(ctx: _Context, table: GenericTable, path: PathKey) -> Table | None:
+def _generic_table(ctx: Context, table: GenericTable, path: PathKey) -> Table | None:
     width = len(table.header) if table.header else (len(table.rows[0]) if table.rows else 0)
     if width == 0:
         where = path + ("header",) if table.header is not None else path + ("rows",)
@@ -262,5 +306,5 @@ def _generic_table(ctx: _Context, table: GenericTable, path: PathKey) -> Table |
             ok = False
     if not ok:
         return None
-    header = [[h] for h in table.header] if table.header else None
+    header = [list(table.header)] if table.header else None
     return Table("table", header, [[c or "" for c in r] for r in table.rows], ["left"] * width)

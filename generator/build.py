@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from .errors import InputError, PapersError, Problem, TemplateProblem
+from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only
 from .manifest import Entry, Manifest, file_hash, inputs_hash, keep_edited, write_output
 from .model import MEETING_FILE, Meeting, MeetingInputs, Paper
 
@@ -104,10 +104,31 @@ class MeetingResult:
         return sum(1 for p in self.papers for q in p.problems if q.level == "error") + sum(
             1 for p in self.problems if p.level == "error")
 
+    @property
+    def written(self) -> list[str]:
+        """The files this build wrote for the meeting (papers, workbook, agenda, PDFs, pack), by name."""
+        return ([p.output.name for p in self.papers if p.status == "built" and p.output is not None]
+                + [o.name for o in self.outputs if o.status == "built"])
+
+    def failures(self, qualify: bool = False) -> list[str]:
+        """The meeting's own reasons for a non-zero exit, in words (failed papers are counted apart);
+        ``qualify`` puts the meeting's name before its files, for a build of several meetings."""
+        errors: dict[str, int] = {}
+        for p in self.problems:
+            if p.level == "error":
+                errors[p.file] = errors.get(p.file, 0) + 1
+        prefix = f"{self.name}/" if qualify else ""
+        reasons = [f"{n} error{'s' if n != 1 else ''} in {prefix if '/' not in file else ''}{file}"
+                   for file, n in errors.items()]
+        reasons += [f"{prefix}{o.name} " + ("not written" if o.message.startswith("not written") else "failed")
+                    for o in self.outputs if o.status == "failed"]
+        return reasons
+
 
 @dataclass
 class BuildReport:
     meetings: list[MeetingResult] = field(default_factory=list)
+    out: Path | None = None  # the OUT folder, absolute (None for `papers check`)
 
     @property
     def papers(self) -> list[PaperResult]:
@@ -125,6 +146,11 @@ class BuildReport:
     def warning_count(self) -> int:
         return sum(m.warning_count for m in self.meetings)
 
+    def failures(self) -> list[str]:
+        """Every reason for a non-zero exit besides failed papers: errors of meeting.yaml, of a folder, of a
+        meeting output, and outputs not written."""
+        return [reason for m in self.meetings for reason in m.failures(qualify=len(self.meetings) > 1)]
+
 
 @dataclass
 class Job:
@@ -133,36 +159,112 @@ class Job:
     folder: Path
     has_meeting: bool
     papers: list[Path]
+    # found while looking for meetings (a misnamed or missing meeting.yaml): errors stop the folder's build
+    problems: list[Problem] = field(default_factory=list)
+
+
+# what people call the meeting file by mistake: meeting.yml, Meeting.yaml, MEETING.YAML, meeting.yaml.txt
+_MEETING_LIKE = re.compile(r"\s*meetings?\s*\.\s*ya?ml(\.txt)?\s*", re.IGNORECASE)
+# a paper that carries its own meeting: block can be built without meeting.yaml
+_OWN_MEETING = re.compile(r"^meeting[ \t]*:", re.MULTILINE)
+
+
+def _misnamed_meeting(path: Path) -> bool:
+    return path.name != MEETING_FILE and bool(_MEETING_LIKE.fullmatch(path.name))
 
 
 def _is_paper(path: Path) -> bool:
-    return path.suffix.lower() in (".yaml", ".yml") and path.name != MEETING_FILE
+    return path.suffix.lower() in (".yaml", ".yml") and path.name != MEETING_FILE and not _misnamed_meeting(path)
+
+
+def _has_own_meeting(paper: Path) -> bool:
+    try:
+        return bool(_OWN_MEETING.search(paper.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
+
+
+def _folder_problems(folder: Path, papers: list[Path], in_tree: bool) -> list[Problem]:
+    """Why a folder without meeting.yaml cannot be built as a meeting: its meeting file is misnamed, or (in a
+    tree of meetings) it holds papers that need one. Papers that carry their own meeting: block are fine."""
+    misnamed = sorted(p for p in folder.iterdir() if _misnamed_meeting(p) and p.is_file())
+    if misnamed:
+        return [Problem(str(m), None, None, f"the meeting file must be named exactly {MEETING_FILE} (lower case, "
+                        f"ending .yaml): rename {m.name} to {MEETING_FILE}; nothing in {folder} was built")
+                for m in misnamed[:1]]
+    needing = [p for p in papers if not _has_own_meeting(p)]
+    if in_tree and needing:
+        names = ", ".join(p.name for p in needing[:3]) + (", ..." if len(needing) > 3 else "")
+        count = f"{len(needing)} paper{'s' if len(needing) != 1 else ''}"
+        return [Problem(str(folder), None, None, f"holds {count} ({names}) but no {MEETING_FILE}, so nothing in it "
+                        f"was built: add its {MEETING_FILE} (see docs/input-format.md), or give each paper its own "
+                        "meeting: block to build it on its own")]
+    return []
+
+
+def _folders(root: Path) -> list[Path]:
+    """``root`` and every folder below it, hidden ones (.git, a build's temporary folders) left out."""
+    return [root] + sorted(d for d in root.rglob("*") if d.is_dir()
+                           and not any(part.startswith(".") for part in d.relative_to(root).parts))
 
 
 def discover(paths: list[Path]) -> list[Job]:
-    """Meeting folders and papers named by the command line, in a stable order."""
+    """Meeting folders and papers named by the command line, in a stable order.
+
+    A folder whose meeting file is misnamed, or that holds papers needing a meeting.yaml it does not have,
+    is a job with an error instead of being passed over.
+    """
     jobs: dict[Path, Job] = {}
     for path in paths:
         if path.is_file():
+            if _misnamed_meeting(path):
+                raise UsageError(f"{path}: the meeting file must be named exactly {MEETING_FILE}: rename it, "
+                                 f"then build the folder ({path.parent})")
             if not _is_paper(path):
                 raise UsageError(f"{path}: not a paper file (expected a .yaml paper or a meeting folder)")
             folder = path.parent
-            job = jobs.setdefault(folder, Job(folder, (folder / MEETING_FILE).is_file(), []))
+            has_meeting = (folder / MEETING_FILE).is_file()
+            job = jobs.setdefault(folder, Job(folder, has_meeting, [], [] if has_meeting else _folder_problems(
+                folder, [], in_tree=False)))
             if path not in job.papers:
                 job.papers.append(path)
         elif path.is_dir():
-            folders = [path] if (path / MEETING_FILE).is_file() else sorted(
-                m.parent for m in path.rglob(MEETING_FILE))
-            if not folders:
+            found = 0
+            for folder in _folders(path) if not (path / MEETING_FILE).is_file() else [path]:
+                papers = sorted(p for p in folder.iterdir() if _is_paper(p) and p.is_file())
+                if (folder / MEETING_FILE).is_file():
+                    jobs[folder] = Job(folder, True, papers)
+                    found += 1
+                    continue
+                problems = _folder_problems(folder, papers, in_tree=True)
+                if problems or papers:  # papers on their own (each with its meeting: block) build as such
+                    jobs[folder] = Job(folder, False, papers, problems)
+                    found += 1
+            if not found:
                 raise UsageError(f"{path}: no {MEETING_FILE} here or in any folder below")
-            for folder in folders:
-                jobs[folder] = Job(folder, True, sorted(p for p in folder.iterdir() if _is_paper(p)))
         else:
             raise UsageError(f"{path}: no such file or folder")
     return list(jobs.values())
 
 
-Progress = Callable[[MeetingResult, PaperResult, int, int], None]  # (meeting, paper, done, total)
+Stage = Literal["papers", "workbook", "agenda", "PDFs", "pack"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """Progress of a build: ``done`` of ``total`` in ``stage``; ``item`` names what was just finished, ``note``
+    sums up what needed no work (papers unchanged). The papers stage counts every paper of the build; the
+    other stages are per meeting (``meeting`` names it)."""
+
+    stage: Stage
+    done: int
+    total: int
+    meeting: str = ""
+    item: str = ""
+    note: str = ""
+
+
+Progress = Callable[[Step], None]
 
 
 def _agenda_record(agenda: MeetingInputs, digest: str, warnings: list[Problem]) -> dict[str, Any]:
@@ -178,7 +280,9 @@ def _agenda_from_record(folder: Path, data: dict[str, Any]) -> MeetingInputs:
 
 
 def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[MeetingInputs | None, list[Problem]]:
-    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged."""
+    """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged.
+
+    With errors, what could be salvaged of it comes back too (or None), for checking its papers."""
     digest = inputs_hash([folder / MEETING_FILE])  # with the generator version: validation may change
     cached = manifest.meeting if manifest is not None and not force else None
     if cached is not None and cached.get("inputs") == digest:
@@ -212,6 +316,7 @@ class _Task:
     output: Path
     previous: Entry | None
     keep_existing: bool  # an edited output is there and --force was given
+    check_only: bool = False  # meeting.yaml has errors: validate the paper, build nothing
 
 
 @dataclass
@@ -223,6 +328,23 @@ class _Plan:
     order: list[Path]
     tasks: list[_Task] = field(default_factory=list)
     done: dict[Path, PaperResult] = field(default_factory=dict)
+    progress: Progress | None = None
+    buildable: bool = True  # False: the folder's meeting.yaml is missing or has errors
+
+    def step(self, stage: Stage, done: int, total: int, item: str = "") -> None:
+        """Report progress of one of the meeting's stages (workbook, agenda, PDFs, pack)."""
+        if self.progress is not None:
+            self.progress(Step(stage, done, total, self.result.name, item))
+
+    def counter(self, stage: Stage, total: int, done: int = 0) -> Callable[[Path], None]:
+        """Report ``done`` of ``total`` now, and one more each time the returned function is given a file."""
+        count = [done]
+        self.step(stage, done, total)
+
+        def one(file: Path) -> None:
+            count[0] += 1
+            self.step(stage, count[0], total, file.name)
+        return one
 
 
 def build(paths: list[Path], options: Options, progress: Progress | None = None) -> BuildReport:
@@ -233,7 +355,13 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     plans = [_plan(job, options) for job in jobs]
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
     waiting = {id(plan): len(plan.tasks) for plan in plans}
-    report = BuildReport()
+    for plan in plans:
+        plan.progress = progress
+    decided = sum(len(plan.done) for plan in plans)  # unchanged, skipped as edited, or not buildable
+    unchanged = sum(r.status == "unchanged" for plan in plans for r in plan.done.values())
+    if progress is not None:
+        progress(Step("papers", decided, decided + len(tasks), note=f"{unchanged} unchanged" if unchanged else ""))
+    report = BuildReport(out=options.out.resolve() if options.write else None)
 
     def finish_ready() -> None:
         # meetings in order, each as soon as its papers are done: with -j N the workbook and agenda
@@ -243,6 +371,8 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
             plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
             if options.write and plan.manifest is not None:
                 _finish_meeting(plan, options)
+            elif not options.write and plan.buildable:
+                _check_meeting(plan, options)
             report.meetings.append(plan.result)
 
     try:
@@ -250,7 +380,7 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
             plan.done[result.source] = result
             waiting[id(plan)] -= 1
             if progress is not None:
-                progress(plan.result, result, done, len(tasks))
+                progress(Step("papers", decided + done, decided + len(tasks), plan.result.name, result.source.name))
             finish_ready()
         finish_ready()
     finally:
@@ -266,6 +396,8 @@ def _check_output_folders(jobs: list[Job], out: Path) -> None:
     folders, say) would overwrite each other's agenda, workbook and manifest."""
     seen: dict[str, Path] = {}
     for job in jobs:
+        if errors_only(job.problems):
+            continue  # nothing of it is written
         first = seen.setdefault(job.folder.name, job.folder)
         if first != job.folder:
             raise UsageError(f"{first} and {job.folder} would both be written to {out / job.folder.name}: "
@@ -279,13 +411,19 @@ def _plan(job: Job, options: Options) -> _Plan:
     order = job.papers
     out_dir = options.out / job.folder.name
     manifest = Manifest(out_dir) if options.write else None
+    if errors_only(job.problems):
+        result.problems = list(job.problems)
+        return _unbuilt(job, result, f"not built: the folder has no {MEETING_FILE} (see the meeting line below)")
     if job.has_meeting:
         agenda, result.problems = _load_agenda(job.folder, manifest, options.force)
-        if agenda is None:
-            plan = _Plan(job, result, None, None, job.papers)
-            for paper in job.papers:
-                plan.done[paper] = PaperResult(paper, "failed", problems=[
-                    Problem(MEETING_FILE, None, None, "meeting.yaml has errors (see above)")])
+        if agenda is None or agenda.partial:
+            # the papers are still checked (against what meeting.yaml gave) so that all problems come out in
+            # one run, and none is built: a paper must not be published with a wrong date or committee
+            from .assemble import unknown_meeting
+
+            plan = _Plan(job, result, None, None, job.papers, buildable=False)
+            plan.tasks = [_Task(paper, agenda or unknown_meeting(job.folder), out_dir / f"{paper.stem}.docx", None,
+                                False, check_only=True) for paper in job.papers]
             return plan
         # a paper listed twice is an error of meeting.yaml (reported with it); it is built once
         listed = list(dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file))
@@ -320,6 +458,17 @@ def _plan(job: Job, options: Options) -> _Plan:
             plan.done[file] = PaperResult(file, "unchanged", output, warnings, entry=previous)
             continue
         plan.tasks.append(_Task(file, agenda, output, previous, state == "edited"))
+    return plan
+
+
+MEETING_HAS_ERRORS = "not built: meeting.yaml has errors (see the meeting lines below)"
+
+
+def _unbuilt(job: Job, result: MeetingResult, reason: str) -> _Plan:
+    """The plan of a folder none of whose papers can be built: each fails for ``reason``."""
+    plan = _Plan(job, result, None, None, job.papers, buildable=False)
+    for paper in job.papers:
+        plan.done[paper] = PaperResult(paper, "failed", problems=[Problem(MEETING_FILE, None, None, reason)])
     return plan
 
 
@@ -358,12 +507,22 @@ def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no
     # imported once here, shared by the forked workers
     from . import assemble as _preload_assemble  # noqa: F401
     from .render import docx as _preload_docx  # noqa: F401
+    from .render.lifeline import pool_worker
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    # the workers die with the build however it ends (lifeline.py); Ctrl-C is the build's alone
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=pool_worker,
+                               initargs=(os.getpid(),))
+    try:
         futures = [(plan, pool.submit(_build_paper, task, options)) for plan, task in tasks]
         for plan, future in futures:
             yield plan, future.result()
+    except BaseException:  # interrupted (Ctrl-C, an error, the generator closed): the papers being built go too
+        for process in list(getattr(pool, "_processes", {}).values()):  # no public way to stop a running task
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _build_paper(task: _Task, options: Options) -> PaperResult:
@@ -379,18 +538,29 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         problems = [Problem(p.file, p.line, p.field, p.message, "error", p.column) for p in problems]
     if paper is None or any(p.level == "error" for p in problems):
         return PaperResult(file, "failed", problems=problems)
-    if not options.write:
-        return PaperResult(file, "checked", problems=problems, paper=paper)
-    from .finance import workbook_record
-
+    if task.check_only:
+        return PaperResult(file, "failed", problems=problems + [
+            Problem(MEETING_FILE, None, None, MEETING_HAS_ERRORS)])
     try:
         data = render(paper, options.templates)
     except TemplateProblem as exc:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
+    if not options.write:  # papers check: what the build would warn of, from the document made in memory
+        if options.audit:
+            problems = problems + audit_problems(task.output, data)
+        return PaperResult(file, "checked", problems=problems, paper=paper)
+    from .finance import workbook_record
+
     kept = keep_edited(task.output) if task.keep_existing and task.output.exists() else None
     digest = write_output(task.output, data)
     if options.audit:
-        problems = problems + audit_problems(task.output)
+        from .markdown import SKIPPED_HEADING
+
+        found = audit_problems(task.output)
+        if any(SKIPPED_HEADING in p.message for p in problems):  # already reported at its line of the input
+            found = [p for p in found if not ("(heading-order)" in p.message and "Heading 3 follows Heading 1"
+                                              in p.message)]
+        problems = problems + found
     entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper),
@@ -399,12 +569,13 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     return PaperResult(file, "built", task.output, problems, None, changed, kept, entry, new=task.previous is None)
 
 
-def audit_problems(path: Path) -> list[Problem]:
-    """The accessibility findings of a written .docx or .pdf, as warnings located by file and place."""
+def audit_problems(path: Path, data: bytes | None = None) -> list[Problem]:
+    """The accessibility findings of a written .docx or .pdf (or of ``data``, what would be written there), as
+    warnings located by file and place."""
     from .audit import audit_file
 
     return [Problem(path.name, None, f.where, f"accessibility ({f.rule}): {f.message}; fix: {f.fix}", "warning")
-            for f in audit_file(path)]
+            for f in audit_file(path, data)]
 
 
 def render(paper: Paper, templates: Path) -> bytes:
@@ -425,13 +596,13 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
     try:
         _load_unrecorded(plan, options)
         _workbook(plan, options)
-        if plan.agenda is not None:
-            agenda_items = _agenda_items(plan)
+        agenda_items = _agenda_items(plan, options) if plan.agenda is not None else None
+        if agenda_items is not None:
             if options.pdf:
                 _pdfs(plan, options, agenda_items)
             else:
                 _agenda(plan, options, agenda_items, pages=None)
-        elif options.pdf:  # papers built on their own: their PDFs, without agenda or pack
+        elif options.pdf:  # papers built on their own, or an agenda not written: their PDFs alone
             _lone_pdfs(plan, options)
         if options.audit:  # the papers were audited as they were built
             for output in plan.result.outputs:
@@ -463,6 +634,26 @@ def _write_output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes]
     manifest.entries[name] = Entry(inputs=inputs, output=write_output(path, data), **entry)  # type: ignore[arg-type]
     plan.result.outputs.append(OutputResult(name, "built"))
     return "built"
+
+
+def _check_meeting(plan: _Plan, options: Options) -> None:
+    """`papers check`: the meeting's workbook and agenda made in memory and audited as a build would, so that
+    check reports what build does; nothing is written."""
+    _workbook(plan, options)
+    items = _agenda_items(plan, options) if plan.agenda is not None else None
+    if items is not None:
+        _agenda(plan, options, items, pages=None)
+
+
+def _output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes], options: Options) -> Status:
+    """A meeting-level output: written (see _write_output), or for `papers check` made, audited and dropped."""
+    if plan.manifest is not None:
+        return _write_output(plan, name, inputs, make, options)
+    data = make()
+    if options.audit and name.endswith(".docx"):
+        plan.result.problems += audit_problems(Path(name), data)
+    plan.result.outputs.append(OutputResult(name, "checked"))
+    return "checked"
 
 
 def _load_unrecorded(plan: _Plan, options: Options) -> None:
@@ -529,10 +720,12 @@ def _workbook(plan: _Plan, options: Options) -> None:
     # a paper whose figures, title and item are unchanged leaves the workbook unchanged
     inputs = inputs_hash([template], [json.dumps([[f.stem, rec] for f, rec in records], sort_keys=True)])
 
+    plan.step("workbook", 0, 1)
     try:
-        _write_output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options)
+        _output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
+    plan.step("workbook", 1, 1, WORKBOOK)
 
 
 WorkbookRecords = list[tuple[Path, dict[str, Any]]]  # (paper file, finance.workbook_record) in agenda order
@@ -557,18 +750,32 @@ def _maybe_exempt(result: PaperResult) -> bool:
     return result.status == "skipped"
 
 
-def _agenda_items(plan: _Plan) -> list[dict[str, str]]:
-    """Agenda rows in order: number, title (the paper's own title for papers), paper stem."""
+def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
+    """Agenda rows in order: number, title (the paper's own title for papers), paper stem.
+
+    None, with the agenda (and pack) reported as not written, while meeting.yaml has errors or an item's
+    title is not known (its paper is missing or has errors): such an agenda is not published.
+    """
     assert plan.agenda is not None
     by_name = {r.source.name: r for r in plan.result.papers}
     items = []
+    reason = ""
+    if any(p.level == "error" and p.file == MEETING_FILE for p in plan.result.problems):
+        reason = f"not written while {MEETING_FILE} has errors (fix them and build again)"
     for number, file, title in plan.agenda.items:
         result = by_name.get(file or "")
         paper_title = None
         if result is not None:
             paper_title = result.paper.title if result.paper else (result.entry.title if result.entry else None)
-        items.append({"number": number, "title": title or paper_title or (file or ""),
-                      "paper": Path(file).stem if file else ""})
+        if not (title or paper_title) and not reason:
+            reason = (f"not written: item {number}'s paper {file} has errors, so its title is not known "
+                      "(fix the paper and build again)")
+        items.append({"number": number, "title": title or paper_title or "", "paper": Path(file).stem if file else ""})
+    if reason:
+        plan.result.outputs.append(OutputResult(AGENDA, "failed", reason))
+        if options.pdf:
+            plan.result.outputs.append(OutputResult(PACK, "failed", "not written: the agenda was not written"))
+        return None
     return items
 
 
@@ -593,12 +800,15 @@ def _agenda_inputs(plan: _Plan, options: Options, rows: list[dict[str, str]]) ->
 def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: dict[str, int] | None) -> Status:
     """Write the agenda front sheet (page numbers when the pack's are known)."""
     rows = _agenda_rows(items, pages)
+    plan.step("agenda", 0, 1)
     try:
-        return _write_output(plan, AGENDA, _agenda_inputs(plan, options, rows),
-                             lambda: _agenda_bytes(plan, options, rows), options)
+        return _output(plan, AGENDA, _agenda_inputs(plan, options, rows),
+                       lambda: _agenda_bytes(plan, options, rows), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(AGENDA, "failed", exc.message))
         return "failed"
+    finally:
+        plan.step("agenda", 1, 1, AGENDA)
 
 
 def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
@@ -616,34 +826,42 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
     return stale
 
 
-def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | None, date: dt.date | None) -> None:
-    """Write LibreOffice's PDF of ``source`` (None: it failed), dated ``date`` as the Word files are."""
+def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None) -> None:
+    """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are."""
     from .render import pack
-    from .render.pdf import fixed_pdf
 
-    if pdf is None:
-        plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed",
-                                                "LibreOffice could not convert it"))
+    if isinstance(pdf, str):
+        plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed", pdf))
         return
 
     def data() -> bytes:
-        return fixed_pdf(pdf.read_bytes(), date) if date is not None else pdf.read_bytes()
+        return _published_pdf(pdf, source, date)
 
     _write_output(plan, pdf.name, file_hash(source), data, options, pages=pack.page_count(pdf))
 
 
+def _published_pdf(pdf: Path, source: Path, date: dt.date | None) -> bytes:
+    """LibreOffice's PDF of ``source`` as published: layout tables tagged as layout, dated ``date``."""
+    from .audit import layout_tables
+    from .render.pdf import fixed_pdf
+    from .render.pdftags import tag_layout_tables
+
+    data = pdf.read_bytes()
+    if source.suffix.lower() == ".docx":
+        data = tag_layout_tables(data, layout_tables(source))
+    return fixed_pdf(data, date) if date is not None else data
+
+
 def _lone_pdfs(plan: _Plan, options: Options) -> None:
     """PDF of each paper of a folder without meeting.yaml (one LibreOffice start for all)."""
-    import tempfile
-
-    from .render.pdf import convert
+    from .render.pdf import convert_all, work_folder
 
     assert plan.manifest is not None
     todo = {r.output: r for r in _stale_pdfs(plan, options) if r.output is not None}
     if not todo:
         return
-    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=plan.manifest.folder) as tmp:
-        for source, pdf in convert(list(todo), Path(tmp)).items():
+    with work_folder() as tmp:
+        for source, pdf in convert_all(list(todo), Path(tmp), on_file=plan.counter("PDFs", len(todo))).items():
             record = todo[source].entry.workbook if todo[source].entry is not None else None
             date = dt.date.fromisoformat(record["meeting"]["date"]) if record else None  # each paper's own meeting
             _write_pdf(plan, options, source, pdf, date)
@@ -651,10 +869,8 @@ def _lone_pdfs(plan: _Plan, options: Options) -> None:
 
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
-    import tempfile
-
     from .render import pack
-    from .render.pdf import convert, fixed_pdf
+    from .render.pdf import convert_all, work_folder
 
     manifest = plan.manifest
     assert manifest is not None and plan.agenda is not None
@@ -667,7 +883,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     agenda_entry = manifest.entries.get("agenda.pdf")
     agenda_pages = (agenda_entry.pages if agenda_entry is not None and agenda_entry.layout == layout
                     and manifest.state("agenda.pdf") == "ours" and not options.force else None)
-    with tempfile.TemporaryDirectory(prefix=".papers-pdf-", dir=folder) as tmp:
+    with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / AGENDA
         batch = list(todo)
@@ -676,13 +892,17 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             placeholder = {i["paper"]: 999 for i in items if i["paper"]}
             provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
             batch.append(provisional)
-        converted = convert(batch, tmpdir / "pdf") if batch else {}
+        converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
         for source, pdf in converted.items():
-            if source == provisional and pdf is not None:
-                agenda_pages = pack.page_count(pdf)
+            if source == provisional:
+                if isinstance(pdf, Path):
+                    agenda_pages = pack.page_count(pdf)
+                else:
+                    plan.result.outputs.append(OutputResult("agenda.pdf", "failed", pdf))
             else:
                 _write_pdf(plan, options, source, pdf, date)
-        if agenda_pages is None:
+        if agenda_pages is None:  # LibreOffice failed: the front sheet without page numbers, no pack
+            _agenda(plan, options, items, pages=None)
             return
         page = agenda_pages + 1
         pages: dict[str, int] = {}
@@ -702,11 +922,12 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             return
         agenda_pdf = manifest.entries.get("agenda.pdf")
         if agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / AGENDA) or options.force:
-            final = convert([folder / AGENDA], tmpdir / "agenda")[folder / AGENDA]
-            if final is None:
-                plan.result.outputs.append(OutputResult("agenda.pdf", "failed", "LibreOffice could not convert it"))
+            on_file = plan.counter("PDFs", len(batch) + 1, len(batch))
+            final = convert_all([folder / AGENDA], tmpdir / "agenda", on_file=on_file)[folder / AGENDA]
+            if isinstance(final, str):
+                plan.result.outputs.append(OutputResult("agenda.pdf", "failed", final))
                 return
-            _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), lambda: fixed_pdf(final.read_bytes(), date),
+            _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), lambda: _published_pdf(final, folder / AGENDA, date),
                           options,
                           pages=pack.page_count(final), layout=layout)
         else:
@@ -714,7 +935,9 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     meeting = plan.agenda.meeting if plan.agenda else None
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
     inputs = inputs_hash([p for _, p in parts], [label for label, _ in parts])
-    _write_output(plan, PACK, inputs, lambda: pack.join(parts, title), options)
+    plan.step("pack", 0, 1)
+    _write_output(plan, PACK, inputs, lambda: pack.join(parts, title, date), options)
+    plan.step("pack", 1, 1, PACK)
 
 
 def default_jobs() -> int:

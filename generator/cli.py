@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .build import DEFAULT_TEMPLATES, BuildReport, MeetingResult, Options, PaperResult, build, default_jobs
+from .build import AGENDA, DEFAULT_TEMPLATES, PACK, WORKBOOK, BuildReport, Options, Step, build, default_jobs
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings (e.g. a stated variance that does not "
@@ -65,7 +65,8 @@ def build_command(paths: tuple[Path, ...], out: Path, jobs: int | None, force: b
     """
     options = Options(out=out, templates=templates, strict=strict, force=force, pdf=pdf,
                       jobs=jobs or default_jobs(), audit=not no_audit)
-    report = build(list(paths) or [Path("inputs")], options, progress=_progress())
+    with _progress() as progress:
+        report = build(list(paths) or [Path("inputs")], options, progress=progress)
     _print(report, "built")
 
 
@@ -164,26 +165,64 @@ def _print_findings(results: list[tuple[str, list[Any]]], noun: str, verb: str, 
 
 
 def _on_terminal() -> bool:
-    return sys.stdout.isatty()
+    return sys.stderr.isatty()
 
 
 class _progress:
-    """A progress bar on a terminal, naming the paper just finished; nothing otherwise (the report follows)."""
+    """Each stage of the build as it runs, on stderr. On a terminal: one line per stage (papers, workbook,
+    agenda, PDFs, pack) with a bar, counts and what was just finished, fitted to the terminal's width and
+    gone when the report prints. Otherwise (a log, CI): one plain line per stage once it is done."""
 
     def __init__(self) -> None:
-        self.bar: Any = None
         self.tty = _on_terminal()
+        self.bars: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.meeting = ""  # the meeting whose stages are being reported (plain lines)
+        self.last: dict[str, Step] = {}  # its stages' last steps, in order (plain lines)
 
-    def __call__(self, meeting: MeetingResult, paper: PaperResult, done: int, total: int) -> None:
-        if not self.tty:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="building", show_pos=True,
-                                         item_show_func=lambda name: name)
-            self.bar.__enter__()
-        self.bar.update(1, current_item=f"{meeting.name}/{paper.source.name}")
-        if done == total:
-            self.bar.__exit__(None, None, None)
+    def __enter__(self) -> "_progress":
+        if self.tty:
+            from rich.console import Console  # only a terminal needs rich
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.table import Column
+
+            console = Console(file=sys.stderr, force_terminal=True)
+            self.bars = Progress(TextColumn("{task.description}", table_column=Column(width=8, no_wrap=True)),
+                                 BarColumn(bar_width=20), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[item]}",
+                                            table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)),
+                                 console=console, transient=True, auto_refresh=False, expand=True)
+            self.bars.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bars is not None:
+            self.bars.stop()
+        self._flush()
+
+    def __call__(self, step: Step) -> None:
+        if self.bars is not None:
+            item = step.item or step.note
+            if step.stage != "papers" and step.meeting:  # which meeting, after what (cut first when narrow)
+                item = f"{item}  {step.meeting}" if item else step.meeting
+            if step.stage not in self.tasks:
+                self.tasks[step.stage] = self.bars.add_task(step.stage, total=step.total, item=item)
+            self.bars.update(self.tasks[step.stage], completed=step.done, total=max(step.total, 1), item=item)
+            self.bars.refresh()
+        elif step.stage == "papers":
+            if step.done == step.total:
+                click.echo(f"papers: {step.done}/{step.total}" + (f" ({step.note})" if step.note else ""), err=True)
+        else:
+            if step.meeting != self.meeting:
+                self._flush()
+                self.meeting = step.meeting
+            self.last[step.stage] = step
+
+    def _flush(self) -> None:
+        """The plain lines of the stages of the meeting just finished."""
+        for step in self.last.values():
+            click.echo(f"{step.meeting}: {step.stage} {step.done}/{step.total}", err=True)
+        self.last = {}
 
 
 def _print(report: BuildReport, done: str) -> None:
@@ -202,17 +241,51 @@ def _print(report: BuildReport, done: str) -> None:
             click.echo(f"  {'meeting':<10}{problem}")
     if done == "built":
         _summary_table(report)
-    failed = report.count("failed")
-    total = len(report.papers)
-    summary = f"{total} paper{'s' if total != 1 else ''}: {report.count(done)} {done}"
+        _written(report)
+    click.echo(_last_line(report, done))
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _last_line(report: BuildReport, done: str) -> str:
+    """The summary: papers by status, warnings, then every other reason the exit status is 1."""
+    summary = f"{_plural(len(report.papers), 'paper')}: {report.count(done)} {done}"  # type: ignore[arg-type]
     for status, label in (("unchanged", "unchanged"), ("skipped", "skipped (edited)")):
         if report.count(status):  # type: ignore[arg-type]
             summary += f", {report.count(status)} {label}"  # type: ignore[arg-type]
-    summary += f", {failed} failed"
-    summary += f", {report.warning_count} warning{'s' if report.warning_count != 1 else ''}"
-    click.echo(summary)
-    if not report.ok:
-        raise SystemExit(1)
+    summary += f", {report.count('failed')} failed, {_plural(report.warning_count, 'warning')}"
+    reasons = report.failures()
+    if reasons:
+        summary += f"; {'build' if done == 'built' else 'check'} failed: " + ", ".join(reasons)
+    return summary
+
+
+# what a written file is, for the count of outputs (anything else is a Word paper or a paper's PDF)
+_KINDS = {WORKBOOK: "workbook", AGENDA: "agenda", "agenda.pdf": "agenda PDF", PACK: "pack"}
+
+
+def _written(report: BuildReport) -> None:
+    """Where the outputs went (full paths) and how many files of each kind were written there."""
+    assert report.out is not None
+    for m in report.meetings:
+        folder = report.out / m.name
+        if not m.papers and not m.outputs or not (m.written or folder.is_dir()):
+            continue  # nothing of it could be built (its problems are listed above)
+        names = m.written
+        if not names:
+            click.echo(f"nothing written to {folder}" + (": every output there is up to date" if m.ok else ""))
+            continue
+        kinds: dict[str, int] = {}
+        for name in names:
+            kind = _KINDS.get(name) or ("Word paper" if name.endswith(".docx") else "paper PDF")
+            kinds[kind] = kinds.get(kind, 0) + 1
+        order = ["Word paper", "workbook", "agenda", "paper PDF", "agenda PDF", "pack"]
+        parts = [_plural(kinds[k], k) if kinds[k] > 1 else f"1 {k}" for k in order if k in kinds]
+        click.echo(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
 
 
 def _summary_table(report: BuildReport) -> None:
@@ -221,6 +294,12 @@ def _summary_table(report: BuildReport) -> None:
     for m in report.meetings:
         click.echo(f"{m.name:<{width}}  {m.count('built'):>5}  {m.count('unchanged'):>9}  {m.count('skipped'):>7}"
                    f"  {m.count('failed'):>6}  {m.warning_count:>8}  {m.error_count:>6}")
-    changed = [f"{m.name}/{p.output.name}" for m in report.meetings for p in m.papers
-               if p.changed and not p.new and p.output is not None]
+    changed: list[str] = []
+    for m in report.meetings:
+        built = [p for p in m.papers if p.status == "built" and p.output is not None]
+        if built and all(p.new for p in built) and m.count("unchanged") + m.count("skipped") == 0:
+            first = f"first build ({_plural(len(built), 'new paper')})"
+            changed.append(f"{m.name}: {first}" if len(report.meetings) > 1 else first)
+            continue
+        changed += [f"{m.name}/{p.output.name}" + (" (new)" if p.new else "") for p in built if p.changed]
     click.echo("content changed since the previous build: " + (", ".join(changed) if changed else "none"))

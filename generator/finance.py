@@ -17,6 +17,7 @@ from .ledger import hidden_note, uncalculated_problem
 from .ledger import read as read_ledger
 from .load import Located, PathKey
 from .model import FinanceRow, FinanceTable, Meeting, Paper, Section, SourceRow, Table
+from .paths import DataFileError, resolve_data_file
 from .sources import SUFFIXES, Grid, SourceError, read_grid
 
 if TYPE_CHECKING:  # schema imports pydantic, which the renderers (render.docx imports us) never need
@@ -183,11 +184,6 @@ def _shown(value: Any) -> str:
     return "nothing" if value is None else repr(str(value))
 
 
-def data_path(base_dir: Path, name: str) -> Path:
-    """Where a data file named in a paper is (relative to the paper's folder)."""
-    return base_dir / name
-
-
 def _rows_from_source(block: FinanceBlock, table: FinanceTable, doc: Located, path: PathKey,
                       base_dir: Path, problems: list[Problem]) -> list[FinanceRow]:
     from .schema import LedgerSource
@@ -199,8 +195,8 @@ def _rows_from_source(block: FinanceBlock, table: FinanceTable, doc: Located, pa
     here = path + (("source", "file") if spec is not None else ("source",))
     table.source = name
     keys = table.keys
-    grid = _grid(data_path(base_dir, name), spec.sheet if spec else block.sheet, doc, here,
-                 path + (("source", "sheet") if spec else ("sheet",)), name, problems)
+    grid = _grid(base_dir, name, spec.sheet if spec else block.sheet, doc, here,
+                 path + (("source", "sheet") if spec else ("sheet",)), problems)
     if grid is None:
         return []
     shown = Path(name).name
@@ -215,8 +211,7 @@ def _rows_from_source(block: FinanceBlock, table: FinanceTable, doc: Located, pa
     code_map = None
     if spec.group is not None:
         table.group = spec.group
-        map_grid = _grid(data_path(base_dir, spec.group), None, doc, path + ("source", "group"), None,
-                         spec.group, problems)
+        map_grid = _grid(base_dir, spec.group, None, doc, path + ("source", "group"), None, problems)
         if map_grid is None:
             return []
         code_map = (map_grid, Path(spec.group).name)
@@ -238,11 +233,13 @@ def _rows_from_source(block: FinanceBlock, table: FinanceTable, doc: Located, pa
     return rows
 
 
-def _grid(source: Path, sheet: str | None, doc: Located, here: PathKey, sheet_path: PathKey | None, name: str,
+def _grid(base_dir: Path, name: str, sheet: str | None, doc: Located, here: PathKey, sheet_path: PathKey | None,
           problems: list[Problem]) -> Grid | None:
-    """The cells of a data file, or None with the problem recorded at the block's field."""
-    if not source.is_file():
-        problems.append(doc.problem(here, f"data file not found: {name}"))
+    """The cells of a data file (inside the paper's folder), or None with the problem recorded at the field."""
+    try:
+        source = resolve_data_file(base_dir, name, SUFFIXES)
+    except DataFileError as exc:
+        problems.append(doc.problem(here, str(exc)))
         return None
     if source.suffix.lower() not in SUFFIXES:
         problems.append(doc.problem(here, f"unsupported data file type '{source.suffix}': use "
@@ -472,7 +469,10 @@ def _check_totals(table: FinanceTable, doc: Located, path: PathKey, problems: li
 
 def finance_table(table: FinanceTable) -> Table:
     """A finance block as a Word table: amounts formatted by the one shared rule."""
-    header = [[table.label]] + [[label, table.units] for _, label in table.columns]
+    # the units ("£000") are a header row of their own, so they line up across the money columns
+    header = [[table.label] + [label for _, label in table.columns]]
+    if table.units.strip():
+        header.append([""] + [table.units] * len(table.columns))
     rows = [[r.service] + [format_amount(r.values[k]) for k in table.keys] for r in table.rows]
     totals = 0
     if table.has_total_row:

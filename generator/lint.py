@@ -23,7 +23,7 @@ import jinja2
 from jinja2 import meta
 from lxml import etree
 
-from . import build
+from . import build, papers
 from .errors import Level
 from .render import docx as docx_render
 
@@ -45,7 +45,7 @@ RULES = {
 }
 
 # Template names the generator reads for the agenda and the workbook; papers name theirs
-# (schema.SCHEMAS) in `template:`.
+# (generator/papers/) in `template:`.
 AGENDA_TEMPLATE = Path(build.AGENDA).stem
 WORKBOOK_TEMPLATE = build.WORKBOOK
 
@@ -54,9 +54,7 @@ WORKBOOK_TEMPLATE = build.WORKBOOK
 # is a group of alternatives: the agenda may print the date as meeting_day or as meeting_date.
 # Cosmetic variables (committee_short_name, item, meeting_date on a paper, has_pages) may be dropped.
 REQUIRED_VARIABLES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "portfolio_report": (("title",), ("report_of",), ("introduction",), ("recommendations",), ("sections",),
-                         ("finance",), ("exempt",), ("exempt_reason",)),
-    "briefing_note": (("committee",), ("title",), ("purpose",), ("sections",)),
+    **{name: papers.paper_type(name).REQUIRED_VARIABLES for name in papers.NAMES},
     AGENDA_TEMPLATE: (("committee",), ("meeting_day", "meeting_date"), ("time",), ("venue",), ("items",)),
 }
 
@@ -444,8 +442,8 @@ class _DocxLint:
         # List Bullet and List Number: the generator reads their numbering (render/docx.py _list_numbering);
         # the deeper bullet levels and briefing notes' numbered paragraphs get theirs from the style in Word
         own = ["List Bullet", "List Number"]
-        inherited = ["List Bullet 2", "List Bullet 3"] + (["Numbered Paragraph"] if self.kind == "briefing_note"
-                                                            else [])
+        numbered = self.kind in papers.NAMES and papers.paper_type(self.kind).NUMBERED_PARAGRAPHS
+        inherited = ["List Bullet 2", "List Bullet 3"] + (["Numbered Paragraph"] if numbered else [])
         for name in own + inherited:
             style = styles.get(name)
             if style is None or style.type != WD_STYLE_TYPE.PARAGRAPH:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem
+from .errors import InputError, Level, Problem
 
 try:  # the C composer is several times faster and keeps the same marks
     _Base: type = yaml.CSafeLoader
@@ -87,75 +87,330 @@ def format_path(path: PathKey) -> str:
     return out
 
 
+MAX_BYTES = 2_000_000  # a paper's text is tens of kilobytes; a larger file is the wrong file (or an attack)
+MAX_DEPTH = 40  # papers nest a dozen levels at most; deeper is a mistake or an attack (RecursionError)
+# Windows editors save these; each is named in a warning so that the author knows what was guessed
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", None), (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+         (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"), (b"\xff\xfe", "utf-16-le", "UTF-16"),
+         (b"\xfe\xff", "utf-16-be", "UTF-16"))
+# YAML's line breaks (1.1 counts NEL, LS and PS too), so that our line numbers are the parser's
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_CURLY = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201d"}
+_NBSP = "\u00a0"
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
+    """Text of an input file: UTF-8 (with or without a BOM), else UTF-16/32 with a BOM, else Windows-1252;
+    a warning names any encoding that is not UTF-8, an InputError says when none fits."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                break
+            text = text.removeprefix("\ufeff")
+            if label is None:
+                return text, []
+            return text, [Problem(name, None, None, f"saved as {label} text, read as such: save it as UTF-8 "
+                                  "(in Notepad: Save As, Encoding UTF-8)", "warning")]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        line = data.count(b"\n", 0, bad) + 1
+        raise InputError([Problem(name, line, None, "not UTF-8 text, nor Windows-1252 or UTF-16: save the file "
+                                  "as UTF-8 (in Notepad: Save As, Encoding UTF-8)")]) from None
+    line = data.count(b"\n", 0, bad) + 1
+    return text, [Problem(name, line, None, "not UTF-8 text: read as Windows-1252 (as Excel and Notepad save "
+                          "it); check the characters on this line and save the file as UTF-8", "warning")]
+
+
 def load_yaml(file: Path) -> Located:
     """Load one YAML file, raising InputError with the file and line when it cannot be read.
 
-    Duplicate or unusable keys do not stop loading: they are in ``Located.problems``.
+    Duplicate or unusable keys, and text that YAML would silently change, do not stop loading: they
+    are in ``Located.problems``.
     """
     try:
-        text = file.read_text(encoding="utf-8")
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError([Problem(file.name, None, None, f"the file is {size / 1e6:.1f} MB: a paper or "
+                                      f"meeting.yaml may be at most {MAX_BYTES // 1_000_000} MB (is it the right "
+                                      "file?)")])
+        data = file.read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(file.name, None, None, "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(file.name, None, None, f"not UTF-8 text ({exc.reason})")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(file.name, None, None, "is a folder, not a file")]) from None
     except OSError as exc:
         raise InputError([Problem(file.name, None, None, f"cannot read: {exc.strerror}")]) from None
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        msg = f"invalid YAML: {exc.problem or exc.context}"
-        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
-            # e.g. an unclosed quote is found at the end of the file: name where it started
-            msg += f" ({exc.context} on line {exc.context_mark.line + 1})"
-        if "tab character" in msg:
-            msg += ": indent with spaces, not tabs"
-        raise InputError([Problem(file.name, line, None, msg)]) from None
-    except yaml.reader.ReaderError as exc:
-        # a character YAML does not allow in a file (a control character pasted from elsewhere); the reader
-        # counts characters, not lines
-        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
-        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        raise InputError([Problem(file.name, line, None, f"invalid YAML: the character {what} is not allowed "
-                                                         "in YAML text: remove it")]) from None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(file.name, None, None, f"invalid YAML: {exc}")]) from None
-    doc = Located(file, None)
-    doc.data = _convert(node, (), doc, doc.problems) if node is not None else {}
+    text, warnings = decode(data[:MAX_BYTES], file.name)
+    doc = parse_yaml(text, file)
+    doc.problems[:0] = warnings
     return doc
 
 
-def _convert(node: yaml.Node, path: PathKey, doc: Located, problems: list[Problem]) -> Any:
-    doc.lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.ScalarNode):
-        if node.style in ("|", ">"):
-            doc.text_lines[path] = node.start_mark.line + 2
-        else:
-            doc.text_lines[path] = node.start_mark.line + 1
-        # a plain scalar's style is None in PyYAML's Python composer and '' in libyaml's
-        if not node.style and node.value in _NULLS:
+def parse_yaml(text: str, file: Path, first_line: int = 1) -> Located:
+    """Load YAML text (read from ``file``, starting on line ``first_line`` of it) as :func:`load_yaml` does."""
+    lines = _LINE_BREAK.split(text)
+    problems = _nbsp_problems(file.name, lines, first_line)
+    if problems:  # retyped as spaces, so that the rest of the file is still read and checked
+        lines = [_respace(line) if i + first_line in {p.line for p in problems} else line
+                 for i, line in enumerate(lines)]
+        text = "\n".join(lines)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise InputError(problems + [_syntax_problem(exc, file.name, lines, first_line)]) from None
+    except yaml.reader.ReaderError as exc:
+        # a character YAML does not allow in a file (a control character pasted from elsewhere); the reader
+        # counts characters, not lines
+        line = text.count("\n", 0, exc.position) + first_line if isinstance(exc.position, int) else None
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise InputError(problems + [Problem(file.name, line, None, f"invalid YAML: the character {what} is not "
+                                             "allowed in YAML text: remove it")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError(problems + [Problem(file.name, None, None, f"invalid YAML: {exc}")]) from None
+    doc = Located(file, None)
+    doc.problems.extend(problems)
+    walk = _Walk(doc, lines, first_line)
+    doc.data = walk.convert(node, (), 0, None) if node is not None else {}
+    if walk.repeated:
+        raise InputError(doc.problems + _alias_problems(text, file.name, first_line))
+    return doc
+
+
+def _respace(line: str) -> str:
+    return line.replace(_NBSP, " ")
+
+
+# a key line: indentation, optional "- ", a field name, the colon (what a non-breaking space can break)
+_KEY_LINE = re.compile("^([ \u00a0]*)((?:-[ \u00a0]+)*)([A-Za-z_][A-Za-z0-9_ ]*?)?([ \u00a0]*):([ \u00a0]|$)")
+# a line that starts a block scalar: its indented lines below are text, where a non-breaking space is text
+_BLOCK_START = re.compile(r"[:-][ \t]*[|>][0-9+-]*[ \t]*(#.*)?$")
+
+
+def _nbsp_problems(name: str, lines: list[str], first_line: int) -> list[Problem]:
+    """Non-breaking spaces (pasted from Word) where YAML needs a space: in the indentation or around a key."""
+    problems = []
+    block_indent: int | None = None  # indentation of the line that opened a block scalar
+    for i, line in enumerate(lines):
+        stripped = line.lstrip(" " + _NBSP)
+        indent = len(line) - len(stripped)
+        if block_indent is not None:
+            if not stripped.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        match = _KEY_LINE.match(line)
+        where = ""
+        if _NBSP in line[:indent]:
+            where = "at the start of the line"
+        elif match and _NBSP in match.group(0):
+            where = "beside the field name" if match.group(3) else "after the '-'"
+        if where:
+            problems.append(Problem(name, i + first_line, None, f"a non-breaking space (pasted from Word) {where}: "
+                                    "YAML does not read it as a space; delete the spaces there and type them "
+                                    "again"))
+        if _BLOCK_START.search(line):
+            block_indent = indent
+    return problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str], first_line: int) -> Problem:
+    """What a YAML syntax error means for a clerk, at the line where it can be fixed."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line if mark else None
+    column = mark.column if mark else 0
+    problem = exc.problem or exc.context or ""
+    text = lines[line] if line is not None and line < len(lines) else ""
+
+    def at(index: int | None, message: str) -> Problem:
+        return Problem(name, None if index is None else index + first_line, None, message)
+
+    if "tab character" in problem:
+        return at(line, f"invalid YAML: {problem}"
+                  + (f" ({exc.context} on line {exc.context_mark.line + first_line})"
+                     if exc.context and exc.context_mark and exc.context_mark.line != line else "")
+                  + ": indent with spaces, not tabs")
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        opened = exc.context_mark
+        quote = lines[opened.line][opened.column] if opened.column < len(lines[opened.line]) else '"'
+        return at(opened.line, f"the quote {quote} opened here is never closed: add a closing {quote} at the end of the text"
+                  + (" (an apostrophe inside '...' ends the text: write it twice ('') or use double quotes)"
+                     if quote == "'" else ""))
+    key = _KEY_LINE.match(text)
+    field = key.group(3) if key and key.group(3) else None
+    value = text[key.end():].strip() if key else text.strip()
+    if 0 < column < len(text) and text[column - 1] == "'" and (text[column].isalnum() or text[column] in "'"):
+        # 'Leader's report': the apostrophe closed the quotes and the rest of the text is left over
+        example = value[1:-1] if value.startswith("'") and value.endswith("'") else value
+        return at(line, (f"{field}: " if field else "") + "an apostrophe inside '...' ends the text: write it "
+                  "twice ('') or use double quotes: " + (f"{field}: " if field else "") + _quoted(example))
+    curly = _curly_hint(text)
+    if "mapping values are not allowed" in problem:
+        if field == "body":  # text of several lines (a list, a colon at a line's end) belongs in a block
+            return at(line, "body: ': ' inside a body that does not start with | (YAML reads it as a new "
+                            "field): start the body with | (body: |) and indent the text below it" + curly)
+        if field and value:
+            return at(line, f"{field}: ': ' inside a value that is not in quotes (YAML reads it as a new field): "
+                            f"put the {field} in quotes: {field}: {_quoted(value)}" + curly)
+        return at(line, "invalid YAML: ': ' inside a value that is not in quotes: put the value in quotes" + curly)
+    if "undefined alias" in problem or exc.context == "while scanning an alias":
+        return at(line, "a value that starts with '*' is read by YAML as an alias: put the text in quotes"
+                        + (f": {_quoted(text.split(': ', 1)[-1].strip())}" if ": " in text else ""))
+    if "expected '-' indicator" in problem or "expected key" in problem or "block end" in problem:
+        if text.lstrip().startswith("- ") and exc.context_mark is not None:
+            return at(line, "this '-' is not lined up with the '-' of the items above it: indent it by "
+                            f"{exc.context_mark.column} spaces, as they are")
+        if exc.context_mark is not None and exc.context_mark.line != line:
+            return at(line, "invalid YAML: this line is not lined up with the lines above it (indent it as the "
+                            f"fields above it, from line {exc.context_mark.line + first_line})" + curly)
+    if "maximum nesting depth" in problem:
+        return at(line, f"lists or mappings nested more than {MAX_DEPTH} deep: a paper needs only a few levels")
+    msg = f"invalid YAML: {problem}"
+    if exc.problem and exc.context and exc.context_mark and exc.context_mark.line != line:
+        msg += f" ({exc.context} on line {exc.context_mark.line + first_line})"
+    return at(line, msg + curly)
+
+
+def _curly_hint(text: str) -> str:
+    found = [c for c in "\u201c\u201d\u2018\u2019\u201e" if c in text]
+    if not found:
+        return ""
+    return (f" (the curly quotes {' '.join(found)} on this line, pasted from Word, are not quotes to YAML: "
+            "type straight quotes \" or ')")
+
+
+def _quoted(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar, shortened for a message."""
+    for open_, close in _CURLY.items():
+        if value.startswith(open_) and value.endswith(close):
+            value = value[1:-1]
+    value = value.replace("\\", "\\\\").replace('"', '\\"')
+    if len(value) > 60:
+        value = value[:57] + "…"
+    return f'"{value}"'
+
+
+def _alias_problems(text: str, name: str, first_line: int) -> list[Problem]:
+    """Every anchor and alias of a file (which papers never need; expanded, they can be a "billion laughs")."""
+    problems = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            problems.append(Problem(name, event.start_mark.line + first_line, None,
+                                    f"'*{event.anchor}' is a YAML alias (a repeat of another part of the file): "
+                                    "papers do not use aliases; write the text out in full, or put a value that "
+                                    "starts with '*' in quotes"))
+        elif getattr(event, "anchor", None):
+            problems.append(Problem(name, event.start_mark.line + first_line, None,
+                                    f"'&{event.anchor}' is a YAML anchor: papers do not use anchors and aliases; "
+                                    "remove it, or put a value that starts with '&' in quotes"))
+        if len(problems) >= 20:  # a bomb has thousands: the first twenty say enough
+            break
+    return problems
+
+
+# a Markdown list item, heading or numbered line, which only a block scalar ('|') keeps on its own line
+_LINE_START = re.compile(r"([-*+\u2022\u2013]|\d{1,3}[.)])\s")
+
+
+class _Walk:
+    """Node tree -> plain data, recording lines and the text YAML changed without a word."""
+
+    def __init__(self, doc: Located, lines: list[str], first_line: int) -> None:
+        self.doc = doc
+        self.lines = lines
+        self.first = first_line
+        self.seen: set[int] = set()
+        self.repeated = False
+
+    def problem(self, index: int, path: PathKey, message: str, level: Level = "error") -> None:
+        self.doc.problems.append(Problem(self.doc.name, index + self.first, format_path(path) or None, message,
+                                         level))
+
+    def convert(self, node: yaml.Node, path: PathKey, depth: int, parent: str | None) -> Any:
+        doc = self.doc
+        if id(node) in self.seen:  # an alias: the same node again (expanding them is the "billion laughs")
+            self.repeated = True
             return None
-        return clean_text(node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, path + (i,), doc, problems) for i, child in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(doc.name, key_node.start_mark.line + 1, format_path(path) or None,
-                                        "a key must be plain text"))
-                continue
-            key = key_node.value
-            if key == "<<":
-                problems.append(Problem(doc.name, key_node.start_mark.line + 1, format_path(path) or None,
-                                        "YAML merge keys ('<<') are not supported"))
-                continue
-            if key in out:
-                problems.append(Problem(doc.name, key_node.start_mark.line + 1, format_path(path + (key,)),
-                                        f"duplicate field '{key}' (first given on line {doc.lines[path + (key,)]})"))
-                continue
-            doc.lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _convert(value_node, path + (key,), doc, problems)
-        return out
-    return None  # pragma: no cover - compose yields only the three node kinds
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise InputError(doc.problems + [Problem(doc.name, node.start_mark.line + self.first, None,
+                                                     f"lists or mappings nested more than {MAX_DEPTH} deep: a "
+                                                     "paper needs only a few levels")])
+        doc.lines.setdefault(path, node.start_mark.line + self.first)
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("|", ">"):
+                doc.text_lines[path] = node.start_mark.line + self.first + 1
+            else:
+                doc.text_lines[path] = node.start_mark.line + self.first
+                self.check_scalar(node, path, parent)
+            # a plain scalar's style is None in PyYAML's Python composer and '' in libyaml's
+            if not node.style and node.value in _NULLS:
+                return None
+            return clean_text(node.value)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(child, path + (i,), depth + 1, "item") for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + self.first
+                if not isinstance(key_node, yaml.ScalarNode):
+                    doc.problems.append(Problem(doc.name, line, format_path(path) or None,
+                                                "a key must be plain text"))
+                    continue
+                key = key_node.value
+                if key == "<<":
+                    doc.problems.append(Problem(doc.name, line, format_path(path) or None,
+                                                "YAML merge keys ('<<') are not supported"))
+                    continue
+                if key in out:
+                    doc.problems.append(Problem(doc.name, line, format_path(path + (key,)),
+                                                f"duplicate field '{key}' (first given on line "
+                                                f"{doc.lines[path + (key,)]})"))
+                    continue
+                doc.lines[path + (key,)] = line
+                out[key] = self.convert(value_node, path + (key,), depth + 1, key)
+            return out
+        return None  # pragma: no cover - compose yields only the three node kinds
+
+    def check_scalar(self, node: yaml.ScalarNode, path: PathKey, parent: str | None) -> None:
+        """Text that YAML reads differently from how it looks: a comment, joined lines, curly quotes."""
+        start, end = node.start_mark, node.end_mark
+        plain = not node.style
+        what = "body" if "body" in path else ("item" if parent == "item" else str(parent or "value"))
+        if plain and end.line < len(self.lines):
+            rest = self.lines[end.line][end.column:]
+            comment = re.match(r"([ \t])#", rest)
+            if comment:
+                # "report #3": one space before '#' is how text is written (a note has two, as the examples
+                # write them)
+                lost = rest[1:].strip()
+                whole = f"{node.value} {lost}"
+                self.problem(end.line, path, f"the text after ' #' is dropped (YAML reads ' #' as the start of a "
+                                             f"comment): put the text in quotes: {_quoted(whole)}"
+                             + _curly_hint(whole))
+        if plain and node.value[:1] in _CURLY and node.value.endswith(_CURLY[node.value[0]]):
+            self.problem(start.line, path, f"the text is inside curly quotes {node.value[0]}…"
+                                           f"{_CURLY[node.value[0]]} (pasted from Word), which YAML prints as "
+                                           "part of the text: type straight quotes \" instead", "warning")
+        if end.line == start.line or node.style in ("|", ">"):
+            return
+        last = end.line if end.column > 0 else end.line - 1
+        for index in range(start.line + 1, min(last, len(self.lines) - 1) + 1):
+            line = self.lines[index].strip()
+            if plain and parent == "item" and line.startswith("- "):
+                self.problem(index, path, "this item is joined to the one above (its '-' is indented further, so "
+                                          "YAML reads it as more of that item's text): line up its '-' with the "
+                                          "'-' above")
+                return
+            if not line or _LINE_START.match(line):
+                start_with = "start the item with | (- |)" if what == "item" else f"start the {what} with | ({what}: |)"
+                joined = ("the paragraph below is joined to the one above" if not line else
+                          "this list item is joined to the text above")
+                self.problem(index, path, f"{joined} (YAML joins the lines of a value that does not start with "
+                                          f"|): {start_with} and indent the text below it")
+                return

@@ -4,10 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .errors import Level
 from .model import Block, Heading, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run
 
 # Only these bare addresses become links (the spec); linkify's fuzzy matching
@@ -40,6 +42,62 @@ class MarkdownProblem:
 
     line: int
     message: str
+    level: Level = "error"
+
+
+# Bullets typed or pasted from Word at the start of a line, each with the list level Word's default bullets
+# give it (•, then o, then ▪): they become list items, so that the paper has a real list. '\uf0b7' and
+# '\uf0a7' are the Symbol and Wingdings bullets a paste from Word leaves in the text.
+_BULLET_LEVEL = {"\u2022": 0, "\u25cf": 0, "\uf0b7": 0, "\u2013": 0, "\u2014": 0, "\u00b7": 0, "\u2023": 0,
+                 "\u2043": 0, "\u27a2": 0, "\u25ba": 0, "o": 1, "\u25e6": 1, "\u25cb": 1, "\u25aa": 2,
+                 "\u25a0": 2, "\uf0a7": 2}
+_NEEDS_SPACE = "o\u2013\u2014\u00b7"  # also letters and dashes of ordinary text: only with a space after
+_TYPED_BULLET = re.compile("^([ \t]*)([" + "".join(k for k in _BULLET_LEVEL if k not in _NEEDS_SPACE)
+                           + "][ \t]*|[" + _NEEDS_SPACE + "][ \t]+)(?=\\S)")
+_LIST_LINE = re.compile(r"^[ \t]*([-*+]|\d{1,9}[.)])[ \t]+\S")
+# schemes a reader's computer opens safely; any other (ms-msdt:, search-ms:, file:, smb:) can start a program
+ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def typed_bullets(text: str) -> str:
+    """``text`` with bullets typed or pasted from Word ("• item", "– item", "o item") as Markdown list items.
+
+    An "o" (Word's second-level bullet) counts only after another list line, since it is also a word.
+    """
+    lines = text.split("\n")
+    previous_is_item = False
+    for i, line in enumerate(lines):
+        match = _TYPED_BULLET.match(line)
+        glyph = match.group(2).strip() if match else ""
+        if match and (glyph != "o" or previous_is_item):
+            indent = match.group(1)
+            depth = max(indent.count("\t") + indent.count(" ") // 2, _BULLET_LEVEL[glyph])
+            lines[i] = "  " * depth + "- " + line[match.end():]
+            previous_is_item = True
+        elif line.strip():
+            previous_is_item = _LIST_LINE.match(line) is not None
+    return "\n".join(lines)
+
+
+def link_problem(url: str) -> str | None:
+    """Why a link to ``url`` cannot be published, or None when it can."""
+    shown = unquote(url)
+    scheme = _SCHEME.match(shown)
+    if scheme is not None and len(scheme.group(1)) > 1:
+        if scheme.group(1).lower() in ALLOWED_SCHEMES:
+            return None
+        return (f"the link to '{shown}' cannot be placed: '{scheme.group(1)}:' links can open programs or files on "
+                "the reader's computer; only https://, http://, mailto: and tel: links are allowed")
+    if shown.lower().startswith("www."):
+        return f"the link to '{shown}' is not a full web address: write it as https://{shown}"
+    if shown.startswith("\\") and not shown.startswith("\\\\"):
+        shown = "\\" + shown  # as written: Markdown read the '\\' of a network path as one '\'
+    if shown.startswith(("\\", "//")) or scheme is not None:
+        return (f"the link to '{shown}' points to a file on a computer or network folder, which readers cannot "
+                "open: give the full https:// address where the file is published, or write the text without a link")
+    return (f"the link to '{shown}' is not a web address: give the full https:// address where it is published, "
+            "or write the text without a link")
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +108,9 @@ def _parser() -> MarkdownIt:
     md.enable("table")
     # "&amp;" must print as written: text is data, not HTML
     md.disable("entity")
+    # every link reaches _inlines, which refuses what it must (markdown-it would leave a javascript: or
+    # file: link as its bracketed text, without a word)
+    md.validateLink = lambda url: True
     md.linkify.set({"fuzzy_link": True, "fuzzy_email": True})
     # linkify-it's pretest, a large Unicode regex run on every paragraph, is most of the time spent
     # parsing a paper; it can only match text with one of these, so look for them first (same tokens)
@@ -58,17 +119,40 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def parse(text: str) -> tuple[list[Block], list[MarkdownProblem]]:
-    """Parse Markdown into blocks; problems name the offending line."""
-    tokens = _parser().parse(text)
+SKIPPED_HEADING = "'###' straight under the section title skips a heading level"
+
+
+def parse(text: str, under: int | None = None) -> tuple[list[Block], list[MarkdownProblem]]:
+    """Parse Markdown into blocks; problems name the offending line.
+
+    ``under``: the level of the heading the text follows (1: the section title), to report a heading that
+    skips a level; None when not known.
+    """
+    tokens = _parser().parse(typed_bullets(text))
     problems: list[MarkdownProblem] = []
     blocks, _ = _blocks(tokens, 0, None, problems)
+    if under is not None:
+        _check_heading_levels(tokens, under, problems)
     return blocks, problems
+
+
+def _check_heading_levels(tokens: list[Token], under: int, problems: list[MarkdownProblem]) -> None:
+    last = under
+    for tok in tokens:
+        if tok.type == "heading_open" and tok.level == 0 and tok.tag in ("h2", "h3"):
+            level = int(tok.tag[1])
+            if level > last + 1:
+                problems.append(MarkdownProblem(tok.map[0] if tok.map else 0,
+                                                f"{SKIPPED_HEADING}: use '##' for a sub-heading under a section "
+                                                "title ('###' is a minor heading under a '##' one)", "warning"))
+            last = level
 
 
 def parse_inline(text: str) -> tuple[list[Inline], list[MarkdownProblem]]:
     """Parse one paragraph's worth of inline Markdown (recommendations, cells)."""
-    blocks, problems = parse(text)
+    tokens = _parser().parse(text)  # a typed bullet here is text: a recommendation is one paragraph
+    problems: list[MarkdownProblem] = []
+    blocks, _ = _blocks(tokens, 0, None, problems)
     inlines: list[Inline] = []
     for block in blocks:
         if isinstance(block, Paragraph):
@@ -189,8 +273,11 @@ def _inlines(inline: Token, problems: list[MarkdownProblem]) -> list[Inline]:
             text = "".join(r.text for r in runs)
             if auto and not (url.startswith("mailto:") or _AUTOLINK_TEXT.match(text)):
                 out.extend(runs)
-            else:
-                out.append(Link(url, tuple(runs)))
+                continue
+            refused = link_problem(url)
+            if refused is not None:
+                problems.append(MarkdownProblem(line, refused))
+            out.append(Link(url, tuple(runs)))
         elif kind == "image":
             problems.append(MarkdownProblem(line, "an image cannot be placed in a paper"))
     return _merge(out)

@@ -45,6 +45,7 @@ class Paragraph:
 class Heading:
     level: int  # 2: service sub-heading, 3: minor heading (1 is the section title)
     inlines: list[Inline]
+    look: int | None = None  # drawn in the style of this level instead (a table title: the sub-heading's)
 
 
 @dataclass
@@ -75,7 +76,7 @@ CellAlign = Literal["left", "right", "center"]
 
 @dataclass
 class Table:
-    """A table ready to draw: header cells (each a list of lines), body rows of text."""
+    """A table ready to draw: header rows (each a list of cell texts; all repeat on every page), body rows."""
 
     kind: Literal["kpi", "finance", "table"]
     header: list[list[str]] | None
@@ -121,6 +122,7 @@ class MeetingInputs:
     meeting: Meeting
     items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
     items_line: int | None = None  # where `items:` is written (for problems about the agenda as a whole)
+    partial: bool = False  # salvaged from a meeting.yaml with errors: for validating its papers, not for building
 
     def item_of(self, paper: Path) -> str | None:
         """Agenda number of a paper file, if the agenda lists it."""

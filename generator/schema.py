@@ -5,9 +5,12 @@ errors into located :class:`Problem` objects with messages a clerk can act on.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
-from typing import Annotated, Any, Literal, Union
+import re
+from functools import lru_cache
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -40,16 +43,76 @@ Label = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
 Better = Literal["higher", "lower"]
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a meeting date outside these years is a typing mistake
+
+
+def _date(value: Any) -> Any:
+    """A meeting date: ISO ``2022-12-08``, a real day of a year in range (PDF dates need one too)."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return value  # pydantic says what it expected
+    match = re.fullmatch(r"\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*", value)
+    if match is None:
+        raise PydanticCustomError("bad_date", "expected a date like 2022-12-08, got {got}", {"got": repr(value)})
+    year, month, day = (int(g) for g in match.groups())
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PydanticCustomError("bad_date", "the year {year} is not a meeting year: give a date between "
+                                  "{first} and {last}, like 2022-12-08",
+                                  {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR})
+    if not 1 <= month <= 12:
+        raise PydanticCustomError("bad_date", "{got}: there is no month {month} (the form is year-month-day, "
+                                  "like 2022-12-08)", {"got": value.strip(), "month": month})
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        days = calendar.monthrange(year, month)[1]
+        raise PydanticCustomError("bad_date", "{got}: that date does not exist ({month} {year} has {days} days)",
+                                  {"got": value.strip(), "month": calendar.month_name[month], "year": year,
+                                   "days": days}) from None
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
+
+
+def _choices(annotation: Any) -> frozenset[str]:
+    """The values of a ``Literal`` of text inside ``annotation`` (through ``| None`` and ``Annotated``)."""
+    if get_origin(annotation) is Literal:
+        return frozenset(a for a in get_args(annotation) if isinstance(a, str))
+    return frozenset(v for arg in get_args(annotation) for v in _choices(arg))
+
+
 class Strict(BaseModel):
     """Unknown fields are errors: a misspelt field must never be silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _any_case(cls, data: Any) -> Any:
+        """Choices (``status: Exempt``, ``better: Higher``) are accepted in any case, for every model."""
+        if not isinstance(data, dict):
+            return data
+        folded = None
+        for name, values in _choice_fields(cls).items():
+            value = data.get(name)
+            if isinstance(value, str) and value not in values and value.strip().lower() in values:
+                folded = folded or dict(data)
+                folded[name] = value.strip().lower()
+        return data if folded is None else folded
+
+
+@lru_cache(maxsize=None)
+def _choice_fields(model: type[BaseModel]) -> dict[str, frozenset[str]]:
+    """Fields of ``model`` whose value is one of a few lower-case words."""
+    found = {name: _choices(f.annotation) for name, f in model.model_fields.items()}
+    return {name: values for name, values in found.items() if values and all(v == v.lower() for v in values)}
+
 
 class MeetingInfo(Strict):
     committee: Label
     short_name: Text | None = None
-    date: dt.date
+    date: Date
     time: Text | None = None
     venue: Text | None = None
 
@@ -224,11 +287,6 @@ TopFinance = Annotated[
 ]
 
 
-class Introduction(Strict):
-    title: Label = "Introduction by Cabinet Member"
-    body: Body
-
-
 class Section(Strict):
     title: Label
     body: Body
@@ -244,30 +302,14 @@ class PaperCommon(Strict):
     report_of: Text | None = None
 
 
-class PortfolioReport(PaperCommon):
-    report_of: Label
-    introduction: Introduction | None = None
-    # "recommendations:" left empty means none, as leaving the field out does
-    recommendations: Annotated[list[Text], BeforeValidator(lambda v: [] if v is None else v)] = []
-    sections: list[Section]
-    finance: TopFinance | None = None
+def __getattr__(name: str) -> Any:
+    # the input model of each paper type lives with its type (generator/papers/); SCHEMAS is kept for readers
+    if name == "SCHEMAS":
+        from .papers import schemas
 
+        return schemas()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-class BriefingSection(Strict):
-    title: Text | None = None
-    body: Body
-
-
-class BriefingNote(PaperCommon):
-    committee: Text | None = None
-    purpose: Label
-    sections: list[BriefingSection]
-
-
-SCHEMAS: dict[str, type[PaperCommon]] = {
-    "portfolio_report": PortfolioReport,
-    "briefing_note": BriefingNote,
-}
 
 _TYPE_NAMES = {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}
 
@@ -311,6 +353,8 @@ def _value_message(kind: str, err: dict[str, Any], loc: PathKey, value: Any) -> 
         return loc, f"expected a number, got {_got(value)}"
     if kind == "bool_parsing" or kind == "bool_type":
         return loc, f"expected true or false, got {_got(value)}"
+    if kind == "bad_date":  # ours (_date): the message is already the clerk's
+        return loc, str(err["msg"])
     if kind.startswith("date"):
         return loc, f"expected a date like 2022-12-08, got {_got(value)}"
     if kind in ("string_type",):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def test_build_prints_one_line_per_paper_and_a_summary(example_build) -> None:  
     out, result = example_build
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # the report; progress goes to stderr
     assert lines[0] == EXAMPLE.name
     status = [line.split()[:2] for line in lines if line.startswith("  ") and not line.startswith("      ")]
     papers = [s for s in status if s[1].startswith(("05-", "06-"))]
@@ -106,12 +107,33 @@ def test_strict_turns_the_variance_warning_into_an_error(tmp_path: Path) -> None
             "computed (129) (forecast 965 - budget 1,094)") in result.output
 
 
-def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def test_without_a_terminal_progress_is_one_plain_line_per_stage_on_stderr(tmp_path: Path) -> None:
+    first = run_papers("build", EXAMPLE, "-o", tmp_path, "-j", "1")
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines() == ["papers: 2/2", f"{EXAMPLE.name}: workbook 1/1",
+                                         f"{EXAMPLE.name}: agenda 1/1"]
+    assert first.stdout.splitlines()[0] == EXAMPLE.name  # the report itself has no progress in it
+    again = run_papers("build", EXAMPLE, "-o", tmp_path, "-j", "1")
+    assert again.stderr.splitlines()[0] == "papers: 2/2 (2 unchanged)"  # something, when nothing is rebuilt
+
+
+def test_a_terminal_gets_a_bar_per_stage_that_fits_its_width(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plain = run_papers("build", EXAMPLE, "-o", tmp_path / "plain", "-j", "1")
-    assert "building" not in plain.output
     monkeypatch.setattr("generator.cli._on_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "60")
     on_terminal = run_papers("build", EXAMPLE, "-o", tmp_path / "tty", "-j", "1")
     assert on_terminal.exit_code == 0, on_terminal.output
-    # click draws the bar itself only on a real terminal; through a pipe it prints the label once
-    assert on_terminal.output.splitlines()[0] == "building"
-    assert on_terminal.output.splitlines()[1:] == plain.output.splitlines()
+    drawn = [ANSI.sub("", line) for line in re.split(r"[\r\n]", on_terminal.stderr)]
+    drawn = [line for line in drawn if line.strip()]
+    stages = {line.split()[0] for line in drawn}
+    assert stages == {"papers", "workbook", "agenda"}, drawn
+    assert max(len(line) for line in drawn) <= 60, drawn  # no line wraps into a trail of bars
+    assert any(re.match(r"papers +[━╺╸]+ 1/2 +05-central-services.yaml", line) for line in drawn), drawn
+    assert any(re.match(r"papers +━+ 2/2 +06-change-and-improvement", line) for line in drawn), drawn
+    assert any(re.match(r"agenda +━+ 1/1 +agenda.docx +2022-12-08-c", line) for line in drawn), drawn
+    # the bars are cleared once the build is done: the report is the same as without a terminal
+    same = on_terminal.stdout.replace(str(tmp_path / "tty"), str(tmp_path / "plain"))
+    assert same == plain.stdout

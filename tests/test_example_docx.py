@@ -67,9 +67,9 @@ def expected_body(body, paragraph_style: str = "Normal") -> list[tuple[str, str]
 
 def expected_finance_cells(block: dict) -> list[tuple[str, str]]:
     columns = block["columns"]
-    out = [("Table Heading", block.get("label", "Service"))]
-    for label in columns.values():
-        out += [("Table Heading", label), ("Table Heading", block.get("units", "£000"))]
+    out = [("Table Heading", block.get("label", "Service"))] + [("Table Heading", label) for label in columns.values()]
+    # the units ("£000") are a header row of their own, under the money columns (the label's cell is empty)
+    out += [("Table Heading", block.get("units", "£000")) for _ in columns]
     with (EXAMPLE / block["source"]).open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             out.append(("Table Text", row["service"]))
@@ -87,11 +87,13 @@ def actual(path: Path) -> list[tuple[str, str]]:
 def test_report_body_holds_every_input_paragraph_once_in_order(built_example: Path) -> None:
     paper = load(REPORT)
     want = [("Heading 1", paper["introduction"]["title"])] + expected_body(paper["introduction"]["body"])
-    want += [("Heading 1", "Recommendation")] + [("Recommendation", norm(r)) for r in paper["recommendations"]]
+    # the published heading, "1. Recommendation:" (the template's text)
+    want += [("Heading 1", "Recommendation:")] + [("Recommendation", norm(r)) for r in paper["recommendations"]]
     for section in paper["sections"]:
         want += [("Heading 1", section["title"])] + expected_body(section["body"])
     block = paper["finance"]["finance"]
-    want += [("Heading 1", block["title"])] + expected_finance_cells(block)
+    # the finance title is a ► sub-heading, as published ("► FINANCIAL INFORMATION")
+    want += [("Heading 2", block["title"])] + expected_finance_cells(block)
     got = actual(built_example / f"{REPORT}.docx")
     assert len(want) > 250  # the reading of the input found the whole paper
     for i, (g, w) in enumerate(zip(got, want)):
@@ -102,9 +104,9 @@ def test_report_body_holds_every_input_paragraph_once_in_order(built_example: Pa
 def test_report_has_no_stray_empty_paragraphs(built_example: Path) -> None:
     items = body_items(open_docx(built_example / f"{REPORT}.docx"))
     empty = [n for n, i in enumerate(items) if not i.in_table and not i.text.strip()]
-    # only the spacer the template puts under the cover table
-    first_outside = next(n for n, i in enumerate(items) if not i.in_table)
-    assert empty == [first_outside]
+    # none: not even a spacer under the cover table (the first heading's space before is the gap)
+    assert empty == []
+    assert not items[0].in_table or items[6].style == "Heading 1"  # the five cover rows' six cells, then it
 
 
 def test_report_cover_table(built_example: Path) -> None:
@@ -159,7 +161,7 @@ def test_sub_headings_are_drawn_upper_case_with_the_marker_by_the_style(built_ex
 def test_recommendations_are_numbered_by_the_recommendation_style(built_example: Path) -> None:
     doc = open_docx(built_example / f"{REPORT}.docx")
     items = body_items(doc)
-    heading = next(i for i in items if i.style == "Heading 1" and norm(i.text) == "Recommendation")
+    heading = next(i for i in items if i.style == "Heading 1" and norm(i.text) == "Recommendation:")
     recs = [i for i in items if i.style == "Recommendation"]
     assert [norm(i.text) for i in recs] == [
         "That Corporate Overview & Scrutiny Committee note the report and ask the Cabinet Member any related "
@@ -192,17 +194,17 @@ def test_finance_table_header_row_repeats_and_carries_the_units(built_example: P
     doc = open_docx(built_example / f"{REPORT}.docx")
     tbl = finance_table(doc)
     trs = tbl.findall(qn("w:tr"))
-    assert trs[0].find(f"{W}trPr/{W}tblHeader") is not None
-    assert all(tr.find(f"{W}trPr/{W}tblHeader") is None for tr in trs[1:])
-    header = rows_of(tbl)[0]
-    assert header == [["Service"], ["Last year outturn", "£000"], ["Budget", "£000"], ["Q1 Forecast", "£000"],
-                      ["Q1 Variance", "£000"]]
+    # the column headings, then the units as a row of their own: both repeat on every page
+    assert all(tr.find(f"{W}trPr/{W}tblHeader") is not None for tr in trs[:2])
+    assert all(tr.find(f"{W}trPr/{W}tblHeader") is None for tr in trs[2:])
+    assert rows_of(tbl)[:2] == [[["Service"], ["Last year outturn"], ["Budget"], ["Q1 Forecast"], ["Q1 Variance"]],
+                                [[""], ["£000"], ["£000"], ["£000"], ["£000"]]]
 
 
 def test_finance_amounts_are_right_aligned_bracketed_and_separated(built_example: Path) -> None:
     doc = open_docx(built_example / f"{REPORT}.docx")
     tbl = finance_table(doc)
-    rows = {r[0][0]: [c[0] for c in r[1:]] for r in rows_of(tbl)[1:]}
+    rows = {r[0][0]: [c[0] for c in r[1:]] for r in rows_of(tbl)[2:]}
     assert rows["Customer Services"] == ["702", "1,094", "965", "(131)"]
     assert rows["Information Technology"] == ["3,385", "4,010", "4,010", "0"]
     assert rows["Corporate Programme Team"][-1] == "(141)"

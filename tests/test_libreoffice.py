@@ -55,7 +55,7 @@ def test_first_page_shows_the_cover_table(example_pdfs: dict[str, Path]) -> None
 
 def test_recommendations_are_numbered_1_1(example_pdfs: dict[str, Path]) -> None:
     text = flat(pdf_text(example_pdfs[REPORT], layout=False))
-    assert re.search(r"\b1\. Recommendation 1\.1 That Corporate Overview & Scrutiny Committee note the report", text)
+    assert re.search(r"\b1\. Recommendation: 1\.1 That Corporate Overview & Scrutiny Committee note the report", text)
     assert text.count("1.1 That Corporate Overview") == 1
 
 

@@ -23,6 +23,8 @@ from generator.errors import TemplateProblem
 from generator.lint import Finding, default_files, lint_file, lint_paths
 from generator.render import docx as docx_render
 from generator.render.pdf import convert
+from generator.render.columns import TableMetrics
+from generator.render.metrics import Font
 from generator.render.wordml import Numbering, Styles, WordML
 from generator.schema import SCHEMAS
 
@@ -101,7 +103,8 @@ def test_the_shipped_templates_lint_clean() -> None:
 
 def test_the_variable_lists_are_exactly_what_the_generator_provides(monkeypatch: pytest.MonkeyPatch) -> None:
     styles = Styles(heading={1: "H1", 2: "H2", 3: "H3"}, bullet=["B"] * 3, number=["N"] * 3, cont=["C"] * 3,
-                    numbered_paragraph="NP", table="T", table_heading="TH", table_text="TT", hyperlink="HL")
+                    numbered_paragraph="NP", table="T", table_heading="TH", table_text="TT", hyperlink="HL",
+                    metrics=TableMetrics(Font("Arial", 24), Font("Arial", 24, True), 216, 9026), paragraph_after=200)
     wordml = WordML(styles, Numbering(1, 2, lambda a, l, s: 9), lambda url: "rId9")
     for template in PAPERS:
         assert tuple(docx_render.paper_context(example_paper(template), wordml)) == docx_render.PAPER_VARIABLES

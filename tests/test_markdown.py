@@ -228,3 +228,127 @@ def test_bold_and_italic_runs_in_word(lists_docx: Path) -> None:
     para = next(p for p in doc.paragraphs if p.text.startswith("Bold"))
     assert [(r.text, bool(r.bold), bool(r.italic)) for r in para.runs] == [
         ("Bold", True, False), (" and ", False, False), ("italic", False, True), (".", False, False)]
+
+
+# -- typed bullets pasted from Word (issue 9.4) ------------------------------------------------
+
+def items(block) -> list[str]:  # type: ignore[no-untyped-def]
+    return [runs_text(i.paragraphs[0]) for i in block.items]
+
+
+def test_typed_bullets_are_list_items() -> None:
+    intro, lst = only("The service:\n\n• answered calls\n–\tresolved complaints\n· kept its promises\n"
+                      "\uf0b7 pasted from Word\n")
+    assert runs_text(intro.inlines) == "The service:"
+    assert isinstance(lst, ListBlock) and not lst.ordered
+    assert items(lst) == ["answered calls", "resolved complaints", "kept its promises", "pasted from Word"]
+
+
+def test_typed_bullets_straight_after_a_paragraph_line_start_a_list() -> None:
+    intro, lst = only("The service:\n• one\n• two\n")
+    assert runs_text(intro.inlines) == "The service:"
+    assert items(lst) == ["one", "two"]
+
+
+def test_words_second_and_third_level_bullets_nest() -> None:
+    [top] = only("• first\no under the first\n▪ under that\n◦ second level again\n• second\n")
+    assert items(top) == ["first", "second"]
+    [second] = top.items[0].children
+    assert items(second) == ["under the first", "second level again"]
+    [third] = second.items[0].children
+    assert items(third) == ["under that"]
+
+
+@pytest.mark.parametrize("text", [
+    "o is not a bullet when no list is above it",
+    "Costs – as before – are shown below.",
+    "–1 is a negative number written with a dash",
+])
+def test_text_that_only_looks_like_a_typed_bullet_stays_text(text: str) -> None:
+    [para] = only(text + "\n")
+    assert isinstance(para, Paragraph) and runs_text(para.inlines) == text
+
+
+def test_a_typed_bullet_in_a_recommendation_is_text() -> None:
+    inlines, problems = parse_inline("• That the committee note the report.")
+    assert problems == [] and runs_text(inlines) == "• That the committee note the report."
+
+
+def lone_paper(folder: Path, name: str, head: str, sections: str) -> Path:
+    """A paper built on its own (with its meeting block) in ``folder``."""
+    paper = folder / name
+    paper.parent.mkdir()
+    paper.write_text(head + "meeting:\n  committee: Cabinet\n  date: 2023-01-18\nsections:\n" + sections,
+                     encoding="utf-8")
+    return paper
+
+
+def test_typed_bullets_are_a_real_word_list(tmp_path: Path) -> None:
+    paper = lone_paper(tmp_path / "in", "05-typed.yaml",
+                       "template: briefing_note\ntitle: Typed bullets\npurpose: Pasted from Word.\n",
+                       "  - title: Services\n    body: |\n      The service:\n      •\tanswered calls\n"
+                       "      o\tin two minutes\n      •\tresolved complaints\n")
+    result = run_papers("build", paper, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "typed-list" not in result.output  # the build's audit finds no typed marker
+    doc = open_docx(tmp_path / "out" / "in" / "05-typed.docx")
+    found = {norm(i.text): i for i in body_items(doc)}
+    for text, level in (("answered calls", 0), ("in two minutes", 1), ("resolved complaints", 0)):
+        item = found[text]
+        num = num_pr(doc, item.element)
+        assert num is not None and num[1] == level, text
+        assert level_format(doc, *num)[0] == "bullet"
+
+
+# -- link schemes (issue 16.7) -------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["https://www.thurrock.gov.uk", "http://example.org", "mailto:it@thurrock.gov.uk",
+                                 "tel:+441375652652", "HTTPS://WWW.THURROCK.GOV.UK"])
+def test_web_mail_and_phone_links_are_allowed(url: str) -> None:
+    assert links(f"[text]({url})")[0][1] == "text"
+
+
+@pytest.mark.parametrize("url, message", [
+    ("ms-msdt:/id", "the link to 'ms-msdt:/id' cannot be placed: 'ms-msdt:' links can open programs or files on the "
+                    "reader's computer; only https://, http://, mailto: and tel: links are allowed"),
+    ("<search-ms:query=x>", "the link to 'search-ms:query=x' cannot be placed: 'search-ms:' links can open programs "
+                            "or files on the reader's computer; only https://, http://, mailto: and tel: links are "
+                            "allowed"),
+    ("C:\\Finance\\q2.xlsx", "the link to 'C:\\Finance\\q2.xlsx' points to a file on a computer or network folder, "
+                             "which readers cannot open: give the full https:// address where the file is published, "
+                             "or write the text without a link"),
+    ("../appendix.pdf", "the link to '../appendix.pdf' is not a web address: give the full https:// address where it "
+                        "is published, or write the text without a link"),
+])
+def test_other_links_are_refused_at_their_line(url: str, message: str) -> None:
+    text = f"[text]({url})" if not url.startswith("<") else url
+    _, problems = parse("First line.\n" + text + "\n")
+    assert [(p.line, p.message) for p in problems] == [(1, message)]
+
+
+# -- heading levels (issue 9.8) ------------------------------------------------------------------
+
+SKIP = ("'###' straight under the section title skips a heading level: use '##' for a sub-heading under a "
+        "section title ('###' is a minor heading under a '##' one)")
+
+
+def test_a_minor_heading_straight_under_the_section_title_is_a_warning_at_its_line() -> None:
+    _, problems = parse("Text.\n\n### Tilbury\n\n## Sub\n\n### Minor\n", under=1)
+    assert [(p.line, p.level, p.message) for p in problems] == [(2, "warning", SKIP)]
+
+
+def test_heading_levels_are_not_checked_where_the_heading_above_is_unknown() -> None:
+    assert parse("### Tilbury\n")[1] == []
+
+
+def test_the_skip_is_reported_at_the_input_line_by_check_and_build_once(tmp_path: Path) -> None:
+    paper = lone_paper(tmp_path / "in", "05-skip.yaml", "template: portfolio_report\ntitle: Skips\nreport_of: A\n",
+                       "  - title: Housing\n    body:\n      - |\n        Text.\n\n        ### Tilbury\n      - |\n"
+                       "        ## Grays\n\n        ### Minor\n")
+    warning = f"05-skip.yaml:13: sections[0].body[0]: warning: {SKIP}"
+    check = run_papers("check", paper)
+    assert check.exit_code == 0, check.output
+    assert [s.strip() for s in check.output.splitlines() if "05-skip.yaml:" in s] == [warning]
+    build = run_papers("build", paper, "-o", tmp_path / "out")
+    assert build.exit_code == 0, build.output
+    assert [s.strip() for s in build.output.splitlines() if s.startswith("      ")] == [warning]

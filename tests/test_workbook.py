@@ -198,11 +198,12 @@ def blocks(ws) -> list[dict]:  # type: ignore[no-untyped-def]
 
 
 def word_finance_tables(docx: Path) -> list[list[list[str]]]:
-    """Tables of a paper whose money headers carry a units line (how finance tables are drawn)."""
+    """Tables of a paper with a units row under the money headers (how finance tables are drawn): the header
+    row, the units row, then the body."""
     tables = []
     for table in Document(str(docx)).tables:
         rows = [[c.text for c in row.cells] for row in table.rows]
-        if len(rows[0]) > 1 and all(len(h.split("\n")) == 2 for h in rows[0][1:]):
+        if len(rows) > 1 and len(rows[1]) > 1 and rows[1][0] == "" and all(u and u == rows[1][1] for u in rows[1][1:]):
             tables.append(rows)
     return tables
 
@@ -218,9 +219,10 @@ def assert_word_and_excel_agree(out: Path) -> int:
         excel = blocks(values[docx.stem]) if docx.stem in values.sheetnames else []
         assert len(word) == len(excel), f"{docx.name}: {len(word)} Word finance tables, {len(excel)} in the workbook"
         for w, x in zip(word, excel):
-            assert w[0] == [x["header"][0]] + [f"{h}\n{x['units']}" for h in x["header"][1:]]
-            assert len(w) == 1 + len(x["rows"])
-            for w_row, x_row in zip(w[1:], x["rows"]):
+            assert w[0] == x["header"]
+            assert w[1] == [""] + [x["units"]] * (len(x["header"]) - 1)
+            assert len(w) == 2 + len(x["rows"])
+            for w_row, x_row in zip(w[2:], x["rows"]):
                 assert w_row[0] == x_row[0]
                 for text, number in zip(w_row[1:], x_row[1:]):
                     assert isinstance(number, (int, float)), f"{docx.name} {x_row[0]}: {number!r}"

@@ -83,7 +83,7 @@ STYLES = HEAD + f"""<w:styles xmlns:w="{W}">
 <w:sz w:val="24"/><w:szCs w:val="24"/><w:lang w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>\
 <w:pPrDefault><w:pPr><w:spacing w:after="200" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>
-{pstyle("Title", "Title", '<w:spacing w:before="120" w:after="240"/><w:outlineLvl w:val="9"/>', '<w:b/><w:bCs/><w:sz w:val="28"/><w:szCs w:val="28"/>')}
+{pstyle("Title", "Title", '<w:spacing w:before="120" w:after="240"/><w:outlineLvl w:val="0"/>', '<w:b/><w:bCs/><w:sz w:val="28"/><w:szCs w:val="28"/>')}
 {pstyle("CommitteeName", "Committee Name", '<w:spacing w:after="120"/>', '<w:b/><w:bCs/>')}
 {pstyle("Heading1", "heading 1", '<w:keepNext/><w:keepLines/><w:spacing w:before="360" w:after="200"/><w:outlineLvl w:val="0"/>', '<w:b/><w:bCs/>')}
 {pstyle("Heading2", "heading 2", '<w:keepNext/><w:keepLines/>' + numpr(4, 0) + '<w:spacing w:before="240" w:after="160"/><w:ind w:left="360" w:hanging="360"/><w:outlineLvl w:val="1"/>', '<w:b/><w:bCs/><w:caps/>')}
@@ -102,6 +102,7 @@ STYLES = HEAD + f"""<w:styles xmlns:w="{W}">
 {pstyle("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40"/>', '<w:b/><w:bCs/>')}
 {pstyle("TableText", "Table Text", '<w:spacing w:before="40" w:after="40"/>')}
 {pstyle("CoverText", "Cover Text", '<w:spacing w:before="60" w:after="60"/>')}
+{pstyle("CoverTitle", "Cover Title", '<w:outlineLvl w:val="0"/>', based="CoverText")}
 {pstyle("Footer", "footer", '<w:tabs><w:tab w:val="center" w:pos="4513"/><w:tab w:val="right" w:pos="9026"/></w:tabs><w:spacing w:after="0"/>', '<w:sz w:val="20"/><w:szCs w:val="20"/>')}
 <w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>
 <w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>
@@ -111,6 +112,9 @@ STYLES = HEAD + f"""<w:styles xmlns:w="{W}">
 <w:style w:type="table" w:styleId="CouncilTable"><w:name w:val="Council Table"/><w:basedOn w:val="TableNormal"/>\
 <w:uiPriority w:val="39"/><w:pPr><w:spacing w:after="0"/></w:pPr><w:tblPr><w:tblBorders>{BORDERS}</w:tblBorders></w:tblPr>\
 <w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="DEEAF6"/></w:tcPr></w:tblStylePr></w:style>
+<w:style w:type="table" w:styleId="LayoutLines"><w:name w:val="Layout Lines"/><w:basedOn w:val="TableNormal"/>\
+<w:uiPriority w:val="40"/><w:pPr><w:spacing w:after="0"/></w:pPr><w:tblPr><w:tblCellMar><w:left w:w="0" w:type="dxa"/>\
+<w:right w:w="284" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
 <w:style w:type="table" w:styleId="LayoutTable"><w:name w:val="Layout Table"/><w:basedOn w:val="TableNormal"/>\
 <w:pPr><w:spacing w:after="0"/></w:pPr><w:tblPr><w:tblBorders>{BORDERS}</w:tblBorders></w:tblPr></w:style>
 </w:styles>"""
@@ -162,6 +166,13 @@ def p(text: str, style: str | None = None, bold: bool = False, num: tuple[int, i
     return f'<w:p>{"<w:pPr>" + ppr + "</w:pPr>" if ppr else ""}<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
+def runs_p(runs: list[tuple[str, bool]], style: str) -> str:
+    """A paragraph of runs, each bold or not."""
+    return (f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+            + "".join(f'<w:r>{"<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""}<w:t xml:space="preserve">{text}</w:t></w:r>'
+                      for text, bold in runs) + "</w:p>")
+
+
 def cell(content: str, width: int, span: int = 1) -> str:
     grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}</w:tcPr>{content}</w:tc>'
@@ -170,14 +181,17 @@ def cell(content: str, width: int, span: int = 1) -> str:
 def cover_table() -> str:
     # a layout table, not a data table: `papers audit` knows it by its style's name ("Layout Table"),
     # so it needs no header row and may merge cells
+    # bold as the published cover: date, item, committee, title, the "Report of:" label and the status;
+    # the title (Cover Title, outline level 1) is the document's first heading, in Word and in the PDF
     half = 4513
     rows = [
-        cell(p("{{ meeting_date }}", "CoverText"), half) + cell(p("{% if item %}ITEM: {{ item }}{% endif %}", "CoverText", bold=True), half),
-        cell(p("{{ committee_short_name }}", "CoverText"), half * 2, 2),
-        cell(p("{{ title }}", "CoverText", bold=True), half * 2, 2),
-        cell(p("Report of: {{ report_of }}", "CoverText"), half * 2, 2),
-        cell(p("{% if exempt %}This report is exempt: {{ exempt_reason }}{% else %}This report is public{% endif %}",
-               "CoverText"), half * 2, 2),
+        cell(p("{{ meeting_date }}", "CoverText", bold=True), half)
+        + cell(p("{% if item %}ITEM: {{ item }}{% endif %}", "CoverText", bold=True), half),
+        cell(p("{{ committee_short_name }}", "CoverText", bold=True), half * 2, 2),
+        cell(p("{{ title }}", "CoverTitle", bold=True), half * 2, 2),
+        cell(runs_p([("Report of: ", True), ("{{ report_of }}", False)], "CoverText"), half * 2, 2),
+        cell(runs_p([("{% if exempt %}This report is exempt: {% else %}This report is public{% endif %}", True),
+                     ("{% if exempt %}{{ exempt_reason }}{% endif %}", False)], "CoverText"), half * 2, 2),
     ]
     return ('<w:tbl><w:tblPr><w:tblStyle w:val="LayoutTable"/><w:tblW w:w="9026" w:type="dxa"/>'
             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
@@ -192,14 +206,13 @@ def document(body: str) -> str:
 
 
 PORTFOLIO = document("".join([
-    cover_table(),
-    "<w:p/>",
+    cover_table(),  # directly followed by the first heading: its space before is the gap
     p("{%p if introduction %}"),
     p("{{ introduction.title }}", "Heading1"),
     p("{{p introduction.body }}"),
     p("{%p endif %}"),
     p("{%p if recommendations %}"),
-    p("Recommendation", "Heading1", num=(3, 0)),
+    p("Recommendation:", "Heading1", num=(3, 0)),  # the published heading; a council may drop the colon
     p("{%p for recommendation in recommendations %}"),
     p("{{r recommendation }}", "Recommendation"),
     p("{%p endfor %}"),
@@ -209,7 +222,7 @@ PORTFOLIO = document("".join([
     p("{{p section.body }}"),
     p("{%p endfor %}"),
     p("{%p if finance %}"),
-    p("{{ finance.title }}", "Heading1"),
+    p("{{ finance.title }}", "Heading2"),  # the ► sub-heading, upper case by the style
     p("{{p finance.body }}"),
     p("{%p endif %}"),
 ]))

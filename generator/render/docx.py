@@ -16,17 +16,19 @@ from typing import Any, Callable
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.styles import BabelFish
 from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
 from ..errors import TemplateProblem
-from ..finance import finance_table
-from ..model import FinanceTable, Meeting, Paper, Section
+from ..model import Meeting, Paper
 from ..outputs import fixed_zip_entry, normalise_zip
+from ..papers.base import plain as _plain
+from .columns import TableMetrics
+from .styleread import StyleSheet
 from .wordml import Numbering, Styles, WordML
-from .wordml import text as xml_text
 
 # styles the generator draws with; a template must define them all (by name)
 REQUIRED_STYLES = [
@@ -39,6 +41,10 @@ REQUIRED_STYLES = [
 # the Word style type of each of those that is not a paragraph style (a table style drawn as a paragraph
 # style, say, is silently ignored by Word)
 STYLE_TYPES = {"Council Table": "table", "Hyperlink": "character"}
+# the table style of label/value lines (a `table` of two columns without a header); optional: without it
+# such a table is drawn in "Council Table" as before
+LAYOUT_LINES_STYLE = "Layout Lines"
+TEXT_WIDTH = 9026  # twips between A4 margins of 2.54 cm, when the template's section does not say
 
 
 @dataclass(frozen=True)
@@ -239,6 +245,8 @@ def _styles(doc: Any, template: str) -> Styles:
     if missing:
         raise TemplateProblem(f"{template}: the template lacks the style"
                               f"{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)}")
+    sheet = _style_sheet(doc)
+    layout = _optional_style(doc, LAYOUT_LINES_STYLE, WD_STYLE_TYPE.TABLE)
     return Styles(
         heading={1: ids["Heading 1"], 2: ids["Heading 2"], 3: ids["Heading 3"]},
         bullet=[ids["List Bullet"], ids["List Bullet 2"], ids["List Bullet 3"]],
@@ -249,7 +257,37 @@ def _styles(doc: Any, template: str) -> Styles:
         table_heading=ids["Table Heading"],
         table_text=ids["Table Text"],
         hyperlink=ids["Hyperlink"],
+        metrics=_table_metrics(doc, sheet, ids["Table Heading"], ids["Table Text"], ids["Council Table"]),
+        paragraph_after=sheet.space_after(sheet.default_paragraph_style()),
+        layout=layout,
+        layout_margins=sheet.cell_margins(layout),
     )
+
+
+def _table_metrics(doc: Any, sheet: StyleSheet, heading: str, text: str, table: str) -> TableMetrics:
+    """The fonts of table headings and text, the cell margins and the text width, as the template sets them."""
+    section = doc.sections[-1] if len(doc.sections) else None
+    width = TEXT_WIDTH
+    if section is not None and section.page_width is not None:
+        # python-docx lengths are EMU: 635 to the twip
+        width = (section.page_width - (section.left_margin or 0) - (section.right_margin or 0)) // 635
+    return TableMetrics(text=sheet.font(text, table), heading=sheet.font(heading, table),
+                        margins=sheet.cell_margins(table), width=int(width) if width > 1440 else TEXT_WIDTH)
+
+
+def _style_sheet(doc: Any) -> StyleSheet:
+    theme = next((rel.target_part.blob for rel in doc.part.rels.values()
+                  if rel.reltype == RT.THEME and not rel.is_external), None)
+    return StyleSheet(doc.styles.element, theme)
+
+
+def _optional_style(doc: Any, name: str, kind: Any) -> str | None:
+    """The id of a style the generator uses when the template has it (older templates may not)."""
+    try:
+        style = find_style(doc, name)
+    except KeyError:
+        return None
+    return style.style_id if style.type == kind else None
 
 
 def _list_numbering(doc: Any, numbering: Any, template: str) -> tuple[int, int]:
@@ -288,25 +326,19 @@ def renderer(path: Path) -> DocxRenderer:
     return DocxRenderer(path)
 
 
-def _plain(value: str | None) -> Markup:
-    """Input text for a template variable: escaped here, inert to docxtpl's own brace rewriting."""
-    return Markup(xml_text(value or ""))
-
-
-def _body(wordml: WordML, section: Section, numbered: bool = False) -> Markup:
-    return Markup(wordml.blocks(section.blocks, numbered_paragraphs=numbered))
-
-
-def _finance(wordml: WordML, table: FinanceTable) -> dict[str, Any]:
-    return {"title": _plain(table.title or "Financial Information"), "body": Markup(wordml.table(finance_table(table)))}
-
-
 # the names each kind of template can use: exactly the keys of paper_context() and of render_agenda()'s
-# context (tests/test_lint.py checks both), for `papers lint-template`
-PAPER_VARIABLES = ("meeting_date", "committee", "committee_short_name", "item", "title", "report_of", "exempt",
-                   "exempt_reason", "purpose", "introduction", "recommendations", "sections", "finance")
+# context (tests/test_lint.py checks both), for `papers lint-template`; PAPER_VARIABLES (every paper
+# type's, from generator/papers/) is given by __getattr__ below, so that importing this module loads no type
 AGENDA_VARIABLES = ("committee", "committee_short_name", "meeting_date", "meeting_day", "time", "venue", "items",
                     "has_pages")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PAPER_VARIABLES":
+        from ..papers import paper_variables
+
+        return paper_variables()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def patch_xml(xml: str) -> str:
@@ -315,9 +347,10 @@ def patch_xml(xml: str) -> str:
 
 
 def paper_context(paper: Paper, wordml: WordML) -> dict[str, Any]:
-    """Template variables of a paper (the names the shipped templates use)."""
-    numbered = paper.template == "briefing_note"
-    return {
+    """Template variables of a paper: the common ones, then its type's (generator/papers/)."""
+    from .. import papers
+
+    context: dict[str, Any] = {
         "meeting_date": _plain(paper.meeting.long_date),
         "committee": _plain(paper.committee or paper.meeting.committee),
         "committee_short_name": _plain(paper.meeting.short_name),
@@ -326,13 +359,10 @@ def paper_context(paper: Paper, wordml: WordML) -> dict[str, Any]:
         "report_of": _plain(paper.report_of),
         "exempt": paper.status == "exempt",
         "exempt_reason": _plain(paper.exempt_reason),
-        "purpose": _plain(paper.purpose),
-        "introduction": ({"title": _plain(paper.introduction.title), "body": _body(wordml, paper.introduction)}
-                         if paper.introduction else None),
-        "recommendations": [Markup(wordml.runs(r)) for r in paper.recommendations],
-        "sections": [{"title": _plain(s.title), "body": _body(wordml, s, numbered)} for s in paper.sections],
-        "finance": _finance(wordml, paper.finance) if paper.finance else None,
     }
+    context.update(papers.empty_variables())
+    context.update(papers.paper_type(paper.template).context(paper, wordml))
+    return context
 
 
 def render_paper(paper: Paper, template: Path) -> bytes:

@@ -9,13 +9,17 @@ the audit says so) rather than claiming a structure it lacks.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
+from xml.sax.saxutils import escape
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, BooleanObject, DictionaryObject, IndirectObject, NameObject, NumberObject,
-                           TextStringObject)
+                           StreamObject, TextStringObject)
+
+from .pdf import pdf_date, xmp_date
 
 
 def page_count(pdf: Path) -> int:
@@ -23,8 +27,9 @@ def page_count(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
-def join(parts: list[tuple[str, Path]], title: str) -> bytes:
-    """One PDF of ``parts`` (bookmark text, file) in order, each part bookmarked at its first page."""
+def join(parts: list[tuple[str, Path]], title: str, date: dt.date | None = None) -> bytes:
+    """One PDF of ``parts`` (bookmark text, file) in order, each part bookmarked at its first page, dated
+    ``date`` (midnight UTC) as its parts are."""
     writer = PdfWriter()
     readers = [(label, PdfReader(pdf)) for label, pdf in parts]
     tags = _Tags(writer) if readers and all(_tagged(reader) for _, reader in readers) else None
@@ -36,7 +41,16 @@ def join(parts: list[tuple[str, Path]], title: str) -> bytes:
             tags.add(reader, start, label)
     if tags is not None:
         tags.finish()
-    writer.add_metadata({"/Title": title})
+    info = {"/Title": title}
+    if date is not None:
+        info["/CreationDate"] = info["/ModDate"] = pdf_date(date)
+    writer.add_metadata(info)
+    # PDF/UA-1 (ISO 14289-1 7.1-8): an XMP metadata stream with the title, declaring the part of the standard
+    metadata = StreamObject()
+    metadata[NameObject("/Type")] = NameObject("/Metadata")
+    metadata[NameObject("/Subtype")] = NameObject("/XML")
+    metadata.set_data(_xmp(title, date))
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(metadata)
     writer.create_viewer_preferences()
     if writer.viewer_preferences is not None:
         writer.viewer_preferences.display_doctitle = True
@@ -45,6 +59,21 @@ def join(parts: list[tuple[str, Path]], title: str) -> bytes:
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
+
+
+def _xmp(title: str, date: dt.date | None) -> bytes:
+    """The pack's XMP packet: title, PDF/UA part 1, and the date when there is one."""
+    dated = (f'  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
+             f'   <xmp:CreateDate>{xmp_date(date)}</xmp:CreateDate>\n'
+             f'   <xmp:ModifyDate>{xmp_date(date)}</xmp:ModifyDate>\n  </rdf:Description>\n') if date else ""
+    return (f'<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            f'<x:xmpmeta xmlns:x="adobe:ns:meta/">\n <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            f'  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+            f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>\n'
+            f'  </rdf:Description>\n'
+            f'  <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+            f'   <pdfuaid:part>1</pdfuaid:part>\n  </rdf:Description>\n{dated}'
+            f' </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>').encode()
 
 
 class _Tags:

@@ -4,24 +4,44 @@ It runs under the Python that has LibreOffice's UNO bridge (Debian's python3 wit
 the project's virtualenv, so it uses the standard library and ``uno`` only. Protocol: after
 LibreOffice answers, one line ``{"ready": true}``; then, for each JSON request line on stdin
 (``src``, ``dst``, ``filter``, ``data``: the export filter's options), one JSON reply line
-(``ok``, and ``error`` when it failed). End of input (or the parent dying) stops LibreOffice.
+(``ok``, and ``error`` when it failed). End of input stops LibreOffice; so do SIGTERM and the parent
+dying (render/lifeline.py), which also remove WORK_DIR. LibreOffice runs in a process group of its own,
+with its profile and temporary files in WORK_DIR, so that ending the group ends all of it.
 
-    python3 uno_worker.py SOFFICE PROFILE_DIR PIPE_NAME
+    python3 uno_worker.py SOFFICE WORK_DIR PIPE_NAME PARENT_PID START_SECONDS
 """
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import lifeline  # beside this file (sys.path[0] when run as a script)
+
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
 
-CONNECT_SECONDS = 60
+_office: subprocess.Popen | None = None
+_work = ""
+
+
+def stop_office() -> None:
+    """End LibreOffice (its whole process group) and remove its work folder."""
+    if _office is not None:
+        lifeline.kill_group(_office.pid)
+    if _work:
+        shutil.rmtree(_work, ignore_errors=True)
+
+
+def _terminated(*_: object) -> None:
+    stop_office()
+    os._exit(1)
 
 
 def prop(name: str, value: object) -> PropertyValue:
@@ -32,16 +52,20 @@ def prop(name: str, value: object) -> PropertyValue:
     return p
 
 
-def connect(soffice: str, profile: str, pipe: str) -> tuple[subprocess.Popen, object]:
+def connect(soffice: str, work: str, pipe: str, seconds: float) -> tuple[subprocess.Popen, object]:
     """Start LibreOffice listening on a named pipe and return it with its Desktop."""
-    office = subprocess.Popen(
-        [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--invisible", "--norestore",
+    global _office
+    profile, tmp = Path(work) / "profile", Path(work) / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    # environment: see render/pdf.py office_env (TZ=UTC, the headless plug-in); TMPDIR inside WORK_DIR
+    _office = office = lifeline.start_in_group(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
          "--nolockcheck", "--nodefault", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"})
+        env={**os.environ, "TMPDIR": str(tmp)})
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.monotonic() + CONNECT_SECONDS
+    deadline = time.monotonic() + seconds
     while True:
         try:
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
@@ -70,13 +94,17 @@ def export(desktop: object, request: dict) -> None:
 
 
 def main() -> None:
-    soffice, profile, pipe = sys.argv[1:4]
+    global _work
+    soffice, _work, pipe, parent, seconds = sys.argv[1:6]
+    signal.signal(signal.SIGTERM, _terminated)
+    lifeline.die_with_parent(int(parent), stop_office, signal.SIGTERM)
     try:
-        office, desktop = connect(soffice, profile, pipe)
+        office, desktop = connect(soffice, _work, pipe, float(seconds))
     except Exception as exc:  # noqa: BLE001 - told to the parent, which falls back to soffice --convert-to
+        stop_office()
         print(json.dumps({"ready": False, "error": str(exc)}), flush=True)
         return
-    print(json.dumps({"ready": True}), flush=True)
+    print(json.dumps({"ready": True, "office": office.pid}), flush=True)
     try:
         for line in sys.stdin:
             try:
@@ -93,7 +121,8 @@ def main() -> None:
         try:
             office.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            office.kill()
+            pass
+        stop_office()  # soffice.bin, should oosplash have left it behind, and the work folder
 
 
 if __name__ == "__main__":

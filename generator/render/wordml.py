@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ..model import Block, Heading, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run, Table
+from .columns import TableMetrics, fit
 
 # Characters XML 1.0 forbids; they can arrive from pasted text and would corrupt the file.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -20,9 +21,6 @@ _ESCAPES = str.maketrans({
     # whitespace docxtpl would turn into breaks/tabs (its "Listing" feature)
     "\t": " ", "\n": " ", "\r": " ",
 })
-
-TEXT_WIDTH = 9026  # twips between A4 margins of 2.54 cm
-
 
 def text(value: str) -> str:
     """Escape input text for a ``w:t`` element or attribute."""
@@ -42,6 +40,10 @@ class Styles:
     table_heading: str
     table_text: str
     hyperlink: str
+    metrics: TableMetrics  # the table fonts, cell margins and text width, for fitting columns
+    paragraph_after: int  # twips: the space under a body paragraph (the Normal style's spacing after)
+    layout: str | None = None  # a table style named "Layout Lines", for label/value lines (absent: `table`)
+    layout_margins: int = 0  # twips: that style's left plus right cell margin
 
 
 @dataclass(frozen=True)
@@ -90,15 +92,24 @@ class WordML:
         return f'<w:r>{rpr}<w:t xml:space="preserve">{text(run.text)}</w:t></w:r>'
 
     def paragraph(self, inlines: list[Inline], style: str | None = None, num: tuple[int, int] | None = None,
-                  align: str | None = None, bold: bool = False) -> str:
-        """One ``w:p`` in a style, optionally with direct list numbering (numId, level)."""
+                  align: str | None = None, bold: bool = False, keep_next: bool = False,
+                  before: int | None = None, after: int | None = None, outline: int | None = None) -> str:
+        """One ``w:p`` in a style, optionally with direct list numbering (numId, level), kept with the next
+        paragraph, with space before/after (twips) or an outline level (1-9) of its own."""
         ppr = ""
         if style:
             ppr += f'<w:pStyle w:val="{style}"/>'
+        if keep_next:
+            ppr += "<w:keepNext/>"
         if num is not None:
             ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
+        if before is not None or after is not None:
+            ppr += ("<w:spacing" + (f' w:before="{before}"' if before is not None else "")
+                    + (f' w:after="{after}"' if after is not None else "") + "/>")
         if align:
             ppr += f'<w:jc w:val="{align}"/>'
+        if outline is not None:
+            ppr += f'<w:outlineLvl w:val="{outline - 1}"/>'
         ppr = f"<w:pPr>{ppr}</w:pPr>" if ppr else ""
         return f"<w:p>{ppr}{self.runs(inlines, bold=bold)}</w:p>"
 
@@ -106,21 +117,33 @@ class WordML:
     def blocks(self, blocks: list[Block], numbered_paragraphs: bool = False) -> str:
         """Body XML for a list of blocks; briefing notes number their top-level paragraphs."""
         out = []
+        # the template's space between two paragraphs, put where the styles alone leave too little: after a
+        # list's last item (list styles space their items closer) and between a table and the text under it
+        gap = self.styles.paragraph_after
         for i, block in enumerate(blocks):
-            if isinstance(block, Table) and i and isinstance(blocks[i - 1], Table):
+            after_table = i > 0 and isinstance(blocks[i - 1], Table)
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(block, Table) and after_table:
                 out.append("<w:p/>")  # Word merges two adjacent tables into one
             if isinstance(block, Paragraph):
                 style = self.styles.numbered_paragraph if numbered_paragraphs else None
-                out.append(self.paragraph(block.inlines, style))
+                out.append(self.paragraph(block.inlines, style, keep_next=_leads_in(block.inlines, following),
+                                          before=gap if after_table else None))
             elif isinstance(block, Heading):
-                out.append(self.paragraph(block.inlines, self.styles.heading[block.level]))
+                look = block.look or block.level
+                out.append(self.paragraph(block.inlines, self.styles.heading[look],
+                                          outline=block.level if look != block.level else None))
             elif isinstance(block, ListBlock):
-                out.append(self._list(block, 0))
+                paragraphs = self._list(block, 0)
+                paragraphs[-1]["after"] = gap
+                if after_table:
+                    paragraphs[0]["before"] = gap
+                out.extend(self.paragraph(**p) for p in paragraphs)
             elif isinstance(block, Table):
                 out.append(self.table(block))
         return "".join(out)
 
-    def _list(self, block: ListBlock, depth: int) -> str:
+    def _list(self, block: ListBlock, depth: int) -> list[dict[str, Any]]:
         styles = self.styles.number if block.ordered else self.styles.bullet
         style = styles[min(depth, len(styles) - 1)]
         cont = self.styles.cont[min(depth, len(self.styles.cont) - 1)]
@@ -134,35 +157,46 @@ class WordML:
             num = None  # the style carries the bullet numbering
         out = []
         for item in block.items:
-            out.append(self._item(item, style, cont, num, depth))
-        return "".join(out)
+            out.extend(self._item(item, style, cont, num, depth))
+        return out
 
-    def _item(self, item: ListItem, style: str, cont: str, num: tuple[int, int] | None, depth: int) -> str:
-        first, *rest = item.content  # the first is a paragraph (markdown.py makes sure)
-        assert isinstance(first, list)
-        out = [self.paragraph(first, style, num)]
-        for part in rest:  # further paragraphs and nested lists, in the order written
-            out.append(self._list(part, depth + 1) if isinstance(part, ListBlock) else self.paragraph(part, cont))
-        return "".join(out)
+    def _item(self, item: ListItem, style: str, cont: str, num: tuple[int, int] | None,
+              depth: int) -> list[dict[str, Any]]:
+        """The paragraphs of a list item, as keyword arguments of :meth:`paragraph`."""
+        out: list[dict[str, Any]] = []
+        for n, part in enumerate(item.content):  # paragraphs and nested lists, in the order written
+            following = item.content[n + 1] if n + 1 < len(item.content) else None
+            if isinstance(part, ListBlock):
+                out.extend(self._list(part, depth + 1))
+            else:  # the first is a paragraph (markdown.py makes sure): the one beside the bullet or number
+                lead_in = isinstance(following, ListBlock) and _ends_with_colon(part)
+                out.append({"inlines": part, "style": style if n == 0 else cont, "num": num if n == 0 else None,
+                            "keep_next": lead_in})
+        return out
 
     def table(self, table: Table) -> str:
-        """A table in the template's table style; the header row repeats on every page."""
-        ncols = len(table.align)
-        widths = _fit_words(_widths(table.kind, ncols), _longest_words(table))
+        """A table in the template's table style; its header rows repeat on every page and stay with the
+        first row. A two-column table without a header is label/value lines: a layout table."""
+        layout = table.kind == "table" and not table.header and len(table.align) == 2 and self.styles.layout
+        widths = fit(table, self.styles.metrics, fill=not layout,
+                     margins=self.styles.layout_margins if layout else None)
+        header = bool(table.header)
         # w:val is the same flags as a bit mask (firstRow 0x20, noHBand 0x200, noVBand 0x400), which LibreOffice
         # and Word 2007 read instead of the attributes: they must agree, or a table without a header row is
         # drawn with its first row formatted as one
         look = '<w:tblLook w:val="{:04X}" w:firstRow="{}" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" ' \
-               'w:noHBand="1" w:noVBand="1"/>'.format(0x620 if table.header else 0x600, 1 if table.header else 0)
+               'w:noHBand="1" w:noVBand="1"/>'.format(0x620 if header else 0x600, 1 if header else 0)
         caption = f'<w:tblCaption w:val="{text(table.caption)}"/>' if table.caption else ""
-        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.styles.table}"/><w:tblW w:w="{sum(widths)}" '
+        style = layout or self.styles.table
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" '
                f'w:type="dxa"/><w:tblLayout w:type="fixed"/>{look}{caption}</w:tblPr><w:tblGrid>'
                + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
-        if table.header:
+        for row in table.header or []:
+            # headings sit at the foot of their cells, on the units row; keepNext holds them with the first row
             cells = "".join(
-                self._cell(widths[i], [self.paragraph([Run(line)], self.styles.table_heading,
-                                                      align=_jc(table.align[i])) for line in lines])
-                for i, lines in enumerate(table.header))
+                self._cell(widths[i], [self.paragraph([Run(value)] if value else [], self.styles.table_heading,
+                                                      align=_jc(table.align[i]), keep_next=True)], "bottom")
+                for i, value in enumerate(row))
             out.append(f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cells}</w:tr>")
         first_total = len(table.rows) - table.total_rows
         for r, row in enumerate(table.rows):
@@ -176,61 +210,22 @@ class WordML:
         return "".join(out)
 
     @staticmethod
-    def _cell(width: int, paragraphs: list[str]) -> str:
-        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{"".join(paragraphs)}</w:tc>'
+    def _cell(width: int, paragraphs: list[str], valign: str | None = None) -> str:
+        v = f'<w:vAlign w:val="{valign}"/>' if valign else ""
+        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{v}</w:tcPr>{"".join(paragraphs)}</w:tc>'
+
+
+def _ends_with_colon(inlines: list[Inline]) -> bool:
+    """Whether a paragraph's text ends with a colon: a lead-in to what follows it."""
+    words = "".join(i.text if isinstance(i, Run) else "".join(r.text for r in i.runs) if isinstance(i, Link) else ""
+                    for i in inlines)
+    return words.rstrip().endswith(":")
+
+
+def _leads_in(inlines: list[Inline], following: Block | None) -> bool:
+    """A paragraph ending in a colon right before a list or table stays on the page of its first item."""
+    return isinstance(following, (ListBlock, Table)) and _ends_with_colon(inlines)
 
 
 def _jc(align: str) -> str | None:
     return None if align == "left" else align
-
-
-def _widths(kind: str, ncols: int) -> list[int]:
-    """Column widths (twips) filling the text width; the first column holds the labels."""
-    if ncols == 1:
-        return [TEXT_WIDTH]
-    first_share = {"kpi": 0.30, "finance": 0.32}.get(kind, 1 / ncols)
-    first = int(TEXT_WIDTH * first_share)
-    rest = (TEXT_WIDTH - first) // (ncols - 1)
-    return [TEXT_WIDTH - rest * (ncols - 1)] + [rest] * (ncols - 1)
-
-
-# Widths of Arial's characters in 1/1000 em (regular; bold is about 7% wider): enough to tell whether a
-# word fits a column. A column narrower than its longest word makes Word and LibreOffice break the word
-# inside ("Perform-ance", "ACHIEV-ED"), which the six columns of a KPI table did at equal shares.
-_CHAR_WIDTHS = {**dict.fromkeys("ijlI.,;:'!|", 222), **dict.fromkeys("ftJ/ ", 278), **dict.fromkeys("r()-[]", 333),
-                **dict.fromkeys("mM", 833), **dict.fromkeys("wW%", 889), **dict.fromkeys("cksvxyz", 500)}
-_CELL_MARGINS = 2 * 108 + 40  # twips: the table style's left and right cell margins, and a little air
-_TWIPS_PER_EM = 240  # 12 pt, the house size of table text
-
-
-def _word_twips(word: str, bold: bool) -> int:
-    units = sum(_CHAR_WIDTHS.get(c, 667 if c.isupper() else 556) for c in word)
-    return int(units * _TWIPS_PER_EM / 1000 * (1.08 if bold else 1.0)) + 1
-
-
-def _longest_words(table: Table) -> list[int]:
-    """Per column, the width (twips) of its widest word, cell margins included."""
-    ncols = len(table.align)
-    longest = [0] * ncols
-    first_total = len(table.rows) - table.total_rows
-    cells = [(i, line, True) for i, lines in enumerate(table.header or []) for line in lines]  # headings: bold
-    cells += [(i, value, r >= first_total) for r, row in enumerate(table.rows) for i, value in enumerate(row)]
-    for i, value, bold in cells:
-        for word in value.split():
-            longest[i] = max(longest[i], _word_twips(word, bold) + _CELL_MARGINS)
-    return longest
-
-
-def _fit_words(widths: list[int], needed: list[int]) -> list[int]:
-    """Widen columns narrower than their longest word, taking the width from columns with room to spare."""
-    short = sum(max(0, n - w) for w, n in zip(widths, needed))
-    if short == 0:
-        return widths
-    spare = [max(0, w - n) for w, n in zip(widths, needed)]
-    if sum(spare) < short:  # not every word can fit: share the width in proportion to the words
-        total = sum(needed)
-        out = [TEXT_WIDTH * n // total for n in needed]
-    else:
-        out = [max(w, n) - (short * room // sum(spare) if room else 0) for w, n, room in zip(widths, needed, spare)]
-    out[0] += TEXT_WIDTH - sum(out)  # rounding: the first column takes the odd twips
-    return out

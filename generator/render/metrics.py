@@ -1,0 +1,79 @@
+"""How wide a text is in a template's font, for fitting table columns to their content.
+
+The font is measured from the file LibreOffice itself would draw it with: fontconfig's choice for the
+family (``fc-match``; on Debian, Arial resolves to Liberation Sans, which has Arial's metrics), read
+with fontTools. Glyph advances are summed; kerning is ignored, which can only overestimate a width.
+
+Without fontconfig or a readable font file the widths are an approximation, stated here so that it can
+be checked: every character counts 0.6 em (bold 0.65 em), wider than the average letter of the common
+sans-serif fonts, so columns come out slightly wide rather than too narrow.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+
+APPROX_EM = 600  # the fallback's width of any character, in 1/1000 em
+APPROX_BOLD_EM = 650
+
+
+@dataclass(frozen=True)
+class Font:
+    """A family at a size (half-points, as ``w:sz``), regular or bold."""
+
+    family: str
+    half_points: int
+    bold: bool = False
+
+    def width(self, text: str) -> int:
+        """Width of ``text`` on one line, in twips (rounded up)."""
+        advances = _advances(self.family, self.bold)
+        twips_per_em = self.half_points * 10  # 1 pt = 20 twips, half-points / 2 * 20
+        if advances is None:
+            em = APPROX_BOLD_EM if self.bold else APPROX_EM
+            return -(-len(text) * em * twips_per_em // 1000)
+        widths, default, units_per_em = advances
+        units = sum(widths.get(ord(c), default) for c in text)
+        return -(-units * twips_per_em // units_per_em)
+
+    @property
+    def measured(self) -> bool:
+        """Whether widths come from a font file (False: the documented approximation)."""
+        return _advances(self.family, self.bold) is not None
+
+
+def font_file(family: str, bold: bool = False) -> tuple[str, int] | None:
+    """(file, face index) fontconfig gives for a family, as LibreOffice would find it; None without fontconfig."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    pattern = f"{family}:bold" if bold else family
+    try:
+        found = subprocess.run([fc_match, "-f", "%{file}|%{index}", pattern], capture_output=True, text=True,
+                               timeout=20, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path, _, index = found.partition("|")
+    return (path, int(index or 0)) if path else None
+
+
+@lru_cache(maxsize=None)
+def _advances(family: str, bold: bool) -> tuple[dict[int, int], int, int] | None:
+    """{code point: advance}, the advance of a missing glyph, and units per em; None when no file can be read."""
+    found = font_file(family, bold)
+    if found is None:
+        return None
+    from fontTools.ttLib import TTFont, TTLibError
+
+    path, index = found
+    try:
+        font = TTFont(path, fontNumber=index, lazy=True)
+        metrics = font["hmtx"].metrics
+        cmap = font.getBestCmap() or {}
+        units_per_em = int(font["head"].unitsPerEm)
+    except (OSError, TTLibError, KeyError, AssertionError, ValueError):
+        return None  # a bitmap or Type 1 font: fontTools reads only TrueType and OpenType
+    missing = metrics.get(".notdef", (units_per_em // 2, 0))[0]
+    return {code: metrics[name][0] for code, name in cmap.items() if name in metrics}, missing, units_per_em

@@ -1,0 +1,181 @@
+"""Processes die with their build: worker processes, the UNO worker and LibreOffice never outlive a killed
+`papers build`, and a LibreOffice that hangs is stopped after the per-file time limit, with all it started.
+
+The builds run as real processes (`python -m generator`), with TMPDIR in the test's folder so that their
+temporary folders can be checked.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, ROOT
+
+SETTLE_SECONDS = 10  # how long a killed build's processes may take to go
+
+
+def parents() -> dict[int, int]:
+    """{pid: parent pid} of every process (from /proc)."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(stat.parent.name)] = int(fields[1])
+    return out
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process started, directly or not, by ``pid`` (and still its descendant)."""
+    tree = parents()
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in tree.items():
+            if ppid == parent and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a process that has not ended (a zombie has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def still_running(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still running after SETTLE_SECONDS at most."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        left = {p for p in pids if running(p)}
+        if not left:
+            return left
+        time.sleep(0.1)
+    return {p for p in pids if running(p)}
+
+
+def kill_all(pids: set[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def start_build(args: list[str], tmp: Path, **env: str) -> subprocess.Popen:
+    (tmp / "tmp").mkdir(exist_ok=True)
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "TMPDIR": str(tmp / "tmp"), **env})
+
+
+def wait_for(build: subprocess.Popen, found: "callable[[set[int]], bool]", seconds: float = 60) -> set[int]:
+    """The build's descendants, once ``found`` says they are what the test waits for."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        children = descendants(build.pid)
+        if found(children):
+            return children
+        assert build.poll() is None, f"the build ended before the test could kill it:\n{build.stdout.read()}"
+        time.sleep(0.02)
+    raise AssertionError("the build never started what the test waits for")
+
+
+@pytest.fixture()
+def many_papers(tmp_path: Path) -> Path:
+    """The example meeting with 16 more papers (copies of its report): a -j 2 build that takes a while."""
+    folder = tmp_path / "in" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    for n in range(10, 26):
+        shutil.copy(folder / "05-central-services.yaml", folder / f"{n}-copy.yaml")
+    return folder
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["KILL", "TERM", "INT"])
+def test_killing_the_parent_of_a_parallel_build_ends_its_workers(many_papers: Path, tmp_path: Path,
+                                                                 sig: signal.Signals) -> None:
+    build = start_build([str(many_papers), "-o", str(tmp_path / "out"), "-j", "2"], tmp_path)
+    workers = wait_for(build, lambda children: len(children) >= 2)
+    try:
+        build.send_signal(sig)  # the parent only, as `kill PID` does
+        build.wait(timeout=SETTLE_SECONDS)
+        assert still_running(workers) == set(), [name(p) for p in workers]
+    finally:
+        kill_all(workers)
+
+
+@pytest.mark.libreoffice
+def test_killing_a_pdf_build_ends_libreoffice_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build = start_build([str(EXAMPLE), "-o", str(out), "--pdf", "-j", "1"], tmp_path)
+    started = wait_for(build, lambda children: "soffice.bin" in {name(p) for p in children})
+    try:
+        build.kill()
+        build.wait()
+        started |= descendants(build.pid)
+        assert still_running(started) == set(), [name(p) for p in started if running(p)]
+        assert [p.name for p in (out / EXAMPLE.name).iterdir() if p.name.startswith(".papers-pdf")] == []
+        # the next build removes what the killed one could not, and builds
+        again = start_build([str(EXAMPLE), "-o", str(out), "--pdf", "-j", "1"], tmp_path)
+        assert again.wait(timeout=120) == 0, again.stdout.read()
+        assert list((tmp_path / "tmp").iterdir()) == []
+        assert {p.name for p in (out / EXAMPLE.name).glob("*.pdf")} == {
+            "05-central-services.pdf", "06-change-and-improvement.pdf", "agenda.pdf", "pack.pdf"}
+    finally:
+        kill_all(started)
+
+
+@pytest.mark.libreoffice
+def test_a_hung_libreoffice_is_stopped_after_the_time_limit_with_everything_it_started(tmp_path: Path) -> None:
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    pids = tmp_path / "soffice-pids"
+    fake.write_text(f"#!/bin/sh\necho $$ >> '{pids}'\nexec sleep 600\n")  # a LibreOffice that never answers
+    fake.chmod(0o755)
+    began = time.monotonic()
+    build = start_build([str(EXAMPLE), "-o", str(tmp_path / "out"), "--pdf", "-j", "1"], tmp_path,
+                        PATH=f"{fake.parent}{os.pathsep}{os.environ['PATH']}", PAPERS_PDF_TIMEOUT="1")
+    try:
+        output, _ = build.communicate(timeout=60)
+        elapsed = time.monotonic() - began
+        started = {int(line) for line in pids.read_text().split()}
+        assert started  # the fake was used
+        assert build.returncode == 1, output
+        for paper in ("05-central-services", "06-change-and-improvement"):
+            assert (f"failed    {paper}.pdf  LibreOffice did not finish converting {paper}.docx within 1 s; "
+                    "it was stopped") in output, output
+        assert elapsed < 30, elapsed
+        assert still_running(started) == set()
+        # nothing the build started is left: no process names the build's temporary folder
+        left = [p for p in parents() if str(tmp_path) in _cmdline(p)]
+        assert left == [], [_cmdline(p) for p in left]
+        assert list((tmp_path / "tmp").iterdir()) == []
+    finally:
+        build.kill()
+        if pids.exists():
+            kill_all({int(line) for line in pids.read_text().split()})
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
