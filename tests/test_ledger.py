@@ -27,7 +27,8 @@ from ledger_export import FOOTER, HEADER, HIDDEN_ROW, ROWS, SHEET, write_export,
 # 1,011, so two units go to .6004 (Democratic) and .6 (Legal, before Housing). Rounding each row on its
 # own would print budgets summing to 993 and forecasts summing to 1,014 under totals of 994 and 1,013.
 EXPECTED = [
-    ["Service", "Budget\n£000", "Q2 Forecast\n£000", "Q2 Variance\n£000"],
+    ["Service", "Budget", "Q2 Forecast", "Q2 Variance"],
+    ["", "£000", "£000", "£000"],  # the units row
     ["Legal", "166", "166", "0"],
     ["Democratic Services", "230", "232", "2"],
     ["Housing Needs", "510", "528", "18"],
@@ -71,7 +72,7 @@ def test_the_word_table_holds_the_figures_computed_by_hand(built: tuple[str, lis
 
 def test_printed_rows_add_up_to_the_printed_total_in_every_column(built: tuple[str, list[list[str]], Path]) -> None:
     _, table, _ = built
-    *rows, total = table[1:]
+    *rows, total = table[2:]
     assert total[0] == "Total"
     for col in range(1, 4):
         assert sum(parse_amount(r[col]) for r in rows) == parse_amount(total[col])
@@ -100,7 +101,7 @@ def test_the_total_check_fails_when_one_amount_is_altered(tmp_path: Path) -> Non
         "ledger-q2.xlsx:18: amounts.budget: warning: the export's total of 'Annual Budget' is 1,004,199.85 but its "
         "rows sum to 1,004,299.85 (a difference of (100)): a row may be missing from the export or a subtotal not "
         "recognised; check the export") in problems_under(report, "05-finance.docx")
-    assert table[2] == ["Democratic Services", "231", "232", "1"]  # 230.4996 now rounds up (and the rows still add)
+    assert table[3] == ["Democratic Services", "231", "232", "1"]  # 230.4996 now rounds up (and the rows still add)
 
 
 def test_hidden_include_publishes_the_hidden_row(tmp_path: Path) -> None:
@@ -111,7 +112,7 @@ def test_hidden_include_publishes_the_hidden_row(tmp_path: Path) -> None:
     assert HIDDEN not in problems_under(report, "05-finance.docx")
     # Housing Needs 520.4 / 537.6 (row 14 added). Forecasts 165.6, 231.6004, 537.6, 87.49975 total 1,022.30015
     # -> 1,022; the floors sum to 1,020, so the two units go to .6004 (Democratic) and .6 (Legal, the first .6)
-    assert table[3] == ["Housing Needs", "520", "537", "17"]
+    assert table[4] == ["Housing Needs", "520", "537", "17"]
     assert table[-1] == ["Total", "1,004", "1,022", "18"]
 
 
@@ -122,9 +123,9 @@ def test_without_a_map_each_row_is_labelled_by_the_export(tmp_path: Path) -> Non
                      encoding="utf-8")
     _, table = build(folder, tmp_path / "out")
     # row 8's label is merged down from row 7; 120.4 + 45.0 + 230.3996 + 512.34567 - 1.94567 + 88.00025 = 994.19985
-    assert [r[0] for r in table[1:]] == ["Legal Services", "Legal Services", "Democratic Services", "Homelessness",
+    assert [r[0] for r in table[2:]] == ["Legal Services", "Legal Services", "Democratic Services", "Homelessness",
                                          "Housing Strategy", "Private Sector Housing", "Total"]
-    assert [r[1] for r in table[1:]] == ["121", "45", "230", "512", "(2)", "88", "994"]
+    assert [r[1] for r in table[2:]] == ["121", "45", "230", "512", "(2)", "88", "994"]
 
 
 @pytest.mark.parametrize("text, value", [
