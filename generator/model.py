@@ -246,13 +246,9 @@ class Paper:
         return self.source.stem
 
     def data_files(self) -> list[str]:
-<<<<<<< HEAD
-        """Data files the paper's figures came from (relative to its folder)."""
-        return sorted({f for t in self.finance_tables() for f in (t.source, t.group) if f})
-=======
-        """Data files the paper is made from: finance sources, images, appendices (relative to its folder)."""
-        return sorted({t.source for t in self.finance_tables() if t.source} | set(self.files))
->>>>>>> main
+        """Data files the paper is made from: finance sources and code maps, images, appendices (relative to its
+        folder)."""
+        return sorted({f for t in self.finance_tables() for f in (t.source, t.group) if f} | set(self.files))
 
     def finance_tables(self) -> list[FinanceTable]:
         """Every finance block of the paper, in document order."""
