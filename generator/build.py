@@ -691,7 +691,7 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
                 _remove_stale_pdfs(plan)
             if plan.agenda is not None:  # the agenda was not written: the pack made with the previous one goes
                 _retire(plan, PACK, "failed" if options.pdf else "removed",
-                        f"{'not written: ' if options.pdf else ''}{AGENDA} was not written")
+                        f"{'not written: ' if options.pdf else ''}the agenda was not written")
         _stale_papers(plan)
         if options.audit:  # the papers were audited as they were built
             for output in plan.result.outputs:
