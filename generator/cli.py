@@ -85,7 +85,9 @@ def check_command(paths: tuple[Path, ...], strict: bool, templates: Path, publis
         papers check inputs/2022-12-08-corporate-os/05-central-services.yaml
         papers check --publish inputs/2023-01-18-cabinet
     """
-    report = build(list(paths) or [Path("inputs")], Options(templates=templates, strict=strict, write=False))
+    with _progress() as progress:  # check makes every document in memory: it takes a while too
+        report = build(list(paths) or [Path("inputs")], Options(templates=templates, strict=strict, write=False),
+                       progress=progress)
     if publish:
         _print_not_ready(report)
         return

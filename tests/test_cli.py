@@ -118,6 +118,8 @@ def test_without_a_terminal_progress_is_one_plain_line_per_stage_on_stderr(tmp_p
     assert first.stdout.splitlines()[0] == EXAMPLE.name  # the report itself has no progress in it
     again = run_papers("build", EXAMPLE, "-o", tmp_path, "-j", "1")
     assert again.stderr.splitlines()[0] == "papers: 2/2 (2 unchanged)"  # something, when nothing is rebuilt
+    check = run_papers("check", EXAMPLE)  # check makes the documents in memory: the same stages
+    assert check.stderr.splitlines() == ["papers: 2/2", f"{EXAMPLE.name}: workbook 1/1", f"{EXAMPLE.name}: agenda 1/1"]
 
 
 def test_a_terminal_gets_a_bar_per_stage_that_fits_its_width(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
