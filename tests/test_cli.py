@@ -133,6 +133,7 @@ def test_a_terminal_gets_a_bar_per_stage_that_fits_its_width(tmp_path: Path, mon
     stages = {line.split()[0] for line in drawn}
     assert stages == {"papers", "workbook", "agenda"}, drawn
     assert max(len(line) for line in drawn) <= 60, drawn  # no line wraps into a trail of bars
+    assert any(re.match(r"papers +━+ 0/2 +building…", line) for line in drawn), drawn  # a word from the start
     assert any(re.match(r"papers +[━╺╸]+ 1/2 +05-central-services.yaml", line) for line in drawn), drawn
     assert any(re.match(r"papers +━+ 2/2 +06-change-and-improvement", line) for line in drawn), drawn
     assert any(re.match(r"agenda +━+ 1/1 +agenda.docx +2022-12-08-c", line) for line in drawn), drawn
