@@ -1064,14 +1064,15 @@ def _appendices(plan: _Plan) -> list[tuple[PaperResult, dict[str, Any], Path]]:
     return found
 
 
-def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> list[Path]:
+def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> dict[Path, str]:
     """Write the PDF appendices as they are; return copies of the Word and Excel ones to convert, named as
-    their PDFs will be (each PDF records the hash of its appendix file, so a changed appendix is redone)."""
+    their PDFs will be, each with the hash of its appendix file (what its PDF records as its input, so that
+    a changed appendix, and only that, is converted again)."""
     from .render import pack
 
     manifest = plan.manifest
     assert manifest is not None
-    todo = []
+    todo: dict[Path, str] = {}
     for r, appendix, source in _appendices(plan):
         name = appendix_pdf(r.source.stem, appendix["number"])
         entry = manifest.entries.get(name)
@@ -1088,7 +1089,7 @@ def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> list[Path]:
             copy = tmpdir / "appendices" / (Path(name).stem + source.suffix.lower())
             copy.parent.mkdir(exist_ok=True)
             copy.write_bytes(source.read_bytes())
-            todo.append(copy)
+            todo[copy] = digest
     # LibreOffice 7.4 tags no Calc PDF: a workbook goes to PDF as the web page Calc saves of it, which
     # Writer exports tagged (its tables as tables), as every other part of the pack is
     workbooks = [c for c in todo if c.suffix == ".xlsx"]
@@ -1096,8 +1097,10 @@ def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> list[Path]:
         from .render.pdf import convert
 
         pages = convert(workbooks, tmpdir / "appendices-html", "html")
-        todo = [c for c in todo if c not in workbooks] + [p for p in pages.values() if p is not None]
         for copy, page in pages.items():
+            digest = todo.pop(copy)
+            if page is not None:
+                todo[page] = digest
             if page is None:
                 plan.result.outputs.append(OutputResult(copy.with_suffix(".pdf").name, "failed",
                                                         "LibreOffice could not read the workbook"))
@@ -1182,9 +1185,9 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
 
 
 def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None,
-               made_from: Path | None = None) -> None:
+               inputs: str | None = None) -> None:
     """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are;
-    its entry records the hash of ``made_from`` (default: ``source``), the file it shows."""
+    ``inputs`` is what it was made from (default: the hash of ``source``)."""
     from .render import pack
 
     if isinstance(pdf, str):  # the previous PDF shows the previous Word file: it goes
@@ -1194,7 +1197,7 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, dat
     def data() -> bytes:
         return _published_pdf(pdf, source, date)
 
-    _write_output(plan, pdf.name, file_hash(made_from or source), data, options, (made_from or source).name,
+    _write_output(plan, pdf.name, inputs or file_hash(source), data, options, source.name,
                   pages=pack.page_count(pdf))
 
 
@@ -1242,7 +1245,8 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / AGENDA
-        batch = list(todo) + _appendix_pdfs(plan, options, tmpdir)
+        appendices = _appendix_pdfs(plan, options, tmpdir)
+        batch = list(todo) + list(appendices)
         if agenda_pages is None:
             provisional.parent.mkdir()
             placeholder = {i["paper"]: 999 for i in items if i["paper"]}
@@ -1256,9 +1260,8 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
                     agenda_pages = pack.page_count(pdf)
                 else:
                     agenda_error = pdf
-            else:  # a workbook appendix went through the web page Calc made of it: its PDF shows the workbook
-                workbook = tmpdir / "appendices" / f"{source.stem}.xlsx" if source.suffix == ".html" else None
-                _write_pdf(plan, options, source, pdf, date, workbook)
+            else:
+                _write_pdf(plan, options, source, pdf, date, appendices.get(source))
         # the pack and the agenda's page numbers only when every paper in the pack is current
         parts, pages, blockers = _pack_parts(plan, items, agenda_pages)
         status = _agenda(plan, options, items, None if blockers else pages)
