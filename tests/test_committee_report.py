@@ -17,6 +17,7 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import ROOT, problems_under, run_papers, statuses
+from test_pdfua import validate, verapdf  # noqa: F401  (verapdf: the validator fixture)
 from wordread import body_items, cover_cells, level_format, markdown_blocks, norm, num_pr, open_docx
 
 CABINET = ROOT / "inputs" / "2023-01-18-cabinet"
@@ -332,3 +333,13 @@ def test_an_image_outside_the_meeting_folder_is_refused(tmp_path: Path) -> None:
     line = line_of(CLEARED, r"!\[")
     assert (f"{CLEARED}.yaml:{line}: issues_and_options[2]: ../chart.png is outside the meeting folder: put the file "
             "beside the paper and give its file name") in result.output, result.output
+
+
+@pytest.mark.libreoffice
+def test_every_pdf_of_the_cabinet_meeting_passes_pdf_ua_1(cabinet: tuple[Path, str], verapdf: list[str]) -> None:
+    # the appendices too: a workbook printed through Writer, a Word appendix, and the pack that joins them
+    pdfs = sorted(cabinet[0].glob("*.pdf"))
+    assert {f"{CLEARED}-appendix-1.pdf", f"{CLEARED}-appendix-2.pdf", "pack.pdf"} <= {p.name for p in pdfs}
+    results = validate(verapdf, pdfs)
+    assert set(results) == {p.name for p in pdfs}, results
+    assert {name: rules for name, rules in results.items() if rules} == {}
