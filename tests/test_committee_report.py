@@ -343,3 +343,19 @@ def test_every_pdf_of_the_cabinet_meeting_passes_pdf_ua_1(cabinet: tuple[Path, s
     results = validate(verapdf, pdfs)
     assert set(results) == {p.name for p in pdfs}, results
     assert {name: rules for name, rules in results.items() if rules} == {}
+
+
+def test_check_publish_names_a_kpi_contradiction(tmp_path: Path) -> None:
+    folder = tmp_path / CABINET.name
+    shutil.copytree(CABINET, folder)
+    source = folder / f"{CLEARED}.yaml"
+    row = "{title: Business rates collected, previous: 96.4%, current: 53.0%, target: 56.0%}"
+    text = source.read_text(encoding="utf-8")
+    assert row in text  # 53.0% is below the 56.0% target, and better is higher: stating ACHIEVED contradicts it
+    source.write_text(text.replace(row, row[:-1] + ", performance: ACHIEVED}"), encoding="utf-8")
+    result = run_papers("check", "--publish", source)
+    assert result.exit_code == 1, result.output
+    assert f"  not ready {CLEARED}.yaml: a KPI contradiction" in result.output.splitlines(), result.output
+    line = line_of(CLEARED, re.escape(row))
+    assert any(l.strip().startswith(f"{CLEARED}.yaml:{line}: ") and "performance stated ACHIEVED" in l
+               for l in result.output.splitlines()), result.output
