@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import finance, kpi, markdown, papers, paths
 from .errors import Problem, errors_only
-from .load import Located, PathKey, format_path, load_yaml
+from .load import Located, PathKey, format_path, load_paper_file, load_yaml
 from .model import (MEETING_FILE, Block, FinanceTable, Heading, Image, ListBlock, Meeting, MeetingInputs, Paper,
                     Paragraph, Run, Section, Table)
 from .outputs import output_name_problem
@@ -74,8 +74,8 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
         if Path(file).name != file or file in (".", ".."):
             problems.append(doc.problem(where, f"'{file}': give the file name of a paper in this folder, "
                                                "without a folder"))
-        elif file == MEETING_FILE or Path(file).suffix.lower() not in (".yaml", ".yml"):
-            problems.append(doc.problem(where, f"'{file}' is not a paper: a paper is a .yaml file beside "
+        elif file == MEETING_FILE or Path(file).suffix.lower() not in (".yaml", ".yml", ".md"):
+            problems.append(doc.problem(where, f"'{file}' is not a paper: a paper is a .yaml or .md file beside "
                                                f"{MEETING_FILE}"))
         elif (clash := output_name_problem(file)) is not None:
             problems.append(doc.problem(where, clash))
@@ -204,7 +204,7 @@ class Context:
 
 def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tuple[Paper | None, list[Problem]]:
     """Load, validate and assemble one paper; ``Paper`` is None when it has errors."""
-    doc = load_yaml(file)
+    doc = load_paper_file(file)
     data = doc.data
     if not isinstance(data, dict):
         return None, doc.problems + [Problem(doc.name, 1, None, "a paper must be a mapping of fields")]

@@ -186,8 +186,20 @@ def _misnamed_meeting(path: Path) -> bool:
     return path.name != MEETING_FILE and bool(_MEETING_LIKE.fullmatch(path.name))
 
 
-def _is_paper(path: Path) -> bool:
+def _is_paper(path: Path, named: bool = False) -> bool:
+    """A paper file: YAML, or Markdown (``named`` on the command line, or found in a folder: starting with
+    front matter or named ``NN-name.md``, so that a folder's README.md is not taken for one)."""
+    if path.suffix.lower() == ".md":
+        return named or path.name[:1].isdigit() or _starts_with_front_matter(path)
     return path.suffix.lower() in (".yaml", ".yml") and path.name != MEETING_FILE and not _misnamed_meeting(path)
+
+
+def _starts_with_front_matter(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.readline(64).removeprefix(b"\xef\xbb\xbf").strip() == b"---"
+    except OSError:
+        return False
 
 
 def _has_own_meeting(paper: Path) -> bool:
@@ -233,8 +245,8 @@ def discover(paths: list[Path]) -> list[Job]:
             if _misnamed_meeting(path):
                 raise UsageError(f"{path}: the meeting file must be named exactly {MEETING_FILE}: rename it, "
                                  f"then build the folder ({path.parent})")
-            if not _is_paper(path):
-                raise UsageError(f"{path}: not a paper file (expected a .yaml paper or a meeting folder)")
+            if not _is_paper(path, named=True):
+                raise UsageError(f"{path}: not a paper file (expected a .yaml or .md paper or a meeting folder)")
             folder = path.parent
             has_meeting = (folder / MEETING_FILE).is_file()
             job = jobs.setdefault(folder, Job(folder, has_meeting, [], [] if has_meeting else _folder_problems(

@@ -176,6 +176,78 @@ def lint_template_command(paths: tuple[Path, ...], templates: Path) -> None:
         raise SystemExit(1)
 
 
+@main.command("convert")
+@click.argument("papers", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing X.md.")
+def convert_command(papers: tuple[Path, ...], force: bool) -> None:
+    """Write a YAML paper as a Markdown paper: X.yaml gives X.md beside it.
+
+    The Markdown paper builds the same document (the YAML file is kept;
+    build one or the other, not both, since both would be built as X.docx).
+    An existing X.md is not overwritten without --force.
+
+    \b
+    Example:
+        papers convert inputs/2022-12-08-corporate-os/05-central-services.yaml
+    """
+    from .convert import convert_file
+
+    for paper in papers:
+        written = convert_file(paper, force=force)
+        click.echo(f"wrote {written}: the same paper as {paper.name}; keep one of the two in the meeting folder "
+                   f"(both would be built as {paper.stem}.docx) and name it in meeting.yaml (paper: {written.name})")
+
+
+@main.group("new")
+def new_group() -> None:
+    """Start a meeting folder or a paper from a file with every field explained.
+
+    \b
+    Example:
+        papers new meeting inputs/2023-01-18-cabinet --committee "Cabinet" --date 2023-01-18
+        papers new paper inputs/2023-01-18-cabinet 07-housing --type portfolio_report
+    """
+
+
+@new_group.command("meeting")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--committee", required=True, help="The committee's full name.")
+@click.option("--date", "date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The meeting's date, YYYY-MM-DD.")
+@click.option("--short-name", default=None, help="The committee's short name for the cover table.")
+def new_meeting_command(folder: Path, committee: str, date: Any, short_name: str | None) -> None:
+    """Write FOLDER/meeting.yaml (the folder is made); an existing one is kept.
+
+    \b
+    Example:
+        papers new meeting inputs/2023-01-18-cabinet --committee "Cabinet" --date 2023-01-18
+    """
+    from .new import new_meeting
+
+    click.echo(f"wrote {new_meeting(folder, committee, date.date(), short_name)}")
+
+
+@new_group.command("paper")
+@click.argument("meeting", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("name")
+@click.option("--type", "template", required=True, type=click.Choice(["portfolio_report", "briefing_note",
+                                                                      "committee_report"]),
+              help="The kind of paper.")
+def new_paper_command(meeting: Path, name: str, template: str) -> None:
+    """Write MEETING/NAME.md, a Markdown paper of every field, and list it on the agenda.
+
+    The paper builds as it is; replace the placeholder text. An existing
+    paper of that name is kept.
+
+    \b
+    Example:
+        papers new paper inputs/2023-01-18-cabinet 07-housing --type portfolio_report
+    """
+    from .new import new_paper
+
+    click.echo(f"wrote {new_paper(meeting, name, template)}")
+
+
 def _print_findings(results: list[tuple[str, list[Any]]], noun: str, verb: str, none_found: str,
                     grouped: bool) -> int:
     """Print findings per file (under a file line when ``grouped``, else ``name: ok`` for clean files)

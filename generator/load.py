@@ -134,6 +134,26 @@ def load_yaml(file: Path) -> Located:
     Duplicate or unusable keys, and text that YAML would silently change, do not stop loading: they
     are in ``Located.problems``.
     """
+    text, warnings = read_input(file)
+    doc = parse_yaml(text, file)
+    doc.problems[:0] = warnings
+    return doc
+
+
+def load_paper_file(file: Path) -> Located:
+    """Load a paper, written as YAML or as a Markdown document (``.md``), as the same located data."""
+    if file.suffix.lower() != ".md":
+        return load_yaml(file)
+    from .mdpaper import parse_markdown_paper
+
+    text, warnings = read_input(file)
+    doc = parse_markdown_paper(text, file)
+    doc.problems[:0] = warnings
+    return doc
+
+
+def read_input(file: Path) -> tuple[str, list[Problem]]:
+    """The text of an input file and the warnings about its encoding (InputError when it cannot be read)."""
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
@@ -147,10 +167,7 @@ def load_yaml(file: Path) -> Located:
         raise InputError([Problem(file.name, None, None, "is a folder, not a file")]) from None
     except OSError as exc:
         raise InputError([Problem(file.name, None, None, f"cannot read: {exc.strerror}")]) from None
-    text, warnings = decode(data[:MAX_BYTES], file.name)
-    doc = parse_yaml(text, file)
-    doc.problems[:0] = warnings
-    return doc
+    return decode(data[:MAX_BYTES], file.name)
 
 
 def parse_yaml(text: str, file: Path, first_line: int = 1) -> Located:

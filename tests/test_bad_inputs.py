@@ -193,9 +193,9 @@ AGENDA_HEAD = "committee: Corporate Overview and Scrutiny Committee\ndate: 2022-
     ("  - number: 1\n    paper: 01-good.yaml\n  - number: 1\n    title: Work Programme\n",
      "meeting.yaml:6: items[1].number: item 1 is already on the agenda (items[0], line 4)"),
     ("  - number: 1\n    paper: 01-good.yaml\n  - number: 2\n    paper: meeting.yaml\n",
-     "meeting.yaml:7: items[1].paper: 'meeting.yaml' is not a paper: a paper is a .yaml file beside meeting.yaml"),
+     "meeting.yaml:7: items[1].paper: 'meeting.yaml' is not a paper: a paper is a .yaml or .md file beside meeting.yaml"),
     ("  - number: 1\n    paper: 01-good.yaml\n  - number: 2\n    paper: 01-good.csv\n",
-     "meeting.yaml:7: items[1].paper: '01-good.csv' is not a paper: a paper is a .yaml file beside meeting.yaml"),
+     "meeting.yaml:7: items[1].paper: '01-good.csv' is not a paper: a paper is a .yaml or .md file beside meeting.yaml"),
     ("  - number: 1\n    paper: 01-good.yaml\n  - number: 2\n    paper: papers/02.yaml\n",
      "meeting.yaml:7: items[1].paper: 'papers/02.yaml': give the file name of a paper in this folder, without a "
      "folder"),
