@@ -31,6 +31,7 @@ Domain code: returns findings, prints nothing. What is checked, and the decision
 from __future__ import annotations
 
 import functools
+import io
 import os
 import posixpath
 import re
@@ -38,9 +39,11 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Union
 
 from .errors import Level
+
+Source = Union[Path, io.BytesIO]  # a document on disk, or its bytes in memory
 
 # rule id -> (WCAG 2.2 success criteria it serves, what is checked)
 RULES: dict[str, tuple[str, str]] = {
@@ -131,13 +134,15 @@ def audit_paths(paths: list[Path]) -> list[Finding]:
     return [finding for _, findings in audit_results(paths) for finding in findings]
 
 
-def audit_file(path: Path) -> list[Finding]:
-    """The findings of one .docx or .pdf file (an unreadable file is one error finding)."""
+def audit_file(path: Path, data: bytes | None = None) -> list[Finding]:
+    """The findings of one .docx or .pdf file (an unreadable file is one error finding); with ``data``, of those
+    bytes as if they were the file ``path`` (`papers check` audits what a build would write, in memory)."""
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".docx"):
         return []
+    source: Source = io.BytesIO(data) if data is not None else path
     try:
-        return _audit_pdf(path) if suffix == ".pdf" else _Docx(path, _read_docx(path)).audit()
+        return _audit_pdf(path, source) if suffix == ".pdf" else _Docx(path, _read_docx(source)).audit()
     except Exception as exc:  # noqa: BLE001 - a damaged part a reader could not use either: report it, go on
         return [Finding(path, "document", "unreadable", "error", f"cannot be read ({type(exc).__name__}: {exc})",
                         "re-save or rebuild the file")]
@@ -145,10 +150,10 @@ def audit_file(path: Path) -> list[Finding]:
 
 # -- PDF -----------------------------------------------------------------------------------------
 
-def _audit_pdf(path: Path) -> list[Finding]:
+def _audit_pdf(path: Path, source: Source) -> list[Finding]:
     from pypdf import PdfReader  # imported here: auditing only Word files does not pay for it
 
-    reader = PdfReader(path)
+    reader = PdfReader(source)
     root = reader.trailer["/Root"].get_object()  # no catalog: unreadable (raises), not merely untagged
     out: list[Finding] = []
 
@@ -394,7 +399,7 @@ def _docx_classes() -> dict[str, Any]:
             "parsed": XmlPart.load.__func__, "unparsed": (Part.load.__func__, ImagePart.load.__func__)}
 
 
-def _read_docx(path: Path) -> _WordParts:
+def _read_docx(path: Source) -> _WordParts:
     """The parts of a .docx the audit needs: read directly when the package is plain, else by python-docx."""
     try:
         parts = _read_docx_directly(path)
@@ -403,11 +408,13 @@ def _read_docx(path: Path) -> _WordParts:
     return parts if parts is not None else _read_docx_with_python_docx(path)
 
 
-def _read_docx_with_python_docx(path: Path) -> _WordParts:
+def _read_docx_with_python_docx(path: Source) -> _WordParts:
     """Through python-docx: the reference for what a package means, used for any package that is not plain."""
     from docx import Document
 
-    doc = Document(str(path))
+    if isinstance(path, io.BytesIO):
+        path.seek(0)
+    doc = Document(path if isinstance(path, io.BytesIO) else str(path))
     styles = doc.styles.element  # creates default styles if the package has none, raises if it has two
     core = doc.core_properties  # likewise
     title, language = core.title, core.language
@@ -420,12 +427,12 @@ def _read_docx_with_python_docx(path: Path) -> _WordParts:
     return _WordParts(styles, title, language, body, link_target)
 
 
-def _read_docx_directly(path: Path) -> _WordParts | None:
+def _read_docx_directly(path: Source) -> _WordParts | None:
     """The parts the audit needs, read from the zip as python-docx's Document() would read them; None when
     python-docx would do more than read (make a default styles or core part, read an unzipped folder) or
     would fail. python-docx opens every part its relationships reach and parses every part it has a class
     for, so this does too: a package it rejects (a missing or damaged part) must not pass here."""
-    if os.path.isdir(path):
+    if not isinstance(path, io.BytesIO) and os.path.isdir(path):
         return None
     names = _docx_classes()
     factory = names["PartFactory"]

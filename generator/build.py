@@ -329,6 +329,7 @@ class _Plan:
     tasks: list[_Task] = field(default_factory=list)
     done: dict[Path, PaperResult] = field(default_factory=dict)
     progress: Progress | None = None
+    buildable: bool = True  # False: the folder's meeting.yaml is missing or has errors
 
     def step(self, stage: Stage, done: int, total: int, item: str = "") -> None:
         """Report progress of one of the meeting's stages (workbook, agenda, PDFs, pack)."""
@@ -370,6 +371,8 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
             plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
             if options.write and plan.manifest is not None:
                 _finish_meeting(plan, options)
+            elif not options.write and plan.buildable:
+                _check_meeting(plan, options)
             report.meetings.append(plan.result)
 
     try:
@@ -418,7 +421,7 @@ def _plan(job: Job, options: Options) -> _Plan:
             # one run, and none is built: a paper must not be published with a wrong date or committee
             from .assemble import unknown_meeting
 
-            plan = _Plan(job, result, None, None, job.papers)
+            plan = _Plan(job, result, None, None, job.papers, buildable=False)
             plan.tasks = [_Task(paper, agenda or unknown_meeting(job.folder), out_dir / f"{paper.stem}.docx", None,
                                 False, check_only=True) for paper in job.papers]
             return plan
@@ -463,7 +466,7 @@ MEETING_HAS_ERRORS = "not built: meeting.yaml has errors (see the meeting lines 
 
 def _unbuilt(job: Job, result: MeetingResult, reason: str) -> _Plan:
     """The plan of a folder none of whose papers can be built: each fails for ``reason``."""
-    plan = _Plan(job, result, None, None, job.papers)
+    plan = _Plan(job, result, None, None, job.papers, buildable=False)
     for paper in job.papers:
         plan.done[paper] = PaperResult(paper, "failed", problems=[Problem(MEETING_FILE, None, None, reason)])
     return plan
@@ -538,14 +541,16 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     if task.check_only:
         return PaperResult(file, "failed", problems=problems + [
             Problem(MEETING_FILE, None, None, MEETING_HAS_ERRORS)])
-    if not options.write:
-        return PaperResult(file, "checked", problems=problems, paper=paper)
-    from .finance import workbook_record
-
     try:
         data = render(paper, options.templates)
     except TemplateProblem as exc:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
+    if not options.write:  # papers check: what the build would warn of, from the document made in memory
+        if options.audit:
+            problems = problems + audit_problems(task.output, data)
+        return PaperResult(file, "checked", problems=problems, paper=paper)
+    from .finance import workbook_record
+
     kept = keep_edited(task.output) if task.keep_existing and task.output.exists() else None
     digest = write_output(task.output, data)
     if options.audit:
@@ -564,12 +569,13 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     return PaperResult(file, "built", task.output, problems, None, changed, kept, entry, new=task.previous is None)
 
 
-def audit_problems(path: Path) -> list[Problem]:
-    """The accessibility findings of a written .docx or .pdf, as warnings located by file and place."""
+def audit_problems(path: Path, data: bytes | None = None) -> list[Problem]:
+    """The accessibility findings of a written .docx or .pdf (or of ``data``, what would be written there), as
+    warnings located by file and place."""
     from .audit import audit_file
 
     return [Problem(path.name, None, f.where, f"accessibility ({f.rule}): {f.message}; fix: {f.fix}", "warning")
-            for f in audit_file(path)]
+            for f in audit_file(path, data)]
 
 
 def render(paper: Paper, templates: Path) -> bytes:
@@ -628,6 +634,26 @@ def _write_output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes]
     manifest.entries[name] = Entry(inputs=inputs, output=write_output(path, data), **entry)  # type: ignore[arg-type]
     plan.result.outputs.append(OutputResult(name, "built"))
     return "built"
+
+
+def _check_meeting(plan: _Plan, options: Options) -> None:
+    """`papers check`: the meeting's workbook and agenda made in memory and audited as a build would, so that
+    check reports what build does; nothing is written."""
+    _workbook(plan, options)
+    items = _agenda_items(plan, options) if plan.agenda is not None else None
+    if items is not None:
+        _agenda(plan, options, items, pages=None)
+
+
+def _output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes], options: Options) -> Status:
+    """A meeting-level output: written (see _write_output), or for `papers check` made, audited and dropped."""
+    if plan.manifest is not None:
+        return _write_output(plan, name, inputs, make, options)
+    data = make()
+    if options.audit and name.endswith(".docx"):
+        plan.result.problems += audit_problems(Path(name), data)
+    plan.result.outputs.append(OutputResult(name, "checked"))
+    return "checked"
 
 
 def _load_unrecorded(plan: _Plan, options: Options) -> None:
@@ -696,7 +722,7 @@ def _workbook(plan: _Plan, options: Options) -> None:
 
     plan.step("workbook", 0, 1)
     try:
-        _write_output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options)
+        _output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
     plan.step("workbook", 1, 1, WORKBOOK)
@@ -776,8 +802,8 @@ def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: d
     rows = _agenda_rows(items, pages)
     plan.step("agenda", 0, 1)
     try:
-        return _write_output(plan, AGENDA, _agenda_inputs(plan, options, rows),
-                             lambda: _agenda_bytes(plan, options, rows), options)
+        return _output(plan, AGENDA, _agenda_inputs(plan, options, rows),
+                       lambda: _agenda_bytes(plan, options, rows), options)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(AGENDA, "failed", exc.message))
         return "failed"

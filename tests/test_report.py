@@ -153,3 +153,53 @@ def test_progress_names_each_stage_and_each_pdf_as_libreoffice_converts_it(tmp_p
     assert pdfs == [(0, 3, ""), (1, 3, f"{REPORT}.docx"), (2, 3, f"{BRIEFING}.docx"), (3, 3, "agenda.docx"),
                     (3, 4, ""), (4, 4, "agenda.docx")]
     assert all(s.meeting == EXAMPLE.name for s in steps if s.stage != "papers")
+
+
+# -- 9.8: `papers check` reports every warning `papers build` would -----------------------------
+
+def _warnings(output: str) -> list[str]:
+    """The warning lines of a report (under a paper or output, or the meeting's own), without indentation."""
+    return sorted(line.strip() for line in output.splitlines() if ": warning: " in line)
+
+
+def _click_here(folder: Path) -> None:
+    paper = folder / f"{BRIEFING}.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        "      Since taking on", "      For the plan [click here](https://www.thurrock.gov.uk/plan). Since taking on"))
+
+
+def _invalid_finance_paper(folder: Path) -> None:
+    paper = folder / f"{REPORT}.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("report_of:", "reported_of:"))
+
+
+@pytest.mark.parametrize("source, edit", [
+    (EXAMPLE, None), (EXAMPLE, _click_here), (EXAMPLE, _invalid_finance_paper),
+    (ROOT / "tests" / "acceptance" / "2023-06-20-housing-os", None),
+], ids=["example", "example-link-text", "example-invalid-paper", "acceptance-2023-06-20"])
+def test_check_reports_every_warning_that_build_does(tmp_path: Path, source: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "in" / source.name
+    shutil.copytree(source, folder)
+    if edit is not None:
+        edit(folder)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    check = run_papers("check", folder)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # check writes nothing
+    build = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1")
+    assert check.exit_code == build.exit_code, (check.output, build.output)
+    assert _warnings(build.output), build.output  # each case has something to warn of
+    assert _warnings(check.output) == _warnings(build.output), (check.output, build.output)
+
+
+def test_check_names_the_accessibility_warning_of_the_document_it_would_write(tmp_path: Path) -> None:
+    folder = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    _click_here(folder)
+    result = run_papers("check", folder)
+    assert result.exit_code == 0, result.output
+    assert (f'      {BRIEFING}.docx: paragraph 4 "For the plan click here. Since taking o…": warning: accessibility '
+            '(link-text): the link text "click here" does not say where the link goes '
+            '(https://www.thurrock.gov.uk/plan); fix: make the link text name its destination (e.g. "the '
+            'council\'s awards page"), not "click here"') in result.output.splitlines()
+    assert "  checked   agenda.docx" in result.output.splitlines()
+    assert result.output.splitlines()[-1] == "2 papers: 2 checked, 0 failed, 2 warnings"
