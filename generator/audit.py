@@ -148,6 +148,15 @@ def audit_file(path: Path, data: bytes | None = None) -> list[Finding]:
                         "re-save or rebuild the file")]
 
 
+def layout_tables(path: Path) -> list[bool]:
+    """For each table of a .docx, in document order ("table N" of the findings), whether it is a layout table."""
+    parts = _read_docx(path)
+    if parts.body is None:
+        return []
+    doc = _Docx(path, parts)
+    return [doc.is_layout_table(style) for _, _, style in doc._walk(parts.body)[1]]
+
+
 # -- PDF -----------------------------------------------------------------------------------------
 
 def _audit_pdf(path: Path, source: Source) -> list[Finding]:

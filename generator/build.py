@@ -829,16 +829,27 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
 def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None) -> None:
     """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are."""
     from .render import pack
-    from .render.pdf import fixed_pdf
 
     if isinstance(pdf, str):
         plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed", pdf))
         return
 
     def data() -> bytes:
-        return fixed_pdf(pdf.read_bytes(), date) if date is not None else pdf.read_bytes()
+        return _published_pdf(pdf, source, date)
 
     _write_output(plan, pdf.name, file_hash(source), data, options, pages=pack.page_count(pdf))
+
+
+def _published_pdf(pdf: Path, source: Path, date: dt.date | None) -> bytes:
+    """LibreOffice's PDF of ``source`` as published: layout tables tagged as layout, dated ``date``."""
+    from .audit import layout_tables
+    from .render.pdf import fixed_pdf
+    from .render.pdftags import tag_layout_tables
+
+    data = pdf.read_bytes()
+    if source.suffix.lower() == ".docx":
+        data = tag_layout_tables(data, layout_tables(source))
+    return fixed_pdf(data, date) if date is not None else data
 
 
 def _lone_pdfs(plan: _Plan, options: Options) -> None:
@@ -859,7 +870,7 @@ def _lone_pdfs(plan: _Plan, options: Options) -> None:
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
     from .render import pack
-    from .render.pdf import convert_all, fixed_pdf, work_folder
+    from .render.pdf import convert_all, work_folder
 
     manifest = plan.manifest
     assert manifest is not None and plan.agenda is not None
@@ -916,7 +927,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             if isinstance(final, str):
                 plan.result.outputs.append(OutputResult("agenda.pdf", "failed", final))
                 return
-            _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), lambda: fixed_pdf(final.read_bytes(), date),
+            _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), lambda: _published_pdf(final, folder / AGENDA, date),
                           options,
                           pages=pack.page_count(final), layout=layout)
         else:

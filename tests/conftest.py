@@ -13,6 +13,8 @@ from generator.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "2022-12-08-corporate-os"
 CASES = Path(__file__).resolve().parent / "cases"
+ACCEPTANCE = Path(__file__).resolve().parent / "acceptance"
+LONE = ACCEPTANCE / "lone" / "08-planning-briefing.yaml"
 
 
 def run_papers(*args: str) -> "CliRunner.invoke":
@@ -43,6 +45,16 @@ def pdf_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_papers("build", EXAMPLE, "-o", out, "--pdf", "-j", "1")
     assert result.exit_code == 0, result.output
     return out / EXAMPLE.name
+
+
+@pytest.fixture(scope="session")
+def acceptance_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One `papers build --pdf` of both acceptance meetings and the lone paper: (OUT folder, the report printed)."""
+    assert shutil.which("soffice"), "LibreOffice is required: run the tests with `make test`"
+    out = tmp_path_factory.mktemp("acceptance")
+    result = run_papers("build", ACCEPTANCE, LONE, "-o", out, "--pdf")
+    assert result.exit_code == 0, result.output
+    return out, result.output
 
 
 @pytest.fixture(scope="session")

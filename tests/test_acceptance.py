@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,11 +22,10 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from conftest import run_papers
+from conftest import ACCEPTANCE, LONE, run_papers
 from generator.render.pdf import fixed_pdf
 from wordread import W, body_items, cover_cells, level_format, norm, num_pr, open_docx
 
-ACCEPTANCE = Path(__file__).resolve().parent / "acceptance"
 CORPORATE = "2023-03-14-corporate-os"
 HOUSING = "2023-06-20-housing-os"
 FINANCE = "05-finance"
@@ -35,17 +33,6 @@ HOUSING_NOTE = "06-housing-briefing"
 EXEMPT = "10a-housing-investment"
 HOMELESSNESS = "11-homelessness-briefing"
 LATE = "13-late-note"
-LONE = ACCEPTANCE / "lone" / "08-planning-briefing.yaml"
-
-
-@pytest.fixture(scope="session")
-def acceptance_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """One `papers build --pdf` of both acceptance meetings and the lone paper: (OUT folder, the report printed)."""
-    assert shutil.which("soffice"), "LibreOffice is required: run the tests with `make test`"
-    out = tmp_path_factory.mktemp("acceptance")
-    result = run_papers("build", ACCEPTANCE, LONE, "-o", out, "--pdf")
-    assert result.exit_code == 0, result.output
-    return out, result.output
 
 
 @pytest.fixture(scope="session")

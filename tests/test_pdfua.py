@@ -72,3 +72,75 @@ def test_the_validator_does_find_failures(pdf_build: Path, verapdf: list[str], t
     broken.write_bytes(re.sub(rb"/Metadata\s+\d+ 0 R", lambda m: b" " * len(m.group(0)), data))
     rules = validate(verapdf, [broken])["no-metadata.pdf"]
     assert any("7.1-8" in rule for rule in rules), rules
+
+
+def structure(pdf: Path) -> list[tuple[int, str]]:
+    """(depth, structure type) of every element of a PDF's structure tree, in document order."""
+    root = PdfReader(pdf).root_object["/StructTreeRoot"].get_object()
+    out: list[tuple[int, str]] = []
+
+    def walk(node: object, depth: int) -> None:
+        kids = node.get("/K")  # type: ignore[attr-defined]
+        if kids is None:
+            return
+        kids = kids.get_object()
+        for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+            element = kid.get_object()
+            if isinstance(element, DictionaryObject) and "/S" in element:
+                out.append((depth, str(element["/S"])))
+                walk(element, depth + 1)
+
+    walk(root, 0)
+    return out
+
+
+def docx_tables(docx: Path) -> list[str]:
+    """The table style name of every table of a .docx, nested ones included, in document order."""
+    from docx import Document
+
+    document = Document(str(docx))
+    names = {s.style_id: s.name for s in document.styles}
+    body = document.element.body
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    out = []
+    for tbl in body.iter(f"{ns}tbl"):
+        style = tbl.find(f"{ns}tblPr/{ns}tblStyle")
+        out.append(names.get(style.get(f"{ns}val"), "") if style is not None else "")
+    return out
+
+
+@pytest.mark.parametrize("stem", ["05-central-services", "06-change-and-improvement", "agenda"])
+def test_layout_tables_are_not_tagged_as_tables_and_data_tables_are(pdf_build: Path, stem: str) -> None:
+    styles = docx_tables(pdf_build / f"{stem}.docx")
+    data_tables = [s for s in styles if "layout" not in s.lower()]
+    types = [kind for _, kind in structure(pdf_build / f"{stem}.pdf")]
+    assert types.count("/Table") == len(data_tables), (styles, types.count("/Table"))
+    if stem == "05-central-services":
+        assert styles[0] == "Layout Table" and len(data_tables) < len(styles)  # the cover
+
+
+@pytest.mark.parametrize("stem", ["05-central-services", "06-change-and-improvement", "agenda"])
+def test_the_first_heading_is_an_h1_before_the_body_headings(pdf_build: Path, stem: str) -> None:
+    headings = [(depth, kind) for depth, kind in structure(pdf_build / f"{stem}.pdf")
+                if re.fullmatch(r"/H[1-6]?", kind)]
+    assert headings and headings[0][1] == "/H1", headings[:3]
+    if stem == "05-central-services":  # the report's title is in the cover, a layout table: tagged Div > Div > Div
+        elements = structure(pdf_build / f"{stem}.pdf")
+        first = elements.index(headings[0])
+        assert [kind for _, kind in elements[:first]][:3] == ["/Document", "/Div", "/Div"]
+        assert headings[0][0] == 4  # Document > Div (table) > Div (row) > Div (cell) > H1
+
+
+def test_a_pdf_whose_tables_do_not_match_the_document_is_left_as_it_is(pdf_build: Path, tmp_path: Path) -> None:
+    from generator.render.pdftags import tag_layout_tables
+
+    pdf = pdf_build / "05-central-services.pdf"
+    data = pdf.read_bytes()
+    tables = [kind for _, kind in structure(pdf)].count("/Table")
+    assert tables >= 1
+    assert tag_layout_tables(data, [True] * (tables + 1)) == data
+    assert tag_layout_tables(data, []) == data
+    # and with as many flags as tables, the marked one goes
+    retagged = tmp_path / "retagged.pdf"
+    retagged.write_bytes(tag_layout_tables(data, [True] + [False] * (tables - 1)))
+    assert [kind for _, kind in structure(retagged)].count("/Table") == tables - 1

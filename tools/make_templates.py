@@ -83,7 +83,7 @@ STYLES = HEAD + f"""<w:styles xmlns:w="{W}">
 <w:sz w:val="24"/><w:szCs w:val="24"/><w:lang w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>\
 <w:pPrDefault><w:pPr><w:spacing w:after="200" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>
-{pstyle("Title", "Title", '<w:spacing w:before="120" w:after="240"/><w:outlineLvl w:val="9"/>', '<w:b/><w:bCs/><w:sz w:val="28"/><w:szCs w:val="28"/>')}
+{pstyle("Title", "Title", '<w:spacing w:before="120" w:after="240"/><w:outlineLvl w:val="0"/>', '<w:b/><w:bCs/><w:sz w:val="28"/><w:szCs w:val="28"/>')}
 {pstyle("CommitteeName", "Committee Name", '<w:spacing w:after="120"/>', '<w:b/><w:bCs/>')}
 {pstyle("Heading1", "heading 1", '<w:keepNext/><w:keepLines/><w:spacing w:before="360" w:after="200"/><w:outlineLvl w:val="0"/>', '<w:b/><w:bCs/>')}
 {pstyle("Heading2", "heading 2", '<w:keepNext/><w:keepLines/>' + numpr(4, 0) + '<w:spacing w:before="240" w:after="160"/><w:ind w:left="360" w:hanging="360"/><w:outlineLvl w:val="1"/>', '<w:b/><w:bCs/><w:caps/>')}
@@ -102,6 +102,7 @@ STYLES = HEAD + f"""<w:styles xmlns:w="{W}">
 {pstyle("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40"/>', '<w:b/><w:bCs/>')}
 {pstyle("TableText", "Table Text", '<w:spacing w:before="40" w:after="40"/>')}
 {pstyle("CoverText", "Cover Text", '<w:spacing w:before="60" w:after="60"/>')}
+{pstyle("CoverTitle", "Cover Title", '<w:outlineLvl w:val="0"/>', based="CoverText")}
 {pstyle("Footer", "footer", '<w:tabs><w:tab w:val="center" w:pos="4513"/><w:tab w:val="right" w:pos="9026"/></w:tabs><w:spacing w:after="0"/>', '<w:sz w:val="20"/><w:szCs w:val="20"/>')}
 <w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>
 <w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>
@@ -180,13 +181,14 @@ def cell(content: str, width: int, span: int = 1) -> str:
 def cover_table() -> str:
     # a layout table, not a data table: `papers audit` knows it by its style's name ("Layout Table"),
     # so it needs no header row and may merge cells
-    # bold as the published cover: date, item, committee, title, the "Report of:" label and the status
+    # bold as the published cover: date, item, committee, title, the "Report of:" label and the status;
+    # the title (Cover Title, outline level 1) is the document's first heading, in Word and in the PDF
     half = 4513
     rows = [
         cell(p("{{ meeting_date }}", "CoverText", bold=True), half)
         + cell(p("{% if item %}ITEM: {{ item }}{% endif %}", "CoverText", bold=True), half),
         cell(p("{{ committee_short_name }}", "CoverText", bold=True), half * 2, 2),
-        cell(p("{{ title }}", "CoverText", bold=True), half * 2, 2),
+        cell(p("{{ title }}", "CoverTitle", bold=True), half * 2, 2),
         cell(runs_p([("Report of: ", True), ("{{ report_of }}", False)], "CoverText"), half * 2, 2),
         cell(runs_p([("{% if exempt %}This report is exempt: {% else %}This report is public{% endif %}", True),
                      ("{% if exempt %}{{ exempt_reason }}{% endif %}", False)], "CoverText"), half * 2, 2),

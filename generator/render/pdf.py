@@ -318,7 +318,7 @@ def fixed_pdf(data: bytes, date: dt.date) -> bytes:
     iso = xmp_date(date)[:19].encode()
     edits += [(m.start(2), m.end(2), iso + re.sub(rb"\d", b"0", (m.group(3) or b"").replace(b"-", b"+")))
               for m in _XMP_DATE.finditer(data)]
-    data = _edited(data, sorted(edits))
+    data = edited(data, sorted(edits))
     spans = [m.span(g) for m in _PDF_ID.finditer(data) for g in (1, 2, 3) if m.start(g) != -1]
     if not spans:
         return data
@@ -331,7 +331,7 @@ def fixed_pdf(data: bytes, date: dt.date) -> bytes:
     return bytes(out)
 
 
-def _edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+def edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
     """``data`` with each (start, end, new bytes) replaced, and the offsets of its cross-reference table
     (and startxref) moved by what the edits before them added; only edits of the same length where the
     file has no single classic table to rewrite."""
