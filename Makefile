@@ -1,9 +1,11 @@
-# Two commands matter: `make demo` (build the example meeting) and `make test` (the whole suite).
+# Two commands matter: `make demo` (build the example meetings) and `make test` (the whole suite).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 EXAMPLE := inputs/2022-12-08-corporate-os
+# a Cabinet meeting of committee reports: sign-off, an image, appendices
+CABINET := inputs/2023-01-18-cabinet
 
 .PHONY: demo test bench bench-example system-deps templates clean
 
@@ -13,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/papers build $(EXAMPLE) -o outputs/
+	$(VENV)/bin/papers build $(EXAMPLE) $(CABINET) -o outputs/
 
 # LibreOffice (the independent reader of our .docx/.xlsx), its Python bridge (one LibreOffice start
 # per build with --pdf), poppler-utils and the Liberation fonts (Arial's metrics: what LibreOffice draws

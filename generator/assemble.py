@@ -8,10 +8,11 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from . import finance, kpi, markdown, papers
+from . import finance, kpi, markdown, papers, paths
 from .errors import Problem, errors_only
 from .load import Located, PathKey, format_path, load_yaml
-from .model import MEETING_FILE, Block, FinanceTable, Heading, Meeting, MeetingInputs, Paper, Run, Section, Table
+from .model import (MEETING_FILE, Block, FinanceTable, Heading, Image, ListBlock, Meeting, MeetingInputs, Paper,
+                    Paragraph, Run, Section, Table)
 from .schema import (
     AgendaItem,
     BodyItem,
@@ -115,14 +116,18 @@ class Context:
         self.doc = doc
         self.base = base  # the paper's folder: data files are found beside it
         self.problems: list[Problem] = []
+        self.files: set[str] = set()  # images and appendices named, relative to the paper's folder
 
     def markdown(self, text: str, path: PathKey, under: int | None = None) -> list[Block]:
-        """Markdown text as blocks (following a heading of level ``under``); its problems located at their lines."""
+        """Markdown text as blocks (following a heading of level ``under``); its problems (and its pictures')
+        located at their lines."""
         blocks, problems = markdown.parse(text, under)
         first = self.doc.text_lines.get(path) or self.doc.line_of(path)
         for p in problems:
             line = first + p.line if first is not None else None
             self.problems.append(Problem(self.doc.name, line, format_path(path), p.message, p.level))
+        for inlines in _inline_lists(blocks):
+            self._images(inlines, path, lambda image: first + image.line if first is not None else None)
         return blocks
 
     def inline(self, text: str, path: PathKey) -> list[Any]:
@@ -130,7 +135,38 @@ class Context:
         inlines, problems = markdown.parse_inline(text)
         for p in problems:
             self.problems.append(self.doc.problem(path, p.message))
+        self._images(inlines, path, lambda image: self.doc.line_of(path))
         return inlines
+
+    def file(self, name: str, path: PathKey, what: str, suffixes: tuple[str, ...] = ()) -> Path | None:
+        """A file the paper names, inside its folder; None (and the problem at ``path``) when it cannot be used."""
+        try:
+            found = paths.resolve_data_file(self.base, name, suffixes, what)
+        except paths.DataFileError as exc:
+            self.problems.append(self.doc.problem(path, str(exc)))
+            return None
+        self.files.add(name)
+        return found
+
+    def _images(self, inlines: list[Any], path: PathKey, line_of: Any) -> None:
+        """Check each picture's file and put its size in; a problem at the picture's line otherwise."""
+        for i, item in enumerate(inlines):
+            if not isinstance(item, Image):
+                continue
+            line = line_of(item)
+            problems_before = len(self.problems)
+            found = self.file(item.src, path, "image", tuple(f".{s}" for s in _IMAGE_TYPES)) if item.src else None
+            if not item.src:
+                self.problems.append(self.doc.problem(path, "an image needs a file: ![alt text](chart.png)"))
+            elif found is not None:
+                size = _image_size(found)
+                if isinstance(size, str):
+                    self.problems.append(self.doc.problem(path, f"image {item.src}: {size}"))
+                else:
+                    inlines[i] = Image(item.src, item.alt, item.line, str(found), *size)
+            # located at the picture's own line, not the body's first
+            self.problems[problems_before:] = [Problem(p.file, line, p.field, p.message, p.level)
+                                              for p in self.problems[problems_before:]]
 
     def section(self, title: str | None, body: Any, path: PathKey) -> Section:
         """A validated body (Markdown or a list of blocks) as a section."""
@@ -187,7 +223,8 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
                             key=_order)
     kind = papers.paper_type(template)
     parsed, problems = validate(doc, kind.Schema)
-    problems = doc.problems + problems + _exempt_problems(doc)
+    problems = doc.problems + problems + _exempt_problems(doc) + (kind.raw_problems(doc) if hasattr(kind, "raw_problems")
+                                                                 else [])
     if meeting is None and parsed is not None and parsed.meeting is None:
         problems.append(doc.problem((), "missing required field 'meeting' (the paper is not in a folder "
                                         "with a meeting.yaml)"))
@@ -205,6 +242,7 @@ def load_paper(file: Path, meeting: MeetingInputs | None, templates: Path) -> tu
                   status=parsed.status, exempt_reason=parsed.exempt_reason, report_of=parsed.report_of,
                   sections=[])
     kind.assemble(parsed, ctx, paper)
+    paper.files = sorted(ctx.files)
     problems = sorted(problems + ctx.problems, key=_order)
     if errors_only(problems):
         return None, problems
@@ -217,6 +255,38 @@ def _order(p: Problem) -> tuple[str, int, int]:
 
 _BODY_ITEM: TypeAdapter[Any] = TypeAdapter(BodyItem)
 _TOP_FINANCE: TypeAdapter[Any] = TypeAdapter(TopFinance)
+
+
+_IMAGE_TYPES = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG"}
+
+
+def _image_size(path: Path) -> tuple[int, int] | str:
+    """A PNG or JPEG picture's size in pixels, or what is wrong with the file."""
+    from docx.image.exceptions import UnrecognizedImageError  # python-docx reads the headers, no imaging library
+    from docx.image.image import Image as DocxImage
+
+    if path.suffix.lower().lstrip(".") not in _IMAGE_TYPES:
+        return f"a picture must be a .png or .jpg file, not '{path.suffix}'"
+    try:
+        image = DocxImage.from_file(str(path))
+    except (UnrecognizedImageError, OSError, ValueError, IndexError) as exc:
+        return f"not a readable PNG or JPEG picture ({exc.__class__.__name__})"
+    if image.content_type not in ("image/png", "image/jpeg") or not image.px_width or not image.px_height:
+        return "not a readable PNG or JPEG picture"
+    return image.px_width, image.px_height
+
+
+def _inline_lists(blocks: list[Any]) -> list[list[Any]]:
+    """Every list of inlines in the blocks (paragraphs, headings, list items at any depth)."""
+    out: list[list[Any]] = []
+    for block in blocks:
+        if isinstance(block, (Paragraph, Heading)):
+            out.append(block.inlines)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                for part in item.content:
+                    out += [part] if isinstance(part, list) else _inline_lists([part])
+    return out
 
 
 def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:

@@ -564,7 +564,8 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper),
-                  exempt=paper.status == "exempt")
+                  exempt=paper.status == "exempt", draft=paper.draft,
+                  appendices=[a.to_record() for a in paper.appendices])
     changed = task.previous is None or task.previous.output != digest
     return PaperResult(file, "built", task.output, problems, None, changed, kept, entry, new=task.previous is None)
 
@@ -741,13 +742,68 @@ def render_workbook(records: WorkbookRecords, template: Path) -> bytes:
 
 
 def _maybe_exempt(result: PaperResult) -> bool:
-    """Whether a paper is, or may be, exempt: one whose status is not known now (skipped as edited with
-    its inputs changed, and invalid) is kept out of the published pack rather than risk publishing it."""
+    """Whether a paper is, or may be, exempt or a draft (not cleared for publication): one whose status is
+    not known now (skipped as edited with its inputs changed, and invalid) is kept out of the published
+    pack rather than risk publishing it."""
     if result.paper is not None:
-        return result.paper.status == "exempt"
+        return result.paper.status == "exempt" or result.paper.draft
     if result.entry is not None:
-        return result.entry.exempt
+        return result.entry.exempt or result.entry.draft
     return result.status == "skipped"
+
+
+def appendix_pdf(paper_stem: str, number: int) -> str:
+    """The output name of a paper's appendix as PDF."""
+    return f"{paper_stem}-appendix-{number}.pdf"
+
+
+def _appendices(plan: _Plan) -> list[tuple[PaperResult, dict[str, Any], Path]]:
+    """Every appendix of the meeting's built papers: (paper, its record, its file)."""
+    found = []
+    for r in plan.result.papers:
+        if r.status in ("built", "unchanged") and r.entry is not None:
+            found += [(r, a, r.source.parent / a["file"]) for a in r.entry.appendices]
+    return found
+
+
+def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> list[Path]:
+    """Write the PDF appendices as they are; return copies of the Word and Excel ones to convert, named as
+    their PDFs will be (each PDF records the hash of its appendix file, so a changed appendix is redone)."""
+    from .render import pack
+
+    manifest = plan.manifest
+    assert manifest is not None
+    todo = []
+    for r, appendix, source in _appendices(plan):
+        name = appendix_pdf(r.source.stem, appendix["number"])
+        entry = manifest.entries.get(name)
+        try:
+            digest = file_hash(source)
+        except OSError:
+            plan.result.outputs.append(OutputResult(name, "failed", f"cannot read {appendix['file']}"))
+            continue
+        if not options.force and entry is not None and manifest.state(name) == "ours" and entry.inputs == digest:
+            plan.result.outputs.append(OutputResult(name, "unchanged"))
+        elif source.suffix.lower() == ".pdf":
+            _write_output(plan, name, digest, source.read_bytes, options, pages=pack.page_count(source))
+        else:
+            copy = tmpdir / "appendices" / (Path(name).stem + source.suffix.lower())
+            copy.parent.mkdir(exist_ok=True)
+            copy.write_bytes(source.read_bytes())
+            todo.append(copy)
+    # LibreOffice 7.4 tags no Calc PDF: a workbook goes to PDF as the web page Calc saves of it, which
+    # Writer exports tagged (its tables as tables), as every other part of the pack is
+    workbooks = [c for c in todo if c.suffix == ".xlsx"]
+    if workbooks:
+        from .render.pdf import convert
+
+        pages = convert(workbooks, tmpdir / "appendices-html", "html")
+        todo = [c for c in todo if c not in workbooks] + [p for p in pages.values() if p is not None]
+        for copy, page in pages.items():
+            if page is None:
+                plan.result.outputs.append(OutputResult(copy.with_suffix(".pdf").name, "failed",
+                                                        "LibreOffice could not read the workbook"))
+    return todo
 
 
 def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
@@ -886,7 +942,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / AGENDA
-        batch = list(todo)
+        batch = list(todo) + _appendix_pdfs(plan, options, tmpdir)
         if agenda_pages is None:
             provisional.parent.mkdir()
             placeholder = {i["paper"]: 999 for i in items if i["paper"]}
@@ -906,7 +962,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             return
         page = agenda_pages + 1
         pages: dict[str, int] = {}
-        parts: list[tuple[str, Path]] = [("Agenda", folder / "agenda.pdf")]
+        parts: list[tuple[str, Path] | tuple[str, Path, bool]] = [("Agenda", folder / "agenda.pdf")]
         # the pack is published: an exempt paper (Schedule 12A) has its own PDF for members, but is not in it
         exempt = {r.source.stem for r in plan.result.papers if _maybe_exempt(r)}
         for item in items:
@@ -917,6 +973,15 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             pages[item["paper"]] = page
             page += entry.pages
             parts.append((f"Item {item['number']}: {item['title']}", folder / f"{item['paper']}.pdf"))
+            # its public appendices follow it, bookmarked under it; an exempt one is for members only
+            docx = manifest.entries.get(f"{item['paper']}.docx")
+            for appendix in docx.appendices if docx is not None else []:
+                name = appendix_pdf(item["paper"], appendix["number"])
+                found = manifest.entries.get(name)
+                if appendix["exempt"] or found is None or found.pages is None or manifest.state(name) != "ours":
+                    continue
+                page += found.pages
+                parts.append((f"Appendix {appendix['number']}: {appendix['title']}", folder / name, True))
         status = _agenda(plan, options, items, pages)
         if status == "failed":
             return
@@ -934,7 +999,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             plan.result.outputs.append(OutputResult("agenda.pdf", "unchanged"))
     meeting = plan.agenda.meeting if plan.agenda else None
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
-    inputs = inputs_hash([p for _, p in parts], [label for label, _ in parts])
+    inputs = inputs_hash([part[1] for part in parts], [part[0] + ("\0" if len(part) > 2 else "") for part in parts])
     plan.step("pack", 0, 1)
     _write_output(plan, PACK, inputs, lambda: pack.join(parts, title, date), options)
     plan.step("pack", 1, 1, PACK)

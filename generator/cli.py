@@ -74,15 +74,46 @@ def build_command(paths: tuple[Path, ...], out: Path, jobs: int | None, force: b
 @PATHS
 @STRICT
 @TEMPLATES
-def check_command(paths: tuple[Path, ...], strict: bool, templates: Path) -> None:
+@click.option("--publish", is_flag=True, help="List every paper that is not ready to publish and why (uncleared "
+                                              "sign-off, exempt without a reason, a KPI contradiction, a finance "
+                                              "disagreement); exit 1 if any.")
+def check_command(paths: tuple[Path, ...], strict: bool, templates: Path, publish: bool) -> None:
     """Validate inputs and print every problem; writes nothing.
 
     \b
     Example:
         papers check inputs/2022-12-08-corporate-os/05-central-services.yaml
+        papers check --publish inputs/2023-01-18-cabinet
     """
     report = build(list(paths) or [Path("inputs")], Options(templates=templates, strict=strict, write=False))
+    if publish:
+        _print_not_ready(report)
+        return
     _print(report, "checked")
+
+
+def _print_not_ready(report: BuildReport) -> None:
+    from .publish import not_ready
+
+    found = not_ready(report)
+    listed = {id(n.result): n for n in found}
+    for meeting in report.meetings:
+        click.echo(meeting.name)
+        for paper in meeting.papers:
+            entry = listed.get(id(paper))
+            if entry is None:
+                click.echo(f"  {'ready':<10}{paper.source.name}")
+                continue
+            click.echo(f"  {'not ready':<10}{paper.source.name}: {'; '.join(entry.reasons)}")
+            for problem in entry.problems:
+                click.echo(f"      {problem}")
+        for problem in meeting.problems:
+            click.echo(f"  {'meeting':<10}{problem}")
+    total = len(report.papers)
+    click.echo(f"{len(found)} of {total} paper{'s' if total != 1 else ''} not ready to publish")
+    # the meeting's own errors (meeting.yaml) stop publication too; its outputs are not the question here
+    if found or any(p.level == "error" for m in report.meetings for p in m.problems):
+        raise SystemExit(1)
 
 
 @main.command("audit")

@@ -438,6 +438,14 @@ class _DocxLint:
                 self.add("", "style-type", f"'{name}' must be a {expected} style, the template has a "
                          f"{type_names.get(style.type, 'other')} style; fix: delete it and create "
                          f"it again as a {expected} style")
+        try:  # optional: without it, label/value lines are drawn in 'Council Table'
+            lines = docx_render.find_style(doc, docx_render.LAYOUT_LINES_STYLE)
+        except KeyError:
+            lines = None
+        if lines is not None and lines.type != WD_STYLE_TYPE.TABLE:
+            self.add("", "style-type", f"'{docx_render.LAYOUT_LINES_STYLE}' must be a table style, the template has "
+                     f"a {type_names.get(lines.type, 'other')} style, so two-column tables without a header are "
+                     f"drawn as data tables; fix: delete it and create it again as a table style", "warning")
         nums = _numbering(doc)
         # List Bullet and List Number: the generator reads their numbering (render/docx.py _list_numbering);
         # the deeper bullet levels and briefing notes' numbered paragraphs get theirs from the style in Word

@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import Level
-from .model import Block, Heading, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run
+from .model import Block, Heading, Image, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run
 
 # Only these bare addresses become links (the spec); linkify's fuzzy matching
 # would otherwise turn "mod.gov" in running text into a link.
@@ -279,7 +279,12 @@ def _inlines(inline: Token, problems: list[MarkdownProblem]) -> list[Inline]:
                 problems.append(MarkdownProblem(line, refused))
             out.append(Link(url, tuple(runs)))
         elif kind == "image":
-            problems.append(MarkdownProblem(line, "an image cannot be placed in a paper"))
+            # the alt text is the image's description in the document (its text children, formats dropped)
+            alt = "".join(c.content for c in child.children or [] if c.type in ("text", "code_inline")).strip()
+            if not alt:
+                problems.append(MarkdownProblem(line, "an image needs alt text saying what it shows: "
+                                                      "![what the picture shows](file.png)"))
+            out.append(Image(str(child.attrs.get("src", "")), alt, line))
     return _merge(out)
 
 

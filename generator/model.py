@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, Union
+from typing import Any, Literal, Union
 
 MEETING_FILE = "meeting.yaml"  # the file that makes a folder a meeting
 
@@ -33,7 +33,20 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Run, Link, LineBreak]
+@dataclass(frozen=True)
+class Image:
+    """A picture (``![alt](file.png)``): ``src`` as written, ``line`` within its Markdown text; once checked
+    (assemble.py), ``path`` is the file and ``width``/``height`` its size in pixels."""
+
+    src: str
+    alt: str
+    line: int = 0
+    path: str = ""
+    width: int = 0
+    height: int = 0
+
+
+Inline = Union[Run, Link, LineBreak, Image]
 
 
 @dataclass
@@ -173,6 +186,21 @@ class Section:
     finance: list[FinanceTable] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Appendix:
+    """A file printed after its paper in the pack (Appendix 1, 2 ...); an exempt one is left out of it."""
+
+    number: int
+    title: str
+    file: str  # relative to the paper's folder: a .pdf, .docx or .xlsx
+    exempt: bool = False
+    exempt_reason: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-able fields, as the manifest keeps them."""
+        return {"number": self.number, "title": self.title, "file": self.file, "exempt": self.exempt}
+
+
 @dataclass
 class Paper:
     """One paper of a meeting, ready to render with its template."""
@@ -191,14 +219,19 @@ class Paper:
     finance: FinanceTable | None = None
     committee: str | None = None
     purpose: str | None = None
+    # not cleared for publication (a committee report without its sign-off): DRAFT header, out of the pack
+    draft: bool = False
+    details: Any = None  # what a paper type (generator/papers/) adds beyond the fields above
+    files: list[str] = field(default_factory=list)  # other files it is made from (images, appendices)
+    appendices: list[Appendix] = field(default_factory=list)
 
     @property
     def stem(self) -> str:
         return self.source.stem
 
     def data_files(self) -> list[str]:
-        """Data files the paper's figures came from (relative to its folder)."""
-        return sorted({t.source for t in self.finance_tables() if t.source})
+        """Data files the paper is made from: finance sources, images, appendices (relative to its folder)."""
+        return sorted({t.source for t in self.finance_tables() if t.source} | set(self.files))
 
     def finance_tables(self) -> list[FinanceTable]:
         """Every finance block of the paper, in document order."""

@@ -1,4 +1,4 @@
-"""Files a paper names (finance data, and in future images or appendices): found inside its folder only."""
+"""Files a paper names (finance data, images, appendices): found inside its folder only."""
 from __future__ import annotations
 
 import difflib
@@ -15,12 +15,13 @@ class DataFileError(Exception):
     """A named file cannot be used; the message says why and what to do (it never quotes the file)."""
 
 
-def resolve_data_file(base: Path, name: str, suffixes: tuple[str, ...] = ()) -> Path:
+def resolve_data_file(base: Path, name: str, suffixes: tuple[str, ...] = (), what: str = "data file") -> Path:
     """The file ``name`` in the folder ``base`` (a meeting's, or a lone paper's), or DataFileError.
 
     The file must be inside ``base`` once links are followed: a path that leads out of the folder (``..``,
     an absolute or network path, a link to a file elsewhere) would publish files the author never meant to.
-    ``suffixes`` (lower case, with the dot) are the kinds of file expected, for "did you mean" hints.
+    ``suffixes`` (lower case, with the dot) are the kinds of file expected, for "did you mean" hints;
+    ``what`` names the file in messages ("image", "appendix file").
     """
     folder = "the meeting folder" if (base / MEETING_FILE).is_file() else "the paper's folder"
     outside = DataFileError(f"{name} is outside {folder}: put the file beside the paper and give its file name")
@@ -36,9 +37,9 @@ def resolve_data_file(base: Path, name: str, suffixes: tuple[str, ...] = ()) -> 
     if not real.is_relative_to(root):
         raise outside
     if real.is_dir():
-        raise DataFileError(f"{name} is a folder, not a data file")
+        raise DataFileError(f"{name} is a folder, not a {what}")
     if not real.is_file():
-        raise DataFileError(f"data file not found: {name}" + _did_you_mean(path, suffixes))
+        raise DataFileError(f"{what} not found: {name}" + _did_you_mean(path, suffixes))
     return path  # as named, so that messages about its rows name the file the author wrote
 
 

@@ -44,10 +44,21 @@ def test_there_is_a_case_for_every_kind_of_error() -> None:
             "finance-tbc-csv", "missing-csv", "csv-missing-column", "unknown-template", "markdown-unplaceable",
             "exempt-without-reason", "unknown-block", "several-problems", "csv-duplicate-column",
             "csv-unquoted-thousands", "csv-semicolons", "sheet-with-csv", "amount-too-large", "yaml-control-character",
-            "yaml-tab-indent", "empty-and-null-values", "exempt-with-blank-reason"} <= kinds
+            "yaml-tab-indent", "empty-and-null-values", "exempt-with-blank-reason", "committee-missing-appendix",
+            "committee-image-without-alt", "committee-key-decision-without-forward-plan",
+            "committee-unknown-implication", "committee-verified-by-without-name"} <= kinds
 
 
-@pytest.mark.parametrize("case", CASE_DIRS, ids=lambda d: d.name)
+def warnings_only(case: Path) -> bool:
+    """A case whose expected problems are all warnings: the paper still builds (`--strict` fails it)."""
+    return all(": warning: " in line for line in expected(case))
+
+
+ERROR_CASES = [d for d in CASE_DIRS if not warnings_only(d)]
+WARNING_CASES = [d for d in CASE_DIRS if warnings_only(d)]
+
+
+@pytest.mark.parametrize("case", ERROR_CASES, ids=lambda d: d.name)
 def test_check_reports_exactly_the_expected_problems(case: Path) -> None:
     result = run_papers("check", *case_args(case))
     assert result.exit_code == 1, result.output
@@ -55,10 +66,24 @@ def test_check_reports_exactly_the_expected_problems(case: Path) -> None:
     assert problem_lines(result.output) == expected(case), result.output
     assert "  failed    02-bad.yaml" in result.output.splitlines()
     assert "  checked   01-good.yaml" in result.output.splitlines()
-    assert not any(p.suffix in (".docx", ".xlsx", ".pdf") for p in case.iterdir())
+    # nothing is written beside the inputs (a case's own appendix files are inputs)
+    assert not any(p.suffix in (".docx", ".xlsx", ".pdf") and p.stem in ("01-good", "02-bad", "budget", "agenda")
+                   for p in case.iterdir())
 
 
-@pytest.mark.parametrize("case", CASE_DIRS, ids=lambda d: d.name)
+@pytest.mark.parametrize("case", WARNING_CASES, ids=lambda d: d.name)
+def test_a_warning_case_builds_with_its_warnings_and_fails_with_strict(case: Path, tmp_path: Path) -> None:
+    result = run_papers("build", *case_args(case), "-o", tmp_path / "out", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert problems_under(result.output, "02-bad.docx") == expected(case), result.output
+    assert (tmp_path / "out" / case.name / "02-bad.docx").is_file()
+    strict = run_papers("check", "--strict", *case_args(case))
+    assert strict.exit_code == 1, strict.output
+    assert problem_lines(strict.output) == [line.replace(": warning: ", ": ") for line in expected(case)]
+    assert "  failed    02-bad.yaml" in strict.output.splitlines()
+
+
+@pytest.mark.parametrize("case", ERROR_CASES, ids=lambda d: d.name)
 def test_build_reports_the_same_and_writes_no_file_for_the_bad_paper(case: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_papers("build", *case_args(case), "-o", out, "-j", "1")

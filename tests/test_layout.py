@@ -559,3 +559,22 @@ def test_a_two_column_table_without_header_is_drawn_as_label_value_lines(layout:
     assert "BENEFITS calls down 47%" in printed and "COUNCIL TAX calls down 29%" in printed
     page = words(layout / "lines.pdf")[0]
     assert line_of(page, "BENEFITS calls down 47%")[-1][1] == line_of(page, "COUNCIL TAX calls down 29%")[-1][1]
+
+
+def test_lint_warns_when_the_layout_lines_style_is_not_a_table_style(tmp_path: Path) -> None:
+    import zipfile
+
+    from generator.lint import lint_paths
+
+    shipped = ROOT / "templates" / "docx" / "portfolio_report.docx"
+    edited = tmp_path / "portfolio_report.docx"
+    with zipfile.ZipFile(shipped) as src, zipfile.ZipFile(edited, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/styles.xml":
+                assert b'w:type="table" w:styleId="LayoutLines"' in data
+                data = data.replace(b'w:type="table" w:styleId="LayoutLines"', b'w:type="paragraph" w:styleId="LayoutLines"')
+            dst.writestr(item, data)
+    assert lint_paths([shipped]) == []
+    findings = [str(f) for f in lint_paths([edited])]
+    assert len(findings) == 1 and "style-type: warning: 'Layout Lines' must be a table style" in findings[0], findings

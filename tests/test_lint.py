@@ -31,7 +31,8 @@ from generator.schema import SCHEMAS
 TEMPLATES = ROOT / "templates"
 DOCX = TEMPLATES / "docx"
 PAPERS = {"portfolio_report": EXAMPLE / "05-central-services.yaml",
-          "briefing_note": EXAMPLE / "06-change-and-improvement.yaml"}
+          "briefing_note": EXAMPLE / "06-change-and-improvement.yaml",
+          "committee_report": ROOT / "inputs" / "2023-01-18-cabinet" / "08-q2-budget-monitoring.yaml"}
 
 
 def broken(folder: Path, template: str, part: str, old: str, new: str, count: int = 1,
@@ -97,7 +98,8 @@ def rendered_text(template: Path) -> str:
 
 def test_the_shipped_templates_lint_clean() -> None:
     files = default_files(TEMPLATES)
-    assert [f.name for f in files] == ["agenda.docx", "briefing_note.docx", "portfolio_report.docx", "budget.xlsx"]
+    assert [f.name for f in files] == ["agenda.docx", "briefing_note.docx", "committee_report.docx",
+                                       "portfolio_report.docx", "budget.xlsx"]
     assert lint_paths(files) == []
 
 
@@ -407,8 +409,9 @@ def test_formulas_and_names_referring_to_missing_sheets_are_found(tmp_path: Path
 def test_the_command_lints_the_shipped_templates_by_default() -> None:
     result = run_papers("lint-template")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["agenda.docx: ok", "briefing_note.docx: ok", "portfolio_report.docx: ok",
-                                          "budget.xlsx: ok", "4 templates linted: 0 errors, 0 warnings"]
+    assert result.output.splitlines() == ["agenda.docx: ok", "briefing_note.docx: ok", "committee_report.docx: ok",
+                                          "portfolio_report.docx: ok", "budget.xlsx: ok",
+                                          "5 templates linted: 0 errors, 0 warnings"]
 
 
 def test_the_command_prints_findings_by_file_and_fails_on_an_error(tmp_path: Path) -> None:

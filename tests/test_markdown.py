@@ -120,7 +120,7 @@ def test_inline_fields_join_paragraphs_and_refuse_blocks() -> None:
 @pytest.mark.parametrize("text, line, message", [
     ("Intro.\n\n# Title\n", 2, "a '#' heading cannot be placed"),
     ("#### Deep\n", 0, "a level-4 heading cannot be placed"),
-    ("A paragraph\nwith ![an image](x.png) on line two.\n", 1, "an image cannot be placed"),
+    ("A paragraph\nwith ![](x.png) on line two.\n", 1, "an image needs alt text saying what it shows"),
     ("Code:\n\n```\nx = 1\n```\n", 2, "a fenced code block cannot be placed"),
     ("Para.\n\n    indented\n", 2, "an indented code block cannot be placed"),
     ("Para.\n\n> quoted\n", 2, "a block quote ('>') cannot be placed"),

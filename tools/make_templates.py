@@ -189,16 +189,50 @@ def cover_table() -> str:
         + cell(p("{% if item %}ITEM: {{ item }}{% endif %}", "CoverText", bold=True), half),
         cell(p("{{ committee_short_name }}", "CoverText", bold=True), half * 2, 2),
         cell(p("{{ title }}", "CoverTitle", bold=True), half * 2, 2),
-        cell(runs_p([("Report of: ", True), ("{{ report_of }}", False)], "CoverText"), half * 2, 2),
+        *decision_rows(half),
         cell(runs_p([("{% if exempt %}This report is exempt: {% else %}This report is public{% endif %}", True),
-                     ("{% if exempt %}{{ exempt_reason }}{% endif %}", False)], "CoverText"), half * 2, 2),
+                     ("{% if exempt %}{{ exempt_reason }}{% endif %}" + EXEMPT_APPENDICES, False)], "CoverText"),
+             half * 2, 2),
     ]
     return ('<w:tbl><w:tblPr><w:tblStyle w:val="LayoutTable"/><w:tblW w:w="9026" w:type="dxa"/>'
             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
             'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val="Report cover"/>'
-            '<w:tblDescription w:val="Meeting date, agenda item, committee, report title, author and status"/>'
+            '<w:tblDescription w:val="Meeting date, agenda item, committee, report title, wards, key decision, '
+            'author, accountable officers and status"/>'
             f'</w:tblPr><w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{half}"/></w:tblGrid>'
             + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>")
+
+
+# a public report naming its exempt appendices (committee reports); papers without appendices print nothing
+EXEMPT_APPENDICES = ("{% if not exempt %}{% for a in exempt_appendices %}{% if loop.first %}, except {% else %}; "
+                     "{% endif %}Appendix {{ a.number }} ({{ a.title }}), which is exempt: {{ a.reason }}{% endfor %}"
+                     "{% endif %}")
+
+
+def decision_rows(half: int) -> list[str]:
+    """The cover rows a decision report has (wards and key decision, report of, accountable officers); the
+    optional ones are left out by docxtpl when the paper does not give them."""
+    full = half * 2
+
+    def only_if(condition: str, content: str) -> list[str]:
+        return [cell(p(f"{{%tr if {condition} %}}", "CoverText"), full, 2), content,
+                cell(p("{%tr endif %}", "CoverText"), full, 2)]
+
+    return [
+        *only_if("wards or key_decision",
+                 cell(p("Wards and communities affected:", "CoverText", bold=True) + p("{{ wards }}", "CoverText"),
+                      half)
+                 + cell(p("Key Decision:", "CoverText", bold=True)
+                        + p("{{ key_decision }}{% if forward_plan_ref %} (Forward Plan reference "
+                            "{{ forward_plan_ref }}){% endif %}", "CoverText"), half)),
+        cell(runs_p([("Report of: ", True), ("{{ report_of }}", False)], "CoverText"), full, 2),
+        *only_if("accountable_assistant_director",
+                 cell(runs_p([("Accountable Assistant Director: ", True),
+                              ("{{ accountable_assistant_director }}", False)], "CoverText"), full, 2)),
+        *only_if("accountable_director",
+                 cell(runs_p([("Accountable Director: ", True), ("{{ accountable_director }}", False)], "CoverText"),
+                      full, 2)),
+    ]
 
 
 def document(body: str) -> str:
@@ -276,7 +310,105 @@ AGENDA = document("".join([
 ]))
 
 
-def write(name: str, body: str, title: str) -> None:
+# -- the committee report --------------------------------------------------------------------
+# Its sections are numbered by one multi-level list: the section headings at level 1 ("2."), the
+# Numbered Paragraph style at level 2 ("2.1"), which Word restarts after each heading.
+REPORT_NUM = 6
+REPORT_NUMBERING = abstract(15, "Report sections", [
+    level(0, "decimal", "%1.", 720, 720),
+    level(1, "decimal", "%1.%2", 720, 720, style="NumberedParagraph"),
+])
+COMMITTEE_NUMBERING = NUMBERING.replace(
+    "</w:numbering>", f'{REPORT_NUMBERING}<w:num w:numId="{REPORT_NUM}"><w:abstractNumId w:val="15"/></w:num>'
+                      "</w:numbering>")
+# the same styles, with Numbered Paragraph at the second level of the report's numbering
+_BRIEFING_PARAGRAPH = numpr(5, 0) + '<w:ind w:left="720" w:hanging="720"/>'
+assert STYLES.count(_BRIEFING_PARAGRAPH) == 1
+COMMITTEE_STYLES = STYLES.replace(_BRIEFING_PARAGRAPH, numpr(REPORT_NUM, 1) + '<w:ind w:left="720" w:hanging="720"/>')
+HEADER = HEAD + f"""<w:hdr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Header"/><w:jc w:val="center"/></w:pPr>\
+<w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">{{% if draft %}}DRAFT – not for publication{{% endif %}}</w:t></w:r></w:p></w:hdr>"""
+HEADER_STYLE = pstyle("Header", "header", '<w:jc w:val="center"/><w:spacing w:after="0"/>', '<w:sz w:val="20"/><w:szCs w:val="20"/>')
+
+
+def labelled(label: str, value: str, style: str = "Normal") -> str:
+    """A paragraph: a bold label, then the value."""
+    return runs_p([(label, True), (value, False)], style)
+
+
+def section_heading(text: str) -> str:
+    """A numbered section heading ("2. Introduction and Background")."""
+    return p(text, "Heading1", num=(REPORT_NUM, 0))
+
+
+def implication(key: str, heading: str) -> list[str]:
+    """One numbered implication ("7.1 Financial"), its body and who verified it."""
+    where = f"implications.{key}"
+    return [
+        p(heading, "Heading2", num=(REPORT_NUM, 1)),
+        p(f"{{%p if {where}.body %}}"),
+        p(f"{{{{p {where}.body }}}}"),
+        p("{%p endif %}"),
+        labelled("Implications verified by: ", f"{{% if {where}.verified_by %}}{{{{ {where}.verified_by }}}}"
+                                               "{% else %}not yet verified{% endif %}"),
+    ]
+
+
+def none_unless(items: str) -> str:
+    return p(f"{{%p if not {items} %}}") + p("None") + p("{%p endif %}")
+
+
+COMMITTEE = document("".join([
+    cover_table(),
+    p("{%p if executive_summary %}"),
+    p("Executive Summary", "Heading1"),
+    p("{{p executive_summary }}"),
+    p("{%p endif %}"),
+    section_heading("Recommendation(s)"),
+    p("{%p for recommendation in recommendations %}"),
+    p("{{r recommendation }}", "NumberedParagraph"),
+    p("{%p endfor %}"),
+    none_unless("recommendations"),
+    section_heading("Introduction and Background"),
+    p("{{p introduction.body }}"),
+    section_heading("Issues, Options and Analysis of Options"),
+    p("{{p issues_and_options.body }}"),
+    section_heading("Reasons for Recommendation"),
+    p("{{p reasons.body }}"),
+    section_heading("Consultation (including Overview and Scrutiny, if applicable)"),
+    p("{{p consultation.body }}"),
+    section_heading("Impact on corporate policies, priorities, performance and community impact"),
+    p("{{p impact.body }}"),
+    section_heading("Implications"),
+    *implication("financial", "Financial"),
+    *implication("legal", "Legal"),
+    *implication("diversity_and_equality", "Diversity and Equality"),
+    p("{%p if implications.other %}"),
+    p("Other implications", "Heading2", num=(REPORT_NUM, 1)),
+    p("{{p implications.other }}"),
+    p("{%p endif %}"),
+    section_heading("Background papers used in preparing the report"),
+    p("{%p for paper in background_papers %}"),
+    p("{{r paper }}", "ListBullet"),
+    p("{%p endfor %}"),
+    none_unless("background_papers"),
+    section_heading("Appendices to the report"),
+    p("{%p for appendix in appendices %}"),
+    p("Appendix {{ appendix.number }} – {{ appendix.title }}{% if appendix.exempt %} (exempt){% endif %}"),
+    p("{%p endfor %}"),
+    none_unless("appendices"),
+    p("Report Author", "Heading1"),
+    p("{{ report_author.name }}"),
+    p("{{ report_author.title }}"),
+    p("{%p if report_author.service %}"),
+    p("{{ report_author.service }}"),
+    p("{%p endif %}"),
+]))
+# the DRAFT header (empty unless the report is not cleared for publication)
+COMMITTEE = COMMITTEE.replace("<w:footerReference", '<w:headerReference w:type="default" r:id="rId6"/><w:footerReference')
+
+
+def write(name: str, body: str, title: str, **overrides: str) -> None:
+    """Write one template; ``overrides`` replace or add parts, by part name."""
     parts = {
         "[Content_Types].xml": CONTENT_TYPES,
         "_rels/.rels": ROOT_RELS,
@@ -290,6 +422,7 @@ def write(name: str, body: str, title: str) -> None:
         "word/fontTable.xml": FONTS,
         "word/footer1.xml": FOOTER,
     }
+    parts.update(overrides)
     OUT.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(OUT / f"{name}.docx", "w", zipfile.ZIP_DEFLATED) as zf:
         for part, xml in parts.items():
@@ -301,4 +434,15 @@ if __name__ == "__main__":
     write("portfolio_report", PORTFOLIO, "Portfolio holder report template")
     write("briefing_note", BRIEFING, "Briefing note template")
     write("agenda", AGENDA, "Agenda front sheet template")
+    write("committee_report", COMMITTEE, "Committee report template", **{
+        "word/styles.xml": COMMITTEE_STYLES.replace("</w:styles>", HEADER_STYLE + "</w:styles>"),
+        "word/numbering.xml": COMMITTEE_NUMBERING,
+        "word/header1.xml": HEADER,
+        "word/_rels/document.xml.rels": DOC_RELS.replace("</Relationships>", '<Relationship Id="rId6" Type="http://'
+                                                         'schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                                         'header" Target="header1.xml"/></Relationships>'),
+        "[Content_Types].xml": CONTENT_TYPES.replace("</Types>", '<Override PartName="/word/header1.xml" ContentType='
+                                                     '"application/vnd.openxmlformats-officedocument.wordprocessingml.'
+                                                     'header+xml"/></Types>'),
+    })
     print(f"wrote templates to {OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT}")

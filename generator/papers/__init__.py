@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 # every paper type, in the order lint and the documentation list them
-NAMES: tuple[str, ...] = ("portfolio_report", "briefing_note")
+NAMES: tuple[str, ...] = ("portfolio_report", "briefing_note", "committee_report")
 
 # template variables every paper has, whatever its type (render/docx.py fills them)
 COMMON_VARIABLES: tuple[str, ...] = ("meeting_date", "committee", "committee_short_name", "item", "title",
@@ -28,6 +28,7 @@ class PaperType:
     - ``NUMBERED_PARAGRAPHS``: whether its template's ``Numbered Paragraph`` style must carry numbering;
     - ``assemble(parsed, ctx, paper)``: fill the :class:`generator.model.Paper` from the validated input;
     - ``check_parts(data, ctx)``: check the bodies of an input whose fields have errors (all problems in one run);
+    - optionally ``raw_problems(doc)``: rules checked on the raw data, reported whatever else is wrong;
     - ``context(paper, wordml)``: its template variables, drawn with the template's styles.
     """
 

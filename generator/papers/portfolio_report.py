@@ -8,7 +8,9 @@ from markupsafe import Markup
 from pydantic import BeforeValidator
 
 from ..schema import Body, FinanceItem, Label, PaperCommon, Section, Strict, Text, TopFinance
+from . import cover
 from .base import body, plain
+from .cover import CoverFields
 
 if TYPE_CHECKING:
     from ..assemble import Context
@@ -21,7 +23,7 @@ class Introduction(Strict):
     body: Body
 
 
-class Schema(PaperCommon):
+class Schema(PaperCommon, CoverFields):
     report_of: Label
     introduction: Introduction | None = None
     # "recommendations:" left empty means none, as leaving the field out does
@@ -31,7 +33,8 @@ class Schema(PaperCommon):
 
 
 # the template variables of this type, with their value in papers of other types
-VARIABLES: dict[str, Any] = {"introduction": None, "recommendations": list, "sections": list, "finance": None}
+VARIABLES: dict[str, Any] = {**cover.VARIABLES, "introduction": None, "recommendations": list, "sections": list,
+                             "finance": None}
 # what the template must print (papers lint-template: missing-variable)
 REQUIRED_VARIABLES = (("title",), ("report_of",), ("introduction",), ("recommendations",), ("sections",),
                       ("finance",), ("exempt",), ("exempt_reason",))
@@ -40,6 +43,7 @@ NUMBERED_PARAGRAPHS = False
 
 def assemble(parsed: Schema, ctx: "Context", paper: "Paper") -> None:
     """Fill ``paper`` from the validated input."""
+    paper.details = cover.assemble(parsed, ctx, paper)
     if parsed.introduction is not None:
         paper.introduction = ctx.section(parsed.introduction.title, parsed.introduction.body,
                                          ("introduction", "body"))
@@ -67,6 +71,7 @@ def check_parts(data: dict[str, Any], ctx: "Context") -> None:
 def context(paper: "Paper", wordml: "WordML") -> dict[str, Any]:
     """The template variables of a portfolio holder report."""
     return {
+        **cover.context(paper.details),
         "introduction": ({"title": plain(paper.introduction.title), "body": body(wordml, paper.introduction)}
                          if paper.introduction else None),
         "recommendations": [Markup(wordml.runs(r)) for r in paper.recommendations],

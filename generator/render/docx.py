@@ -208,7 +208,10 @@ class DocxRenderer:
         def link_id(url: str) -> str:
             return doc.part.relate_to(url, RT.HYPERLINK, is_external=True)
 
-        wordml = WordML(styles, Numbering(bullet_num, number_abstract, new_num), link_id)
+        def image_id(path: str) -> str:
+            return doc.part.get_or_add_image(path)[0]
+
+        wordml = WordML(styles, Numbering(bullet_num, number_abstract, new_num), link_id, image_id)
         context = build_context(wordml)
         try:
             tpl.render(context, self.env, autoescape=True)

@@ -27,16 +27,20 @@ def page_count(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
-def join(parts: list[tuple[str, Path]], title: str, date: dt.date | None = None) -> bytes:
+def join(parts: list[tuple[str, Path] | tuple[str, Path, bool]], title: str, date: dt.date | None = None) -> bytes:
     """One PDF of ``parts`` (bookmark text, file) in order, each part bookmarked at its first page, dated
-    ``date`` (midnight UTC) as its parts are."""
+    ``date`` (midnight UTC) as its parts are; a part given as (text, file, True), an appendix, is bookmarked
+    under the part before it."""
     writer = PdfWriter()
-    readers = [(label, PdfReader(pdf)) for label, pdf in parts]
-    tags = _Tags(writer) if readers and all(_tagged(reader) for _, reader in readers) else None
-    for label, reader in readers:
+    readers = [(part[0], PdfReader(part[1]), len(part) > 2 and bool(part[2])) for part in parts]
+    tags = _Tags(writer) if readers and all(_tagged(reader) for _, reader, _ in readers) else None
+    parent = None
+    for label, reader, nested in readers:
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
-        writer.add_outline_item(title=label, page_number=start)
+        bookmark = writer.add_outline_item(title=label, page_number=start, parent=parent if nested else None)
+        if not nested:
+            parent = bookmark
         if tags is not None:
             tags.add(reader, start, label)
     if tags is not None:

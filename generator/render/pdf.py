@@ -268,6 +268,8 @@ def _pdf_export(source: Path) -> tuple[str, dict[str, bool]]:
     """LibreOffice's PDF export filter for a file and its options (tagged, showing the title, for Writer)."""
     if source.suffix.lower() == ".xlsx":
         return "calc_pdf_Export", {}
+    if source.suffix.lower() == ".html":  # a workbook appendix, as Calc saved it: tagged, unlike Calc's own PDF
+        return "writer_web_pdf_Export", PDF_FILTER_DATA
     return "writer_pdf_Export", PDF_FILTER_DATA
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..model import Block, Heading, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run, Table
+from ..model import Block, Heading, Image, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run, Table
 from .columns import TableMetrics, fit
 
 # Characters XML 1.0 forbids; they can arrive from pasted text and would corrupt the file.
@@ -21,6 +21,13 @@ _ESCAPES = str.maketrans({
     # whitespace docxtpl would turn into breaks/tabs (its "Listing" feature)
     "\t": " ", "\n": " ", "\r": " ",
 })
+
+EMU_PER_TWIP = 635
+# DrawingML namespaces, declared on the picture itself: the templates' document element need not know them
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
 
 def text(value: str) -> str:
     """Escape input text for a ``w:t`` element or attribute."""
@@ -58,10 +65,13 @@ class Numbering:
 class WordML:
     """Draws blocks for one document; link ids and new lists are allocated through callbacks."""
 
-    def __init__(self, styles: Styles, numbering: Numbering, link_id: Callable[[str], str]) -> None:
+    def __init__(self, styles: Styles, numbering: Numbering, link_id: Callable[[str], str],
+                 image_id: Callable[[str], str] | None = None) -> None:
         self.styles = styles
         self.numbering = numbering
         self.link_id = link_id
+        self.image_id = image_id  # picture file -> relationship id of its image part
+        self.pictures = 0  # drawing ids must be unique in a document
 
     # -- inline -------------------------------------------------------------------
     def runs(self, inlines: list[Inline], bold: bool = False) -> str:
@@ -76,7 +86,28 @@ class WordML:
                 out.append(f'<w:hyperlink r:id="{rid}" w:history="1">{inner}</w:hyperlink>')
             elif isinstance(item, LineBreak):
                 out.append("<w:r><w:br/></w:r>")
+            elif isinstance(item, Image) and item.path and self.image_id is not None:
+                out.append(self.picture(item))
         return "".join(out)
+
+    def picture(self, image: Image) -> str:
+        """An inline picture scaled to the text width, its alt text as the drawing's description."""
+        rid = self.image_id(image.path) if self.image_id is not None else ""
+        self.pictures += 1
+        n = self.pictures
+        cx = self.styles.metrics.width * EMU_PER_TWIP  # the template's text width
+        cy = round(cx * image.height / image.width)
+        alt = text(image.alt)
+        return (f'<w:r><w:drawing><wp:inline xmlns:wp="{_WP}" distT="0" distB="0" distL="0" distR="0">'
+                f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+                f'<wp:docPr id="{n}" name="Picture {n}" descr="{alt}"/>'
+                f'<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="{_A}" noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+                f'<a:graphic xmlns:a="{_A}"><a:graphicData uri="{_PIC}"><pic:pic xmlns:pic="{_PIC}">'
+                f'<pic:nvPicPr><pic:cNvPr id="{n}" name="Picture {n}" descr="{alt}"/><pic:cNvPicPr/></pic:nvPicPr>'
+                f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+                f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+                f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+                f"</wp:inline></w:drawing></w:r>")
 
     def _run(self, run: Run, style: str | None = None, bold: bool = False) -> str:
         if not run.text:
@@ -126,7 +157,9 @@ class WordML:
             if isinstance(block, Table) and after_table:
                 out.append("<w:p/>")  # Word merges two adjacent tables into one
             if isinstance(block, Paragraph):
-                style = self.styles.numbered_paragraph if numbered_paragraphs else None
+                # a picture on its own is not a numbered paragraph of the text
+                pictured = all(isinstance(i, Image) for i in block.inlines) and bool(block.inlines)
+                style = self.styles.numbered_paragraph if numbered_paragraphs and not pictured else None
                 out.append(self.paragraph(block.inlines, style, keep_next=_leads_in(block.inlines, following),
                                           before=gap if after_table else None))
             elif isinstance(block, Heading):
