@@ -203,3 +203,18 @@ def test_check_names_the_accessibility_warning_of_the_document_it_would_write(tm
             'council\'s awards page"), not "click here"') in result.output.splitlines()
     assert "  checked   agenda.docx" in result.output.splitlines()
     assert result.output.splitlines()[-1] == "2 papers: 2 checked, 0 failed, 2 warnings"
+
+
+@pytest.mark.libreoffice
+def test_with_pdf_an_agenda_not_written_means_no_pack_but_the_papers_pdfs(tmp_path: Path) -> None:
+    folder = _tree(tmp_path, EXAMPLE.name) / EXAMPLE.name
+    meeting = folder / "meeting.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("  - number: 7\n", "  - number: 6\n"))
+    result = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1", "--pdf")
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert "  failed    agenda.docx  not written while meeting.yaml has errors (fix them and build again)" in lines
+    assert "  failed    pack.pdf  not written: the agenda was not written" in lines
+    written = sorted(p.name for p in (tmp_path / "out" / EXAMPLE.name).iterdir() if not p.name.startswith("."))
+    assert written == [f"{REPORT}.docx", f"{REPORT}.pdf", f"{BRIEFING}.docx", f"{BRIEFING}.pdf", "budget.xlsx"]
+    assert lines[-1].endswith("build failed: 1 error in meeting.yaml, agenda.docx not written, pack.pdf not written")
