@@ -757,6 +757,11 @@ def appendix_pdf(paper_stem: str, number: int) -> str:
     return f"{paper_stem}-appendix-{number}.pdf"
 
 
+def is_appendix_pdf(name: str) -> bool:
+    """Whether an output name is one :func:`appendix_pdf` gives."""
+    return re.search(r"-appendix-\d+\.pdf$", name) is not None
+
+
 def _appendices(plan: _Plan) -> list[tuple[PaperResult, dict[str, Any], Path]]:
     """Every appendix of the meeting's built papers: (paper, its record, its file)."""
     found = []

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from .build import AGENDA, DEFAULT_TEMPLATES, PACK, WORKBOOK, BuildReport, Options, Step, build, default_jobs
+from .build import (AGENDA, DEFAULT_TEMPLATES, PACK, WORKBOOK, BuildReport, Options, Step, build, default_jobs,
+                    is_appendix_pdf)
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings (e.g. a stated variance that does not "
@@ -312,9 +313,10 @@ def _written(report: BuildReport) -> None:
             continue
         kinds: dict[str, int] = {}
         for name in names:
-            kind = _KINDS.get(name) or ("Word paper" if name.endswith(".docx") else "paper PDF")
+            kind = _KINDS.get(name) or ("Word paper" if name.endswith(".docx") else
+                                        "appendix PDF" if is_appendix_pdf(name) else "paper PDF")
             kinds[kind] = kinds.get(kind, 0) + 1
-        order = ["Word paper", "workbook", "agenda", "paper PDF", "agenda PDF", "pack"]
+        order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack"]
         parts = [_plural(kinds[k], k) if kinds[k] > 1 else f"1 {k}" for k in order if k in kinds]
         click.echo(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
 

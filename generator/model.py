@@ -151,6 +151,18 @@ class FinanceRow:
     values: dict[str, Decimal]
     stated: frozenset[str] = frozenset()  # keys whose value was given although computable
     where: str = ""  # e.g. "05-central-services-finance.csv:4" for messages
+    unrounded: dict[str, Decimal] | None = None  # with a source's `scale`: the values before rounding
+
+
+@dataclass
+class SourceRow:
+    """One row of a finance export as read (the workbook's Sources sheet lists them all)."""
+
+    row: int  # the export's row (or CSV line) number
+    code: str
+    label: str
+    amounts: dict[str, Decimal]  # as exported, before any scale
+    service: str  # the table row it was summed into
 
 
 @dataclass
@@ -165,6 +177,10 @@ class FinanceTable:
     total: bool
     stated_total: dict[str, Decimal] | None = None
     source: str | None = None  # data file the rows came from, relative to the paper's folder
+    group: str | None = None  # the code map the source's rows were grouped by (a data file too)
+    scale: int | None = None  # the source's amounts were divided by this, then rounded to add up
+    source_rows: list[SourceRow] = field(default_factory=list)
+    context: str | None = None  # where in its paper the block stands (the section title), for the workbook
 
     @property
     def keys(self) -> list[str]:
@@ -230,8 +246,9 @@ class Paper:
         return self.source.stem
 
     def data_files(self) -> list[str]:
-        """Data files the paper is made from: finance sources, images, appendices (relative to its folder)."""
-        return sorted({t.source for t in self.finance_tables() if t.source} | set(self.files))
+        """Data files the paper is made from: finance sources and code maps, images, appendices (relative to its
+        folder)."""
+        return sorted({f for t in self.finance_tables() for f in (t.source, t.group) if f} | set(self.files))
 
     def finance_tables(self) -> list[FinanceTable]:
         """Every finance block of the paper, in document order."""

@@ -159,6 +159,41 @@ class KpiTable(Strict):
     rows: list[KpiRow]
 
 
+class LedgerSource(Strict):
+    """A finance export (ledger report) as a source: where its table is and how to read it."""
+
+    file: Text
+    sheet: Text | None = None
+    header: Text | None = None  # the text of a cell of the header row, or the row's number
+    label: Text | None = None
+    amounts: dict[str, Text] | None = None
+    code: Text | None = None
+    group: Text | None = None
+    scale: Annotated[int, Field(ge=1)] | None = None
+    hidden: Literal["exclude", "include"] = "exclude"
+
+    @model_validator(mode="after")
+    def _group_needs_code(self) -> "LedgerSource":
+        if self.group is not None and self.code is None:
+            raise ValueError("'group' maps codes to services: name the export's code column with 'code'")
+        return self
+
+
+def _source_tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "file"
+    if isinstance(value, dict):
+        return "ledger"
+    return None
+
+
+Source = Annotated[
+    Union[Annotated[Text, Tag("file")], Annotated[LedgerSource, Tag("ledger")]],
+    Discriminator(_source_tag, custom_error_type="source",
+                  custom_error_message="expected a file name or a mapping with 'file'"),
+]
+
+
 class FinanceBlock(Strict):
     """Metadata of a finance table; rows are checked against ``columns`` in finance.py."""
 
@@ -167,7 +202,7 @@ class FinanceBlock(Strict):
     units: Text = "£000"
     columns: dict[str, Text]
     rows: list[Any] | None = None
-    source: Text | None = None
+    source: Source | None = None
     sheet: Text | None = None
     total: bool = False
     stated_total: dict[str, Any] | None = None
@@ -178,6 +213,8 @@ class FinanceBlock(Strict):
             raise ValueError("give either 'rows' or 'source' (a CSV or XLSX file), not both or neither")
         if self.sheet is not None and self.source is None:
             raise ValueError("'sheet' only applies with an XLSX 'source'")
+        if self.sheet is not None and isinstance(self.source, LedgerSource):
+            raise ValueError("give the sheet inside 'source' (source.sheet), not beside it")
         if not self.columns:
             raise ValueError("'columns' must name at least one money column")
         return self
@@ -333,6 +370,8 @@ def _value_message(kind: str, err: dict[str, Any], loc: PathKey, value: Any) -> 
         return loc, "must not be empty"
     if kind == "value_error":
         return loc, str(err["msg"]).removeprefix("Value error, ")
+    if kind == "source":
+        return loc, f"{err['msg']}, got {_got(value)}"
     if kind in ("block", "body", "finance"):
         if isinstance(value, dict) and len(value) == 1:
             name = next(iter(value))
@@ -343,7 +382,7 @@ def _value_message(kind: str, err: dict[str, Any], loc: PathKey, value: Any) -> 
     return loc, str(err["msg"])
 
 
-_UNION_ONLY_TAGS = {"markdown", "blocks", "wrapped", "bare"}
+_UNION_ONLY_TAGS = {"markdown", "blocks", "wrapped", "bare", "file", "ledger"}
 _BLOCK_TAGS = {"kpis", "finance", "table"}
 
 

@@ -46,7 +46,9 @@ def test_there_is_a_case_for_every_kind_of_error() -> None:
             "csv-unquoted-thousands", "csv-semicolons", "sheet-with-csv", "amount-too-large", "yaml-control-character",
             "yaml-tab-indent", "empty-and-null-values", "exempt-with-blank-reason", "committee-missing-appendix",
             "committee-image-without-alt", "committee-key-decision-without-forward-plan",
-            "committee-unknown-implication", "committee-verified-by-without-name"} <= kinds
+            "committee-unknown-implication", "committee-verified-by-without-name", "ledger-header-not-found",
+            "ledger-amount-column-not-found", "ledger-unmapped-code", "ledger-formula-not-calculated",
+            "ledger-map-duplicate-code"} <= kinds
 
 
 def warnings_only(case: Path) -> bool:

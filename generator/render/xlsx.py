@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import posixpath
 import warnings
 import zipfile
 from copy import copy, deepcopy
@@ -35,6 +34,7 @@ from ..errors import TemplateProblem
 from ..finance import disagrees, format_amount
 from ..model import FinanceTable, Meeting, Paper
 from ..outputs import normalise_zip
+from ..sources import MAIN_NS, sheet_parts
 
 # named cell styles the renderer draws with; the template must define them all
 TITLE = "papers title"
@@ -61,9 +61,6 @@ MAX_SHEET_NAME = 31
 MAX_CELL_TEXT = 32767
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")  # text a spreadsheet might take for a formula when re-entered
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
@@ -102,7 +99,7 @@ def workbook_bytes(wb: Workbook, stamp: dt.datetime, cached: dict[str, dict[str,
     wb.properties.modified = stamp
     replace = {"docProps/core.xml": tostring(wb.properties.to_tree())}
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        parts = _sheet_parts(package)
+        parts = sheet_parts(package)
         for title, values in (cached or {}).items():
             replace[parts[title]] = _with_cached_values(package.read(parts[title]), dict(values), title)
     return normalise_zip(data, replace)
@@ -482,19 +479,6 @@ def _number(value: Decimal) -> int | float:
 
 
 # -- cached formula results ---------------------------------------------------------------
-
-def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> the zip entry holding that worksheet, from workbook.xml and its relationships."""
-    book = etree.fromstring(package.read("xl/workbook.xml"))
-    rels = etree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_REL_NS}}}Relationship")}
-    parts = {}
-    for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
-        target = targets[sheet.get(f"{{{REL_NS}}}id")]
-        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join("xl", target))
-    return parts
-
 
 def _with_cached_values(xml: bytes, values: dict[str, Decimal], sheet: str) -> bytes:
     """The sheet XML with each formula cell's <v> set to its result; every formula must have one."""
