@@ -187,6 +187,8 @@ def test_libreoffice_prints_the_cover_numbering_and_sign_off(cabinet: tuple[Path
         assert re.search(rf"^\s*{re.escape(number)}\s+{re.escape(words[:30])}", text, re.MULTILINE), line
     for key in ("financial", "legal", "diversity_and_equality"):
         assert f"Implications verified by: {officer(data['implications'][key]['verified_by'])}" in flat
+    for number, heading in (("7.1", "Financial"), ("7.2", "Legal"), ("7.3", "Diversity and Equality")):
+        assert re.search(rf"^\s*{re.escape(number)}\s+{heading}\s*$", text, re.MULTILINE), heading
     assert "Appendix 2 – Savings tracker (exempt)" in flat
     assert f"Report Author {data['report_author']['name']}" in flat
     assert "DRAFT" not in flat

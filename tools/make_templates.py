@@ -340,11 +340,18 @@ def section_heading(text: str) -> str:
     return p(text, "Heading1", num=(REPORT_NUM, 0))
 
 
+def numbered_subheading(text: str) -> str:
+    """An implication's heading ("7.1 Financial"): Heading 2 numbered at the report's second level, in
+    the case written (the house Heading 2 is upper case, for service sub-headings)."""
+    return (f'<w:p><w:pPr><w:pStyle w:val="Heading2"/>{numpr(REPORT_NUM, 1)}</w:pPr><w:r><w:rPr><w:caps w:val="0"/>'
+            f'</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
+
+
 def implication(key: str, heading: str) -> list[str]:
     """One numbered implication ("7.1 Financial"), its body and who verified it."""
     where = f"implications.{key}"
     return [
-        p(heading, "Heading2", num=(REPORT_NUM, 1)),
+        numbered_subheading(heading),
         p(f"{{%p if {where}.body %}}"),
         p(f"{{{{p {where}.body }}}}"),
         p("{%p endif %}"),
@@ -383,7 +390,7 @@ COMMITTEE = document("".join([
     *implication("legal", "Legal"),
     *implication("diversity_and_equality", "Diversity and Equality"),
     p("{%p if implications.other %}"),
-    p("Other implications", "Heading2", num=(REPORT_NUM, 1)),
+    numbered_subheading("Other implications"),
     p("{{p implications.other }}"),
     p("{%p endif %}"),
     section_heading("Background papers used in preparing the report"),
