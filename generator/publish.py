@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 
 from .build import BuildReport, PaperResult
 from .errors import Problem
-
-SIGN_OFF = "missing: the report cannot be published"  # the start of every sign-off problem (papers/committee_report)
+from .papers.committee_report import NOT_PUBLISHABLE
 
 
 @dataclass
@@ -20,7 +19,7 @@ class NotReady:
 
 def _reason(problem: Problem) -> str:
     where = problem.field or ""
-    if problem.message.startswith(SIGN_OFF):
+    if problem.message.startswith(NOT_PUBLISHABLE):
         return "uncleared: its implications are not all written and verified"
     if "exempt_reason" in problem.message:
         return "exempt without a reason"

@@ -211,6 +211,22 @@ def test_the_uncleared_report_lists_what_is_missing_at_its_lines(cabinet: tuple[
     assert f"  checked   {CLEARED}.yaml" in strict.output.splitlines()
 
 
+def test_a_report_without_implications_is_a_draft_missing_all_three(tmp_path: Path) -> None:
+    folder = tmp_path / CABINET.name
+    shutil.copytree(CABINET, folder)
+    source = folder / f"{UNCLEARED}.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text[:text.index("implications:")] + text[text.index("background_papers:"):], encoding="utf-8")
+    result = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1")
+    assert result.exit_code == 0, result.output
+    missing = [line for line in problems_under(result.output, f"{UNCLEARED}.docx") if "cannot be published" in line]
+    assert [line.split(": ")[1] for line in missing] == [
+        "implications.financial", "implications.legal", "implications.diversity_and_equality"]
+    doc = open_docx(tmp_path / "out" / CABINET.name / f"{UNCLEARED}.docx")
+    assert [p.text for p in doc.paragraphs].count("Implications verified by: not yet verified") == 3
+    assert [p.text for p in doc.sections[0].header.paragraphs] == ["DRAFT – not for publication"]
+
+
 def test_the_uncleared_report_says_draft_in_its_header_and_stays_out_of_the_pack(cabinet: tuple[Path, str]) -> None:
     folder = cabinet[0]
     draft = open_docx(folder / f"{UNCLEARED}.docx")

@@ -368,9 +368,8 @@ def test_value_columns_fit_their_figures_and_labels_take_the_rest(built_example:
                                                                                    family, size)
 
 
-def test_libreoffice_draws_figures_on_one_line_and_labels_in_the_lines_they_need(built_example: Path,
-                                                                                 example_pdfs: dict[str, Path],
-                                                                                 layout: Path) -> None:
+def test_libreoffice_draws_figures_on_one_line_and_labels_in_the_lines_they_need(
+        example_pdfs: dict[str, Path], acceptance_build: tuple, layout: Path) -> None:
     # the example's finance table: every label on one line beside its figures
     printed = [line for page in pages(example_pdfs[REPORT]) for line in page]
     with (EXAMPLE / f"{REPORT}-finance.csv").open(newline="", encoding="utf-8") as fh:
@@ -378,6 +377,25 @@ def test_libreoffice_draws_figures_on_one_line_and_labels_in_the_lines_they_need
             amounts = [f"({int(row[k][1:]):,})" if row[k].startswith("-") else f"{int(row[k]):,}"
                        for k in ("outturn", "budget", "forecast", "variance")]
             assert " ".join([row["service"]] + amounts) in printed, row["service"]
+    # every finance and KPI table of the acceptance papers: each row's values side by side on one line, with
+    # its label when the label needs one line at its column's width
+    rows_seen = 0
+    for yml, docx in example_and_acceptance_papers():
+        if yml.parent == EXAMPLE:
+            continue
+        built = acceptance_build[0] / docx
+        doc = open_docx(built)
+        family, size = table_font(doc)
+        printed = [line for page in pages(built.with_suffix(".pdf")) for line in page]
+        for grid, rows, header_rows in value_tables(built, yaml.safe_load(yml.read_text(encoding="utf-8"))):
+            for row in rows[header_rows:]:
+                values = " ".join(v for v in row[1:] if v)
+                if lines_needed(row[0], grid[0] - MARGINS, family, size, bold=row[0] == "Total") == 1:
+                    assert f"{row[0]} {values}" in printed, (docx.name, row)
+                else:
+                    assert any(values in line for line in printed), (docx.name, row)
+                rows_seen += 1
+    assert rows_seen >= 15
     # the KPI label wraps only as far as the width left by the value columns makes it
     doc = open_docx(layout / "widths.docx")
     family, size = table_font(doc)

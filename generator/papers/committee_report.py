@@ -9,7 +9,7 @@ missing item is a warning at its line (``--strict``: an error).
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -68,7 +68,7 @@ class Schema(PaperCommon, CoverFields):
     reasons: Body
     consultation: Body
     impact: Body
-    implications: Implications
+    implications: Implications = Implications()  # absent: a draft, each missing implication reported
     background_papers: Annotated[list[Text], _NONE_MEANS_EMPTY] = []
     appendices: Annotated[list[Appendix], _NONE_MEANS_EMPTY] = []
     report_author: Author
@@ -78,6 +78,8 @@ class Schema(PaperCommon, CoverFields):
 SECTIONS = ("introduction", "issues_and_options", "reasons", "consultation", "impact")
 # the implications that must be verified before the report is published, and who verifies each
 SIGN_OFF = {"financial": "Finance", "legal": "Legal", "diversity_and_equality": "the equalities lead"}
+# how every sign-off problem starts (papers check --publish tells them from other warnings by it)
+NOT_PUBLISHABLE = "missing: the report cannot be published"
 APPENDIX_TYPES = {".pdf": "a PDF", ".docx": "a Word document (.docx)", ".xlsx": "an Excel workbook (.xlsx)"}
 
 VARIABLES: dict[str, Any] = {
@@ -103,7 +105,6 @@ class Details:
     other: Section | None
     background_papers: list[list[Inline]]
     author: tuple[str, str, str]
-    unpublished: list[str] = field(default_factory=list)  # the sign-off's missing items, for check --publish
 
 
 def assemble(parsed: Schema, ctx: "Context", paper: "Paper") -> None:
@@ -129,9 +130,7 @@ def assemble(parsed: Schema, ctx: "Context", paper: "Paper") -> None:
                             (author.name, author.title, author.service or ""))
     paper.sections = [s for s in [summary, *sections.values(), *(b for b, _ in implications.values()), other_section]
                       if s is not None]
-    missing = sign_off_problems(ctx, parsed.implications)
-    paper.draft = bool(missing)
-    paper.details.unpublished = [p.message for p in missing]
+    paper.draft = bool(sign_off_problems(ctx, parsed.implications))
 
 
 def sign_off_problems(ctx: "Context", implications: Implications) -> list[Any]:
@@ -142,15 +141,15 @@ def sign_off_problems(ctx: "Context", implications: Implications) -> list[Any]:
         path: tuple[Any, ...] = ("implications", key)
         words = key.replace("_", " ")
         if given is None:
-            found.append(ctx.doc.problem(path, f"missing: the report cannot be published without its {words} "
-                                               f"implications, verified by {who}", level="warning"))
+            found.append(ctx.doc.problem(path, f"{NOT_PUBLISHABLE} without its {words} implications, verified by "
+                                               f"{who}", level="warning"))
             continue
         if given.body is None:
-            found.append(ctx.doc.problem(path + ("body",), f"missing: the report cannot be published until its "
-                                                           f"{words} implications are written", level="warning"))
+            found.append(ctx.doc.problem(path + ("body",), f"{NOT_PUBLISHABLE} until its {words} implications are "
+                                                           "written", level="warning"))
         if given.verified_by is None:
-            found.append(ctx.doc.problem(path + ("verified_by",), f"missing: the report cannot be published until "
-                                                                  f"{who} verifies its implications", level="warning"))
+            found.append(ctx.doc.problem(path + ("verified_by",), f"{NOT_PUBLISHABLE} until {who} verifies its "
+                                                                  "implications", level="warning"))
     ctx.problems.extend(found)
     return found
 
