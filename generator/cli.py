@@ -86,7 +86,9 @@ def check_command(paths: tuple[Path, ...], strict: bool, templates: Path, publis
         papers check inputs/2022-12-08-corporate-os/05-central-services.yaml
         papers check --publish inputs/2023-01-18-cabinet
     """
-    report = build(list(paths) or [Path("inputs")], Options(templates=templates, strict=strict, write=False))
+    with _progress() as progress:  # check makes every document in memory: it takes a while too
+        report = build(list(paths) or [Path("inputs")], Options(templates=templates, strict=strict, write=False),
+                       progress=progress)
     if publish:
         _print_not_ready(report)
         return
@@ -200,6 +202,11 @@ def _on_terminal() -> bool:
     return sys.stderr.isatty()
 
 
+# what a stage is doing before its first item is done (LibreOffice takes seconds to start)
+_WORKING = {"papers": "building…", "workbook": "writing…", "agenda": "writing…", "PDFs": "LibreOffice converting…",
+            "pack": "joining the PDFs…"}
+
+
 class _progress:
     """Each stage of the build as it runs, on stderr. On a terminal: one line per stage (papers, workbook,
     agenda, PDFs, pack) with a bar, counts and what was just finished, fitted to the terminal's width and
@@ -234,7 +241,7 @@ class _progress:
 
     def __call__(self, step: Step) -> None:
         if self.bars is not None:
-            item = step.item or step.note
+            item = step.item or step.note or (_WORKING[step.stage] if step.done < step.total else "")
             if step.stage != "papers" and step.meeting:  # which meeting, after what (cut first when narrow)
                 item = f"{item}  {step.meeting}" if item else step.meeting
             if step.stage not in self.tasks:

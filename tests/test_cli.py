@@ -118,6 +118,8 @@ def test_without_a_terminal_progress_is_one_plain_line_per_stage_on_stderr(tmp_p
     assert first.stdout.splitlines()[0] == EXAMPLE.name  # the report itself has no progress in it
     again = run_papers("build", EXAMPLE, "-o", tmp_path, "-j", "1")
     assert again.stderr.splitlines()[0] == "papers: 2/2 (2 unchanged)"  # something, when nothing is rebuilt
+    check = run_papers("check", EXAMPLE)  # check makes the documents in memory: the same stages
+    assert check.stderr.splitlines() == ["papers: 2/2", f"{EXAMPLE.name}: workbook 1/1", f"{EXAMPLE.name}: agenda 1/1"]
 
 
 def test_a_terminal_gets_a_bar_per_stage_that_fits_its_width(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,6 +133,7 @@ def test_a_terminal_gets_a_bar_per_stage_that_fits_its_width(tmp_path: Path, mon
     stages = {line.split()[0] for line in drawn}
     assert stages == {"papers", "workbook", "agenda"}, drawn
     assert max(len(line) for line in drawn) <= 60, drawn  # no line wraps into a trail of bars
+    assert any(re.match(r"papers +━+ 0/2 +building…", line) for line in drawn), drawn  # a word from the start
     assert any(re.match(r"papers +[━╺╸]+ 1/2 +05-central-services.yaml", line) for line in drawn), drawn
     assert any(re.match(r"papers +━+ 2/2 +06-change-and-improvement", line) for line in drawn), drawn
     assert any(re.match(r"agenda +━+ 1/1 +agenda.docx +2022-12-08-c", line) for line in drawn), drawn

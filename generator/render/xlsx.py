@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import warnings
 import zipfile
 from copy import copy, deepcopy
@@ -24,9 +25,12 @@ from pathlib import Path
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.comments import Comment
 from openpyxl.packaging.core import DocumentProperties
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
@@ -61,6 +65,7 @@ MAX_SHEET_NAME = 31
 MAX_CELL_TEXT = 32767
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")  # text a spreadsheet might take for a formula when re-entered
 
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
@@ -75,6 +80,8 @@ def render_workbook(meeting: Meeting, papers: list[Paper], template: Path) -> by
         if tables:
             blocks += book.paper_sheet(paper, tables)
     book.summary_sheet(summary, meeting, blocks)
+    if any(b.table.source_rows for b in blocks):
+        book.sources_sheet(blocks)
     for extra in tpl.extra_sheets:  # sheets an officer added to the template stay, after ours
         tpl.wb._add_sheet(extra)  # openpyxl has no public way to re-attach a removed sheet
     wb = tpl.wb
@@ -88,11 +95,13 @@ def render_workbook(meeting: Meeting, papers: list[Paper], template: Path) -> by
         title=f"Budget: {meeting.committee} {meeting.long_date}", subject=meeting.committee,
         creator=meeting.committee, lastModifiedBy="papers", description="Budget workbook made by papers from "
         "the finance inputs of the meeting's papers", language="en-GB", created=stamp, modified=stamp)
-    return workbook_bytes(wb, stamp, book.cached)
+    return workbook_bytes(wb, stamp, book.cached, book.alt_texts)
 
 
-def workbook_bytes(wb: Workbook, stamp: dt.datetime, cached: dict[str, dict[str, Decimal]] | None = None) -> bytes:
-    """Save a workbook deterministically, writing ``cached`` results (sheet -> cell -> value) into its formulas."""
+def workbook_bytes(wb: Workbook, stamp: dt.datetime, cached: dict[str, dict[str, Decimal]] | None = None,
+                   alt_texts: dict[str, list[str]] | None = None) -> bytes:
+    """Save a workbook deterministically, writing ``cached`` results (sheet -> cell -> value) into its formulas
+    and ``alt_texts`` (sheet -> one per chart, in order) into its charts' drawings."""
     buf = io.BytesIO()
     wb.save(buf)  # openpyxl stamps `modified` with the time of saving: core.xml is rewritten below
     data = buf.getvalue()
@@ -102,6 +111,10 @@ def workbook_bytes(wb: Workbook, stamp: dt.datetime, cached: dict[str, dict[str,
         parts = sheet_parts(package)
         for title, values in (cached or {}).items():
             replace[parts[title]] = _with_cached_values(package.read(parts[title]), dict(values), title)
+        for title, texts in (alt_texts or {}).items():
+            if texts:
+                drawing = _drawing_part(package, parts[title])
+                replace[drawing] = _with_alt_texts(package.read(drawing), texts)
     return normalise_zip(data, replace)
 
 
@@ -262,6 +275,7 @@ class _Block:
     first: int  # first and last service rows (first > last when there are none)
     last: int
     total_row: int | None
+    top: int = 0  # the block's title row
 
 
 @dataclass
@@ -269,6 +283,7 @@ class _Book:
     tpl: _Template
     taken: set[str] = field(default_factory=set)
     cached: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # sheet -> cell -> formula result
+    alt_texts: dict[str, list[str]] = field(default_factory=dict)  # sheet -> title, description per chart
 
     def new_sheet(self, title: str, model: Worksheet) -> Worksheet:
         ws = self.tpl.wb.create_sheet(title)
@@ -316,6 +331,11 @@ class _Book:
             row = (block.total_row or block.last) + 2  # one empty row between tables
         width = 1 + max(len(t.columns) for t in tables)
         _apply_sizes(ws, model, width, heights, self.tpl.styles)
+        _fit_rows(ws, self.tpl.styles)
+        _keep_blocks_on_a_page(ws, [(b.top, b.first + min(3, b.last - b.first + 1) - 1) for b in blocks],
+                               2 if len(blocks) > 1 else blocks[0].first - 1)
+        for block in blocks:
+            self.chart(ws, block, width + 2)
         header = blocks[0].first - 1
         # one block: its header stays in view and repeats on every printed page; with more
         # blocks the first one's header would mislabel the others, so only the paper heading does
@@ -372,7 +392,36 @@ class _Book:
                 if stated is not None and disagrees(stated, total):
                     cell.comment = _comment(f"Total stated {format_amount(stated)}, the rows sum to "
                                             f"{format_amount(total)}.")
-        return _Block(paper, table, ws.title, letters, first, last, total_row)
+        return _Block(paper, table, ws.title, letters, first, last, total_row, top)
+
+    def chart(self, ws: Worksheet, block: _Block, column: int) -> None:
+        """Budget against forecast by service, clustered bars beside the block's table (when it has both)."""
+        table = block.table
+        keys = [k for k in ("budget", "forecast") if k in block.columns]
+        if len(keys) < 2 or block.first > block.last:
+            return
+        chart = BarChart()
+        chart.type, chart.grouping = "bar", "clustered"  # horizontal: service names read across, however many
+        title = table.title or DEFAULT_TABLE_TITLE
+        chart.title = f"{title}: budget against forecast"
+        chart.x_axis.title = table.label
+        chart.y_axis.title = table.units or "Amount"
+        for key in keys:
+            col = column_index_from_string(block.columns[key])
+            chart.add_data(Reference(ws, min_col=col, min_row=block.first - 1, max_row=block.last),
+                           titles_from_data=True)
+        _text_categories(chart, Reference(ws, min_col=1, min_row=block.first, max_row=block.last))
+        chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides both axes by default
+        chart.legend.position = "b"
+        chart.width, chart.height = 16, max(7.5, 0.9 * (block.last - block.first + 1) + 3.5)  # cm
+        ws.add_chart(chart, f"{get_column_letter(column)}{block.top}")
+        labels = dict(table.columns)
+        self.alt_texts.setdefault(ws.title, []).append(chart_title(chart))
+        self.alt_texts[ws.title].append(
+            f"Bar chart: {labels['budget']} and {labels['forecast']} by {table.label.lower()}, "
+            f"{table.units or 'amounts'}, from the table '{title}' beside it: "
+            + "; ".join(f"{r.service} {format_amount(r.values['budget'])} and {format_amount(r.values['forecast'])}"
+                        for r in table.rows[:12]) + ("; ..." if len(table.rows) > 12 else ""))
 
     def summary_sheet(self, ws: Worksheet, meeting: Meeting, blocks: list[_Block]) -> None:
         """One row per finance block with its totals as cross-sheet formulas, and grand totals per units."""
@@ -396,10 +445,11 @@ class _Book:
             self.text(ws, header, i, " / ".join(labels[key]), HEADER_AMOUNT)
         groups: dict[str, list[tuple[int, _Block]]] = {}
         row = header
+        names = _block_names(blocks)
         for row, block in enumerate(blocks, start=header + 1):
             table = block.table
             self.text(ws, row, 1, _paper_heading(block.paper), TEXT)
-            self.text(ws, row, 2, table.title or DEFAULT_TABLE_TITLE, TEXT)
+            self.text(ws, row, 2, names[row - header - 1], TEXT)
             self.text(ws, row, 3, table.units, TEXT)
             groups.setdefault(table.units, []).append((row, block))
             sheet = _quoted(block.sheet)
@@ -429,9 +479,155 @@ class _Book:
                 letter = get_column_letter(i)
                 value = sum((b.table.column_total(key) for _, b in members if key in b.columns), Decimal(0))
                 self.formula(ws, row, i, _sum_of(letter, rows), value, TOTAL)
-        _apply_sizes(ws, model, max(3, first_money - 1 + len(keys)), heights, self.tpl.styles)
+        width = max(3, first_money - 1 + len(keys))
+        _apply_sizes(ws, model, width, heights, self.tpl.styles)
+        _fit_rows(ws, self.tpl.styles)
         ws.freeze_panes = f"A{header + 1}"
         ws.print_title_rows = f"1:{header}"
+        if "variance" in keys and len(groups) == 1 and blocks:
+            self.summary_chart(ws, blocks, header, first_money + keys.index("variance"), width + 2)
+
+    def summary_chart(self, ws: Worksheet, blocks: list[_Block], header: int, column: int, at: int) -> None:
+        """Variance by paper (by table when a paper has several), bars below the Summary's table's right."""
+        last = header + len(blocks)
+        several = len({id(b.paper) for b in blocks}) < len(blocks)
+        chart = BarChart()
+        chart.type, chart.grouping = "bar", "clustered"
+        chart.title = "Variance by paper"
+        chart.x_axis.title = "Table" if several else "Paper"
+        chart.y_axis.title = f"Variance, {blocks[0].table.units}" if blocks[0].table.units else "Variance"
+        chart.add_data(Reference(ws, min_col=column, min_row=header, max_row=last), titles_from_data=True)
+        _text_categories(chart, Reference(ws, min_col=2 if several else 1, min_row=header + 1, max_row=last))
+        chart.x_axis.delete = chart.y_axis.delete = False
+        chart.legend = None  # one series, named by the title
+        chart.width, chart.height = 16, max(6.0, 1.2 * len(blocks) + 3)
+        ws.add_chart(chart, f"{get_column_letter(at)}{header}")
+        names = _block_names(blocks)
+        self.alt_texts.setdefault(ws.title, []).append(chart_title(chart))
+        self.alt_texts[ws.title].append(
+            "Bar chart: the variance of each " + ("table" if several else "paper") + " in the summary table beside "
+            "it: " + "; ".join(f"{names[i] if several else _paper_heading(b.paper)} "
+                               f"{format_amount(b.table.column_total('variance'))}"
+                               for i, b in enumerate(blocks) if "variance" in b.columns))
+
+    def sources_sheet(self, blocks: list[_Block]) -> None:
+        """Every row read from a finance export, the service it went into, and per table row the unrounded sum
+        (SUMIF over those rows), the printed figure (from the paper's sheet) and the rounding adjustment."""
+        ws = self.new_sheet(sheet_name("Sources", self.taken), self.tpl.paper)
+        self.text(ws, 1, 1, "Sources: the rows of the finance exports", TITLE)
+        self.text(ws, 2, 1, "Every row read from each export, the service it was summed into, and how each "
+                            "printed figure was rounded", SUBTITLE)
+        row, width, services = 4, 3, set()
+        for block in blocks:
+            if block.table.source_rows:
+                row, used = self._source_block(ws, block, row)
+                width = max(width, used)
+                services.add(4 + len([k for k in block.table.keys if k in block.table.source_rows[0].amounts]))
+                row += 2
+        for col in range(1, width + 1):
+            ws.column_dimensions[get_column_letter(col)].width = {1: 10, 2: 12, 3: 34}.get(col, 15)
+        for col in services:
+            ws.column_dimensions[get_column_letter(col)].width = 26
+        _fit_rows(ws, self.tpl.styles)
+        ws.freeze_panes = "A3"
+        ws.print_title_rows = "1:2"
+
+    def _source_block(self, ws: Worksheet, block: _Block, top: int) -> tuple[int, int]:
+        """One export's rows and its reconciliation, from row ``top``; (the last row written, columns used)."""
+        table = block.table
+        labels = dict(table.columns)
+        exported = [k for k in table.keys if k in table.source_rows[0].amounts]
+        self.text(ws, top, 1, f"{_paper_heading(block.paper)}: {table.title or DEFAULT_TABLE_TITLE} "
+                              f"(from {table.source})", TABLE_TITLE)
+        rule = (f"the table divides them by {table.scale:,} and rounds each column so that its rows add up to its "
+                "total (largest remainder)" if table.scale else "the table prints them as they are")
+        self.text(ws, top + 1, 1, f"Amounts as exported; {rule}"
+                                  + (f"; services from {table.group}" if table.group else ""), UNITS)
+        header = top + 2
+        heads = ["Row", "Code", "Label"] + [labels[k] for k in exported] + ["Service", "Table row"]
+        for col, text in enumerate(heads, start=1):
+            self.text(ws, header, col, text, HEADER if col in (1, 2, 3, len(heads) - 1) else HEADER_AMOUNT)
+        positions = {}
+        for i, r in enumerate(table.rows, start=1):
+            positions.setdefault(r.service, i)
+        first = header + 1
+        pence = "#,##0.00;(#,##0.00);0"
+        for n, source in enumerate(table.source_rows, start=first):
+            self.number(ws, n, 1, Decimal(source.row), TEXT)
+            self.text(ws, n, 2, source.code, TEXT)
+            self.text(ws, n, 3, source.label, TEXT)
+            for col, key in enumerate(exported, start=4):
+                self.number(ws, n, col, source.amounts[key], AMOUNT).number_format = pence
+            self.text(ws, n, 4 + len(exported), source.service, TEXT)
+            self.number(ws, n, 5 + len(exported), Decimal(positions[source.service]), AMOUNT)
+        last = first + len(table.source_rows) - 1
+        row_col = get_column_letter(5 + len(exported))
+        # the reconciliation: per table row, unrounded / printed / adjustment for each money column
+        recon = last + 2
+        self.text(ws, recon, 1, "Table row", HEADER)
+        self.text(ws, recon, 2, "", HEADER)
+        self.text(ws, recon, 3, "Service", HEADER)
+        digits = 2 + len(str(table.scale or 1)) - 1
+        exact = "#,##0." + "0" * digits + ";(#,##0." + "0" * digits + ");0"
+        columns: dict[str, tuple[int, int, int]] = {}
+        col = 4
+        for key in table.keys:
+            columns[key] = (col, col + 1, col + 2)
+            for offset, what in enumerate(("unrounded", "printed", "rounding adjustment")):
+                self.text(ws, recon, col + offset, f"{labels[key]}: {what}", HEADER_AMOUNT)
+            col += 3
+        divide = f"/{table.scale}" if table.scale else ""
+        for i, frow in enumerate(table.rows):
+            r = recon + 1 + i
+            self.number(ws, r, 1, Decimal(i + 1), TEXT)
+            self.text(ws, r, 2, "", TEXT)
+            self.text(ws, r, 3, frow.service, TEXT)
+            unrounded = frow.unrounded if frow.unrounded is not None else frow.values
+            for key, (u, pr, adj) in columns.items():
+                u_l, pr_l = get_column_letter(u), get_column_letter(pr)
+                if key in exported:
+                    amount = get_column_letter(4 + exported.index(key))
+                    formula = (f"SUMIF(${row_col}${first}:${row_col}${last},$A{r},"
+                               f"{amount}${first}:{amount}${last}){divide}")
+                else:  # a computed variance
+                    fu, bu = (get_column_letter(columns[k][0]) for k in ("forecast", "budget"))
+                    formula = f"{fu}{r}-{bu}{r}"
+                self.formula(ws, r, u, formula, unrounded[key], AMOUNT).number_format = exact
+                self.formula(ws, r, pr, f"{_quoted(block.sheet)}!{block.columns[key]}{block.first + i}",
+                             frow.values[key], AMOUNT)
+                self.formula(ws, r, adj, f"{pr_l}{r}-{u_l}{r}", frow.values[key] - unrounded[key],
+                             AMOUNT).number_format = exact
+        total = recon + 1 + len(table.rows)
+        self.text(ws, total, 1, "Total", TOTAL_LABEL)
+        self.text(ws, total, 2, "", TOTAL_LABEL)
+        self.text(ws, total, 3, "", TOTAL_LABEL)
+        for key, cols in columns.items():
+            values = [sum(((r.unrounded if r.unrounded is not None else r.values)[key] for r in table.rows),
+                          Decimal(0)), table.column_total(key)]
+            values.append(values[1] - values[0])
+            for c, value in zip(cols, values):
+                letter = get_column_letter(c)
+                cell = self.formula(ws, total, c, f"SUM({letter}{recon + 1}:{letter}{total - 1})" if table.rows
+                                    else "0", value, TOTAL)
+                if c != cols[1]:
+                    cell.number_format = exact
+        return total, max(5 + len(exported), col - 1)
+
+
+def _block_names(blocks: list[_Block]) -> list[str]:
+    """What the Summary calls each block: its title, after the section it stands in, and which of its paper's
+    tables it is when that still leaves two alike."""
+    names = []
+    for b in blocks:
+        title = b.table.title or DEFAULT_TABLE_TITLE
+        context = (b.table.context or "").strip()
+        names.append(f"{context}: {title}" if context and context.casefold() != title.casefold() else title)
+    plain = list(names)
+    for i, b in enumerate(blocks):
+        if sum(1 for j, o in enumerate(blocks) if o.paper is b.paper and plain[j] == plain[i]) > 1:
+            mine = [j for j, o in enumerate(blocks) if o.paper is b.paper]
+            names[i] += f" (table {mine.index(i) + 1} of {len(mine)}, row {b.top} of its sheet)"
+    return names
 
 
 def _paper_heading(paper: Paper) -> str:
@@ -466,6 +662,121 @@ def _apply_sizes(ws: Worksheet, model: Worksheet, width: int, heights: dict[str,
             name = _style_of(cell, styles) if col == 1 else None
             if name in heights:
                 ws.row_dimensions[row].height = heights[name]
+
+
+LINE_HEIGHT = 12.75  # points per line of 10 pt text, as Excel sets a row of it
+CHARS_PER_WIDTH = 1.3  # characters of 10 pt Arial per unit of column width (a "0" of the default font), erring
+# on the narrow side: a row a little too tall is better than text printed over the row below
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell's text takes in a column ``width`` wide (greedy word wrap, long words broken)."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split():
+            while len(word) > per_line:  # a word longer than the column breaks over lines
+                if used:
+                    lines += 1
+                lines, used, word = lines + 1, 0, word[per_line:]
+            need = len(word) + (1 if used else 0)
+            if used + need > per_line:
+                lines, used = lines + 1, len(word)
+            else:
+                used += need
+    return max(1, lines)
+
+
+def _fit_rows(ws: Worksheet, styles: dict[str, object]) -> None:
+    """Rows tall enough for their wrapped text (labels, headers): never lower than the model's height."""
+    widths: dict[int, float] = {}
+    needed: dict[int, float] = {}
+    default = ws.sheet_format.defaultRowHeight or LINE_HEIGHT
+    for (row, col), cell in ws._cells.items():
+        if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+            continue
+        if col not in widths:
+            widths[col] = ws.column_dimensions[get_column_letter(col)].width or 8.43
+        size = (cell.font.sz or 10) / 10
+        height = _lines(cell.value, widths[col] / size) * LINE_HEIGHT * size + 2
+        needed[row] = max(needed.get(row, 0), height)
+    for row, height in needed.items():
+        current = ws.row_dimensions[row].height or default
+        if height > current:
+            ws.row_dimensions[row].height = round(height, 2)
+
+
+A4_POINTS = (595.0, 842.0)  # width, height in portrait
+
+
+def _keep_blocks_on_a_page(ws: Worksheet, spans: list[tuple[int, int]], title_rows: int) -> None:
+    """A page break before a block whose title, header and first rows would otherwise be split over two
+    pages (``spans``: each block's title row and the last row that must stay with it). Pages are measured as
+    printed: A4 in the sheet's orientation, its margins, fitted to the width of its columns."""
+    width, height = A4_POINTS if ws.page_setup.orientation != "landscape" else A4_POINTS[::-1]
+    margins = ws.page_margins
+    printable_w = width - ((margins.left or 0.7) + (margins.right or 0.7)) * 72
+    printable_h = height - ((margins.top or 0.75) + (margins.bottom or 0.75)) * 72
+    used_cols = max((c for _, c in ws._cells), default=1)
+    sheet_w = sum(((ws.column_dimensions[get_column_letter(c)].width or 8.43) * 7 + 5) * 0.75
+                  for c in range(1, used_cols + 1))
+    scale = min(1.0, printable_w / sheet_w) if ws.sheet_properties.pageSetUpPr.fitToPage else 1.0
+    page = printable_h / scale  # in the sheet's own points
+    default = ws.sheet_format.defaultRowHeight or LINE_HEIGHT
+
+    def h(row: int) -> float:
+        return ws.row_dimensions[row].height or default
+
+    repeated = sum(h(r) for r in range(1, title_rows + 1))
+    starts = dict(spans)
+    y = 0.0
+    last = max((r for r, _ in ws._cells), default=0)
+    for row in range(1, last + 1):
+        if row in starts and y > repeated:
+            keep = sum(h(r) for r in range(row, starts[row] + 1))
+            if y + keep > page:
+                ws.row_breaks.append(Break(id=row - 1))
+                y = repeated
+        y += h(row)
+        if y > page:
+            y = repeated + h(row)
+
+
+def _text_categories(chart: BarChart, ref: Reference) -> None:
+    """Category labels read as text (openpyxl's set_categories refers to them as numbers)."""
+    for series in chart.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(ref)))
+
+
+def chart_title(chart: BarChart) -> str:
+    """A chart's title as plain text."""
+    return "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
+
+
+def _drawing_part(package: zipfile.ZipFile, sheet_part: str) -> str:
+    """The drawing part of a worksheet part (where its charts are anchored)."""
+    folder, name = posixpath.split(sheet_part)
+    rels = etree.fromstring(package.read(f"{folder}/_rels/{name}.rels"))
+    for rel in rels:
+        if rel.get("Type", "").endswith("/drawing"):
+            target = rel.get("Target")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+    raise AssertionError(f"{sheet_part}: charts were added but the sheet has no drawing")
+
+
+def _with_alt_texts(xml: bytes, texts: list[str]) -> bytes:
+    """The drawing with each chart's frame titled and described (alt text): ``texts`` holds a title and a
+    description per chart, in the order the charts were added."""
+    root = etree.fromstring(xml)
+    frames = root.findall(f".//{{{DRAWING_NS}}}graphicFrame/{{{DRAWING_NS}}}nvGraphicFramePr/{{{DRAWING_NS}}}cNvPr")
+    if 2 * len(frames) != len(texts):
+        raise AssertionError(f"{len(frames)} charts in the drawing, {len(texts) // 2} alt texts")
+    for i, frame in enumerate(frames):
+        frame.set("title", ILLEGAL_CHARACTERS_RE.sub("", texts[2 * i]))
+        frame.set("descr", ILLEGAL_CHARACTERS_RE.sub("", texts[2 * i + 1]))
+    return XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
 
 
 def _comment(text: str) -> Comment:
