@@ -17,6 +17,7 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import ROOT, problems_under, run_papers, statuses
+from test_pdfua import validate, verapdf  # noqa: F401  (verapdf: the validator fixture)
 from wordread import body_items, cover_cells, level_format, markdown_blocks, norm, num_pr, open_docx
 
 CABINET = ROOT / "inputs" / "2023-01-18-cabinet"
@@ -332,3 +333,29 @@ def test_an_image_outside_the_meeting_folder_is_refused(tmp_path: Path) -> None:
     line = line_of(CLEARED, r"!\[")
     assert (f"{CLEARED}.yaml:{line}: issues_and_options[2]: ../chart.png is outside the meeting folder: put the file "
             "beside the paper and give its file name") in result.output, result.output
+
+
+@pytest.mark.libreoffice
+def test_every_pdf_of_the_cabinet_meeting_passes_pdf_ua_1(cabinet: tuple[Path, str], verapdf: list[str]) -> None:
+    # the appendices too: a workbook printed through Writer, a Word appendix, and the pack that joins them
+    pdfs = sorted(cabinet[0].glob("*.pdf"))
+    assert {f"{CLEARED}-appendix-1.pdf", f"{CLEARED}-appendix-2.pdf", "pack.pdf"} <= {p.name for p in pdfs}
+    results = validate(verapdf, pdfs)
+    assert set(results) == {p.name for p in pdfs}, results
+    assert {name: rules for name, rules in results.items() if rules} == {}
+
+
+def test_check_publish_names_a_kpi_contradiction(tmp_path: Path) -> None:
+    folder = tmp_path / CABINET.name
+    shutil.copytree(CABINET, folder)
+    source = folder / f"{CLEARED}.yaml"
+    row = "{title: Business rates collected, previous: 96.4%, current: 53.0%, target: 56.0%}"
+    text = source.read_text(encoding="utf-8")
+    assert row in text  # 53.0% is below the 56.0% target, and better is higher: stating ACHIEVED contradicts it
+    source.write_text(text.replace(row, row[:-1] + ", performance: ACHIEVED}"), encoding="utf-8")
+    result = run_papers("check", "--publish", source)
+    assert result.exit_code == 1, result.output
+    assert f"  not ready {CLEARED}.yaml: a KPI contradiction" in result.output.splitlines(), result.output
+    line = line_of(CLEARED, re.escape(row))
+    assert any(l.strip().startswith(f"{CLEARED}.yaml:{line}: ") and "performance stated ACHIEVED" in l
+               for l in result.output.splitlines()), result.output
