@@ -123,9 +123,12 @@ def test_killing_the_parent_of_a_parallel_build_ends_its_workers(many_papers: Pa
 
 
 @pytest.mark.libreoffice
-def test_killing_a_pdf_build_ends_libreoffice_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
+@pytest.mark.parametrize("uno", ["uno", "convert-to"])
+def test_killing_a_pdf_build_ends_libreoffice_and_leaves_no_temporary_folder(tmp_path: Path, uno: str) -> None:
     out = tmp_path / "out"
-    build = start_build([str(EXAMPLE), "-o", str(out), "--pdf", "-j", "1"], tmp_path)
+    # through the UNO worker, and through soffice --convert-to (where the UNO bridge is missing)
+    env = {"PAPERS_NO_UNO": "1"} if uno == "convert-to" else {}
+    build = start_build([str(EXAMPLE), "-o", str(out), "--pdf", "-j", "1"], tmp_path, **env)
     started = wait_for(build, lambda children: "soffice.bin" in {name(p) for p in children})
     try:
         build.kill()
@@ -133,6 +136,8 @@ def test_killing_a_pdf_build_ends_libreoffice_and_leaves_no_temporary_folder(tmp
         started |= descendants(build.pid)
         assert still_running(started) == set(), [name(p) for p in started if running(p)]
         assert [p.name for p in (out / EXAMPLE.name).iterdir() if p.name.startswith(".papers-pdf")] == []
+        if uno == "convert-to":
+            return
         # the next build removes what the killed one could not, and builds
         again = start_build([str(EXAMPLE), "-o", str(out), "--pdf", "-j", "1"], tmp_path)
         assert again.wait(timeout=120) == 0, again.stdout.read()
@@ -172,6 +177,31 @@ def test_a_hung_libreoffice_is_stopped_after_the_time_limit_with_everything_it_s
         build.kill()
         if pids.exists():
             kill_all({int(line) for line in pids.read_text().split()})
+
+
+@pytest.mark.libreoffice
+def test_a_conversion_over_its_time_limit_stops_the_real_libreoffice_and_its_worker(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.render import pdf
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(pdf.tempfile, "tempdir", None)  # tempfile reads TMPDIR again
+    office = pdf._Office(60)
+    monkeypatch.setattr(pdf, "_running", office)
+    started = descendants(office.proc.pid) | {office.proc.pid}
+    try:
+        assert "soffice.bin" in {name(p) for p in started}
+        docx = tmp_path / "paper.docx"
+        shutil.copy(ROOT / "templates" / "docx" / "briefing_note.docx", docx)
+        # no LibreOffice converts a document in a millisecond: it is stopped as a hung one would be
+        result = office.convert([docx], tmp_path / "pdf", 0.001)
+        assert result == {docx: "LibreOffice did not finish converting paper.docx within 0.001 s; it was stopped"}
+        assert still_running(started) == set(), [name(p) for p in started if running(p)]
+        assert not Path(office.work.name).exists()
+        assert pdf._running is None
+    finally:
+        kill_all(started)
+        pdf.finish()
 
 
 def _cmdline(pid: int) -> str:
