@@ -271,3 +271,16 @@ def test_yaml_mistakes_are_named_at_the_line_to_fix(tmp_path: Path, paper: str, 
     result = run_papers("check", meeting_with(tmp_path / "m", paper))
     assert result.exit_code == 1, result.output
     assert problem_lines(result.output) == lines
+
+
+def test_every_choice_of_every_model_is_read_in_any_case() -> None:
+    from typing import Literal
+
+    from generator.schema import Strict
+
+    class Decision(Strict):  # a choice whose words are not lower case, as a paper type may add
+        kind: Literal["Key", "Non-key"]
+        hidden: Literal["exclude", "include"] | None = None
+
+    assert Decision.model_validate({"kind": " non-KEY", "hidden": "Include"}) == Decision(kind="Non-key",
+                                                                                       hidden="include")
