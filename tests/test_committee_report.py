@@ -371,3 +371,11 @@ def test_check_publish_names_a_kpi_contradiction(tmp_path: Path) -> None:
     line = line_of(CLEARED, re.escape(row))
     assert any(l.strip().startswith(f"{CLEARED}.yaml:{line}: ") and "performance stated ACHIEVED" in l
                for l in result.output.splitlines()), result.output
+
+
+def test_check_publish_names_an_exempt_paper_without_its_reason() -> None:
+    case = ROOT / "tests" / "cases" / "exempt-without-reason"
+    result = run_papers("check", "--publish", *sorted(case.glob("*.yaml")))
+    assert result.exit_code == 1, result.output
+    assert "  not ready 02-bad.yaml: exempt without a reason" in result.output.splitlines(), result.output
+    assert "  ready     01-good.yaml" in result.output.splitlines(), result.output
