@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -435,6 +436,9 @@ def _plan(job: Job, options: Options) -> _Plan:
     if manifest is not None and out_dir.is_dir():
         for stale in out_dir.glob(".*.tmp"):  # left by a build that was killed mid-write
             stale.unlink(missing_ok=True)
+        for stale in out_dir.glob(".papers-pdf-*"):  # LibreOffice's work folders of earlier versions, killed
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
     plan = _Plan(job, result, agenda, manifest, order)
     for file in order:
         output = out_dir / f"{file.stem}.docx"
