@@ -7,7 +7,7 @@ EXAMPLE := inputs/2022-12-08-corporate-os
 # a Cabinet meeting of committee reports: sign-off, an image, appendices
 CABINET := inputs/2023-01-18-cabinet
 
-.PHONY: demo test bench bench-example system-deps templates clean
+.PHONY: demo test bench bench-example bench-ledger system-deps templates clean
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: $(STAMP) system-deps
 # the example meeting's build times and page counts (the figures in the notes)
 bench-example: $(STAMP) system-deps
 	$(PY) bench/example.py
+
+# a paper built from a 5,000-row ledger export (.xlsx and Windows-1252 CSV)
+bench-ledger: $(STAMP)
+	$(PY) bench/ledger.py
 
 templates: $(STAMP)
 	$(PY) tools/make_templates.py

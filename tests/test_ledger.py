@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from docx import Document
 
 from conftest import problems_under, run_papers
 from generator.finance import parse_amount, round_to_total
-from ledger_export import FOOTER, HEADER, HIDDEN_ROW, ROWS, SHEET, write_export, write_map, write_paper
+from ledger_export import HIDDEN_ROW, MAP, PAPER_HEAD, ROWS, SHEET, write_export, write_map, write_paper
 
 # The export's rows per service of the map, in pounds (row 14, code 20130, is hidden and left out):
 #   Legal                  budget 120,400.00 + 45,000.00 = 165,400.00   forecast 118,600.00 + 47,000.00 = 165,600.00
@@ -222,3 +220,95 @@ def test_the_same_export_as_ods_and_xls_gives_the_same_table(tmp_path: Path, fmt
     assert table == EXPECTED
     assert f"ledger-q2.{fmt}: warning: row 14 is hidden in Excel and was left out; set hidden: include to use " \
            "it" in problems_under(report, "05-finance.docx")
+
+
+# -- the other rules of the reader ------------------------------------------------------------
+
+def test_header_by_row_number_and_amounts_by_column_label(tmp_path: Path) -> None:
+    folder = ledger_folder(tmp_path)
+    paper = folder / "05-finance.yaml"
+    text = paper.read_text(encoding="utf-8").replace("header: Cost Centre", "header: 5")
+    # without `amounts`, the export's headers are the columns' own labels
+    text = text.replace("columns: {budget: Budget, forecast: Q2 Forecast, variance: Q2 Variance}",
+                        "columns: {budget: Annual Budget, forecast: FORECAST  out-turn}")
+    text = text.replace("    amounts: {budget: Annual Budget, forecast: Forecast Out-turn}\n", "")
+    paper.write_text(text, encoding="utf-8")
+    _, table = build(folder, tmp_path / "out")
+    assert [r[:3] for r in table[2:]] == [r[:3] for r in EXPECTED[2:]]
+
+
+def test_a_plain_workbook_source_leaves_hidden_rows_out_with_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["service", "budget", "forecast"], ["Strategy", 330, 330], ["Old", 99, 99], ["Legal", 1890, 1939]]:
+        ws.append(row)
+    ws.row_dimensions[3].hidden = True
+    wb.save(folder / "plain.xlsx")
+    (folder / "05-finance.yaml").write_text(
+        PAPER_HEAD + "  units: \"£000\"\n  columns: {budget: Budget, forecast: Forecast}\n  total: true\n"
+        "  source: plain.xlsx\n", encoding="utf-8")
+    report, table = build(folder, tmp_path / "out")
+    assert "plain.xlsx: warning: row 3 is hidden in Excel and was left out; unhide it in Excel, or give the " \
+           "source as a mapping with hidden: include to use it" in problems_under(report, "05-finance.docx")
+    assert [r[0] for r in table[2:]] == ["Strategy", "Legal", "Total"]
+
+
+@pytest.mark.parametrize("rows, units, scale, warning", [
+    # pence in an unscaled source
+    ([["Strategy", "330.50", "330"]], "£0", None,
+     "05-finance-data.csv:2: budget: warning: Strategy: the amount 330.50 has pence but the table prints whole "
+     "£0: give the source a scale (scale: 1000 for pounds in a £000 table, scale: 1 to round whole pounds so "
+     "that the rows add up)"),
+    # pounds under £000: a median of 250,000 and more
+    ([["Strategy", "250000", "260000"], ["Legal", "1890000", "1939000"]], "£000", None,
+     "05-finance-data.csv: warning: the amounts look like pounds (half of them are 100,000 or more) but the "
+     "table is in £000: set scale: 1000 if the export is in pounds, or scale: 1 if it is in £000 already"),
+    ([["Strategy", "250000", "260000"], ["Legal", "1890000", "1939000"]], "£000", 1, None),  # said to be £000
+    ([["Strategy", "330", "330"], ["Legal", "1890", "1939"]], "£000", None, None),  # plausible £000
+])
+def test_plausibility_of_an_unscaled_source(tmp_path: Path, rows: list[list[str]], units: str, scale: int | None,
+                                            warning: str | None) -> None:
+    folder = tmp_path / "plausible"
+    folder.mkdir()
+    with (folder / "05-finance-data.csv").open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["Service", "Budget", "Forecast"], *rows])
+    source = ("{file: 05-finance-data.csv, header: Service" + (f", scale: {scale}" if scale else "") + "}")
+    (folder / "05-finance.yaml").write_text(
+        PAPER_HEAD + f"  units: \"{units}\"\n  columns: {{budget: Budget, forecast: Forecast}}\n"
+        f"  source: {source}\n", encoding="utf-8")
+    report, _ = build(folder, tmp_path / "out")
+    found = [w for w in problems_under(report, "05-finance.docx") if "pence" in w or "look like pounds" in w]
+    assert found == ([warning] if warning else [])
+
+
+def test_a_hidden_column_named_by_the_block_is_an_error(tmp_path: Path) -> None:
+    folder = ledger_folder(tmp_path)
+    book = openpyxl.load_workbook(folder / "ledger-q2.xlsx")
+    book[SHEET].column_dimensions["D"].hidden = True
+    book.save(folder / "ledger-q2.xlsx")
+    result = run_papers("check", folder / "05-finance.yaml")
+    assert result.exit_code == 1
+    assert "ledger-q2.xlsx:5:4: amounts.forecast: the column 'Forecast Out-turn' (column D) is hidden in Excel: " \
+           "unhide it, or set hidden: include to use hidden rows and columns" in result.output
+
+
+def test_a_code_missing_from_the_map_is_an_error_naming_it(tmp_path: Path) -> None:
+    folder = ledger_folder(tmp_path)
+    write_map(folder / "service-map.csv", [m for m in MAP if m[0] != "10130"])
+    result = run_papers("check", folder / "05-finance.yaml")
+    assert result.exit_code == 1
+    lines = [line.strip() for line in result.output.splitlines() if line.startswith("      ")]
+    assert "ledger-q2.xlsx: code: 1 code is not in service-map.csv: 10130 (row 9); add each to the map with its " \
+           "service" in lines
+
+
+def test_a_map_code_without_rows_is_a_warning_and_its_service_prints_zero(tmp_path: Path) -> None:
+    folder = ledger_folder(tmp_path)
+    write_map(folder / "service-map.csv", MAP + [("99999", "Regeneration")])
+    report, table = build(folder, tmp_path / "out")
+    assert "service-map.csv:9: warning: the code 99999 (line 9) has no rows in ledger-q2.xlsx" in \
+        problems_under(report, "05-finance.docx")
+    assert table[-2] == ["Regeneration", "0", "0", "0"]
+    assert table[-1] == EXPECTED[-1]

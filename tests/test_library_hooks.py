@@ -190,6 +190,37 @@ def test_python_docx_part_classes_are_what_the_audit_reads_without_it() -> None:
     hook("python-docx XmlPart.load", names["parsed"] is not None, "no plain function behind XmlPart.load")
 
 
+def test_python_docx_numbering_elements_restart_a_list_as_wordml_draws_it() -> None:
+    from docx.oxml.ns import qn
+
+    doc = Document(str(ROOT / "templates" / "docx" / "briefing_note.docx"))
+    numbering = doc.part.numbering_part.element
+    abstract = int(numbering.findall(qn("w:abstractNum"))[0].get(qn("w:abstractNumId")))
+    for name in ("add_num",):
+        hook(f"python-docx CT_Numbering.{name}", hasattr(numbering, name),
+             "gone: render/docx.py cannot give a numbered list its own w:num to restart at its start")
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=0).add_startOverride(3)
+    xml = etree.tostring(num).decode()
+    hook("python-docx CT_Num.add_lvlOverride / add_startOverride",
+         int(num.numId) > 0 and 'w:ilvl="0"' in xml and '<w:startOverride w:val="3"/>' in xml
+         and f'<w:abstractNumId w:val="{abstract}"/>' in xml,
+         f"a new w:num is no longer drawn as render/docx.py expects: {xml}")
+
+
+def test_python_docx_style_names_are_found_as_word_shows_them() -> None:
+    from docx.styles import BabelFish
+
+    from generator.render.docx import find_style
+
+    hook("python-docx BabelFish.ui2internal", BabelFish.ui2internal("Heading 1") == "heading 1",
+         "no longer maps Word's shown style names to the stored ones: find_style cannot find LibreOffice's")
+    doc = Document(str(ROOT / "templates" / "docx" / "briefing_note.docx"))
+    style = find_style(doc, "Heading 1")
+    hook("python-docx CT_Style.name_val", (style.element.name_val or "").lower() == "heading 1",
+         "the style element no longer gives its stored name as name_val")
+
+
 # -- openpyxl -------------------------------------------------------------------------------------
 
 def _reopen(wb: Any) -> Any:
