@@ -775,14 +775,15 @@ def _appendices(plan: _Plan) -> list[tuple[PaperResult, dict[str, Any], Path]]:
     return found
 
 
-def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> list[Path]:
+def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> dict[Path, str]:
     """Write the PDF appendices as they are; return copies of the Word and Excel ones to convert, named as
-    their PDFs will be (each PDF records the hash of its appendix file, so a changed appendix is redone)."""
+    their PDFs will be, each with the hash of its appendix file (what its PDF records as its input, so that
+    a changed appendix, and only that, is converted again)."""
     from .render import pack
 
     manifest = plan.manifest
     assert manifest is not None
-    todo = []
+    todo: dict[Path, str] = {}
     for r, appendix, source in _appendices(plan):
         name = appendix_pdf(r.source.stem, appendix["number"])
         entry = manifest.entries.get(name)
@@ -799,7 +800,7 @@ def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> list[Path]:
             copy = tmpdir / "appendices" / (Path(name).stem + source.suffix.lower())
             copy.parent.mkdir(exist_ok=True)
             copy.write_bytes(source.read_bytes())
-            todo.append(copy)
+            todo[copy] = digest
     # LibreOffice 7.4 tags no Calc PDF: a workbook goes to PDF as the web page Calc saves of it, which
     # Writer exports tagged (its tables as tables), as every other part of the pack is
     workbooks = [c for c in todo if c.suffix == ".xlsx"]
@@ -807,8 +808,10 @@ def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> list[Path]:
         from .render.pdf import convert
 
         pages = convert(workbooks, tmpdir / "appendices-html", "html")
-        todo = [c for c in todo if c not in workbooks] + [p for p in pages.values() if p is not None]
         for copy, page in pages.items():
+            digest = todo.pop(copy)
+            if page is not None:
+                todo[page] = digest
             if page is None:
                 plan.result.outputs.append(OutputResult(copy.with_suffix(".pdf").name, "failed",
                                                         "LibreOffice could not read the workbook"))
@@ -891,8 +894,10 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
     return stale
 
 
-def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None) -> None:
-    """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are."""
+def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None,
+               inputs: str | None = None) -> None:
+    """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are;
+    ``inputs`` is what it was made from (default: the hash of ``source``)."""
     from .render import pack
 
     if isinstance(pdf, str):
@@ -902,7 +907,7 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, dat
     def data() -> bytes:
         return _published_pdf(pdf, source, date)
 
-    _write_output(plan, pdf.name, file_hash(source), data, options, pages=pack.page_count(pdf))
+    _write_output(plan, pdf.name, inputs or file_hash(source), data, options, pages=pack.page_count(pdf))
 
 
 def _published_pdf(pdf: Path, source: Path, date: dt.date | None) -> bytes:
@@ -951,7 +956,8 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / AGENDA
-        batch = list(todo) + _appendix_pdfs(plan, options, tmpdir)
+        appendices = _appendix_pdfs(plan, options, tmpdir)
+        batch = list(todo) + list(appendices)
         if agenda_pages is None:
             provisional.parent.mkdir()
             placeholder = {i["paper"]: 999 for i in items if i["paper"]}
@@ -965,7 +971,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
                 else:
                     plan.result.outputs.append(OutputResult("agenda.pdf", "failed", pdf))
             else:
-                _write_pdf(plan, options, source, pdf, date)
+                _write_pdf(plan, options, source, pdf, date, appendices.get(source))
         if agenda_pages is None:  # LibreOffice failed: the front sheet without page numbers, no pack
             _agenda(plan, options, items, pages=None)
             return

@@ -276,16 +276,28 @@ def test_check_publish_lists_each_paper_not_ready_and_why() -> None:
 
 
 @pytest.mark.libreoffice
-def test_a_changed_appendix_rebuilds_its_pdf_and_the_pack_only(cabinet: tuple[Path, str], tmp_path: Path) -> None:
+def test_a_changed_appendix_rebuilds_its_pdf_and_the_pack_only(cabinet: tuple[Path, str], tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     import openpyxl
+
+    from generator.render import pdf as pdf_module
 
     inputs = tmp_path / "in" / CABINET.name
     shutil.copytree(CABINET, inputs)
     out = tmp_path / "out"
     shutil.copytree(cabinet[0], out / CABINET.name)
+    converted: list[str] = []
+    real = pdf_module.convert_all
+
+    def counting(files: list[Path], *args: Any, **kwargs: Any) -> Any:
+        converted.extend(f.name for f in files)
+        return real(files, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "convert_all", counting)
     again = run_papers("build", inputs, "-o", out, "--pdf", "-j", "1")
     assert again.exit_code == 0, again.output
     assert set(statuses(again.output).values()) == {"unchanged"}, again.output
+    assert converted == []  # nothing given to LibreOffice when nothing changed
     wb = openpyxl.load_workbook(inputs / "q2-detail.xlsx")
     wb.active["A2"] = "Adult Social Care and Health"
     wb.save(inputs / "q2-detail.xlsx")
@@ -359,3 +371,11 @@ def test_check_publish_names_a_kpi_contradiction(tmp_path: Path) -> None:
     line = line_of(CLEARED, re.escape(row))
     assert any(l.strip().startswith(f"{CLEARED}.yaml:{line}: ") and "performance stated ACHIEVED" in l
                for l in result.output.splitlines()), result.output
+
+
+def test_check_publish_names_an_exempt_paper_without_its_reason() -> None:
+    case = ROOT / "tests" / "cases" / "exempt-without-reason"
+    result = run_papers("check", "--publish", *sorted(case.glob("*.yaml")))
+    assert result.exit_code == 1, result.output
+    assert "  not ready 02-bad.yaml: exempt without a reason" in result.output.splitlines(), result.output
+    assert "  ready     01-good.yaml" in result.output.splitlines(), result.output
