@@ -840,6 +840,11 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
                       "(fix the paper and build again)")
         items.append({"number": number, "title": title or paper_title or "", "paper": Path(file).stem if file else ""})
     if reason:
+        folder = plan.manifest.folder if plan.manifest is not None else None
+        left = [n for n in (AGENDA, "agenda.pdf", PACK) if folder is not None and (folder / n).exists()]
+        if left:  # say so: a clerk must not take the previous build's agenda for this one's
+            verb = "are" if len(left) > 1 else "is"
+            reason += f"; {' and '.join(left)} in the output folder {verb} the previous build's"
         plan.result.outputs.append(OutputResult(AGENDA, "failed", reason))
         if options.pdf:
             plan.result.outputs.append(OutputResult(PACK, "failed", "not written: the agenda was not written"))

@@ -203,8 +203,8 @@ def _on_terminal() -> bool:
 
 
 # what a stage is doing before its first item is done (LibreOffice takes seconds to start)
-_WORKING = {"papers": "building…", "workbook": "writing…", "agenda": "writing…", "PDFs": "LibreOffice converting…",
-            "pack": "joining the PDFs…"}
+_WORKING = {"papers": "building…", "workbook": "writing…", "agenda": "writing…",
+            "PDFs": "LibreOffice converting…", "pack": "joining the PDFs…"}
 
 
 class _progress:

@@ -259,7 +259,7 @@ def test_openpyxl_cell_style_array_and_value_are_what_the_workbook_writer_sets()
     hook("openpyxl Cell._style", isinstance(cell._style, StyleArray), "is no longer a StyleArray")
     numbered = StyleArray(list(range(1, len(StyleArray()) + 1)))
     hook("openpyxl StyleArray", numbered.xfId == tuple(numbered)[-1] and numbered.quotePrefix not in (None, 0),
-         "xfId is no longer its last field (render/xlsx.py compares looks as tuple(_style)[:-1]) or quotePrefix is gone")
+         "xfId is no longer its last field (render/xlsx.py compares looks as tuple(_style)[:-1]), or no quotePrefix")
     cell._style = copy(cell._style)
     cell._style.quotePrefix = 1
     cell._value = "=SUM(A2:A3)"  # a service named like a formula: text, never a formula

@@ -93,6 +93,14 @@ def test_an_agenda_listing_a_missing_paper_is_not_written(tmp_path: Path) -> Non
     assert lines[-1] == ("2 papers: 2 built, 0 failed, 2 warnings; build failed: 1 error in meeting.yaml, "
                          "agenda.docx not written")
 
+    # after a good build, the agenda left in OUT is said to be the previous build's
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("06-change-and-improvment.yaml", f"{BRIEFING}.yaml"))
+    assert run_papers("build", folder, "-o", tmp_path / "out", "-j", "1").exit_code == 0
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(f"{BRIEFING}.yaml", "06-change-and-improvment.yaml"))
+    again = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1")
+    assert ("  failed    agenda.docx  not written while meeting.yaml has errors (fix them and build again); "
+            "agenda.docx in the output folder is the previous build's") in again.output.splitlines()
+
 
 def test_an_agenda_item_whose_paper_has_errors_is_not_published_under_its_file_name(tmp_path: Path) -> None:
     folder = _tree(tmp_path, EXAMPLE.name) / EXAMPLE.name
@@ -177,7 +185,8 @@ def _invalid_finance_paper(folder: Path) -> None:
     (EXAMPLE, None), (EXAMPLE, _click_here), (EXAMPLE, _invalid_finance_paper),
     (ROOT / "tests" / "acceptance" / "2023-06-20-housing-os", None),
 ], ids=["example", "example-link-text", "example-invalid-paper", "acceptance-2023-06-20"])
-def test_check_reports_every_warning_that_build_does(tmp_path: Path, source: Path, edit) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_every_warning_that_build_does(tmp_path: Path, source: Path,
+                                                     edit) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "in" / source.name
     shutil.copytree(source, folder)
     if edit is not None:
