@@ -13,6 +13,7 @@ from .errors import Problem, errors_only
 from .load import Located, PathKey, format_path, load_yaml
 from .model import (MEETING_FILE, Block, FinanceTable, Heading, Image, ListBlock, Meeting, MeetingInputs, Paper,
                     Paragraph, Run, Section, Table)
+from .outputs import output_name_problem
 from .schema import (
     AgendaItem,
     BodyItem,
@@ -76,6 +77,8 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
         elif file == MEETING_FILE or Path(file).suffix.lower() not in (".yaml", ".yml"):
             problems.append(doc.problem(where, f"'{file}' is not a paper: a paper is a .yaml file beside "
                                                f"{MEETING_FILE}"))
+        elif (clash := output_name_problem(file)) is not None:
+            problems.append(doc.problem(where, clash))
         elif not (folder / file).is_file():
             problems.append(doc.problem(where, f"paper file not found: {file}"))
         else:

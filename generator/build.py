@@ -12,13 +12,17 @@ import json
 import os
 import re
 import shutil
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Literal
 
+from .edits import edit_diff
 from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only
-from .manifest import Entry, Manifest, file_hash, inputs_hash, keep_edited, write_output
+from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, locked,
+                       write_output)
+from .outputs import WriteError, output_name_problem
 from .model import MEETING_FILE, Meeting, MeetingInputs, Paper
 
 
@@ -29,7 +33,8 @@ WORKBOOK = "budget.xlsx"
 AGENDA = "agenda.docx"
 PACK = "pack.pdf"
 
-Status = Literal["built", "checked", "failed", "unchanged", "skipped"]
+# removed: an out-of-date PDF (or pack) taken away by a build that could not make it again
+Status = Literal["built", "checked", "failed", "unchanged", "skipped", "removed"]
 
 
 class UsageError(PapersError):
@@ -48,6 +53,7 @@ class Options:
     jobs: int = 1
     pdf: bool = False
     audit: bool = True  # check what was written for accessibility; findings are warnings
+    lock_wait: float = 15.0  # seconds a build waits for another build writing into the same OUT
 
 
 @dataclass
@@ -63,6 +69,9 @@ class PaperResult:
     kept: Path | None = None  # where a person's edited copy was moved (--force)
     entry: Entry | None = None  # what the manifest should now say
     new: bool = False  # there was no previous build of this paper
+    previous: Entry | None = None  # what the manifest said of its output before this build
+    # an output skipped as edited: what the person changed, as a unified diff of paragraphs (a few lines)
+    diff: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -76,6 +85,7 @@ class OutputResult:
     name: str
     status: Status
     message: str = ""
+    diff: list[str] = field(default_factory=list)  # skipped as edited: what the person changed (cells, text)
 
 
 @dataclass
@@ -90,6 +100,8 @@ class MeetingResult:
     def ok(self) -> bool:
         return (not any(p.level == "error" for p in self.problems)
                 and all(r.status != "failed" for r in self.papers)
+                # a paper skipped as edited and out of date carries an error without having failed
+                and not any(q.level == "error" for r in self.papers for q in r.problems)
                 and all(o.status != "failed" for o in self.outputs))
 
     def count(self, status: Status) -> int:
@@ -316,7 +328,8 @@ class _Task:
     agenda: MeetingInputs | None  # its validated meeting.yaml (None: a paper on its own)
     output: Path
     previous: Entry | None
-    keep_existing: bool  # an edited output is there and --force was given
+    keep_existing: bool  # an edited output is there and --force was given (or the state files were damaged)
+    unknown: bool = False  # the state files were damaged: whether the output there was edited cannot be told
     check_only: bool = False  # meeting.yaml has errors: validate the paper, build nothing
 
 
@@ -353,6 +366,13 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     jobs = discover(paths)
     if options.write:
         _check_output_folders(jobs, options.out)
+    with ExitStack() as held:
+        if options.write:  # held until every meeting is finished: builds into one OUT never interleave
+            held.enter_context(locked(options.out, options.lock_wait))
+        return _build(jobs, options, progress)
+
+
+def _build(jobs: list[Job], options: Options, progress: Progress | None) -> BuildReport:
     plans = [_plan(job, options) for job in jobs]
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
     waiting = {id(plan): len(plan.tasks) for plan in plans}
@@ -433,36 +453,78 @@ def _plan(job: Job, options: Options) -> _Plan:
             if paper not in listed:
                 result.problems.append(Problem(MEETING_FILE, agenda.items_line, "items",
                                                f"{paper.name} is not on the agenda", level="warning"))
-    if manifest is not None and out_dir.is_dir():
-        for stale in out_dir.glob(".*.tmp"):  # left by a build that was killed mid-write
-            stale.unlink(missing_ok=True)
-        for stale in out_dir.glob(".papers-pdf-*"):  # LibreOffice's work folders of earlier versions, killed
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
+    if manifest is not None:
+        result.problems += manifest.damaged
+        _remove_leftovers(out_dir)
     plan = _Plan(job, result, agenda, manifest, order)
+    stems: dict[str, Path] = {}
     for file in order:
         output = out_dir / f"{file.stem}.docx"
+        clash = output_name_problem(file.name)
+        other = stems.setdefault(file.stem.lower(), file)
+        if clash is None and other != file:
+            clash = (f"'{file.name}' and '{other.name}' would both be built as {other.stem}.docx: rename one of "
+                     "them (or remove the one not wanted)")
+        if clash is not None:
+            if agenda is not None and any(f == file.name for _, f, _ in agenda.items):
+                clash = f"not built: its name is refused ({MEETING_FILE} says why, at its line)"
+            plan.done[file] = PaperResult(file, "failed", problems=[Problem(file.name, None, None, clash)])
+            continue
         if manifest is None:
             plan.tasks.append(_Task(file, agenda, output, None, False))
             continue
         previous = manifest.entries.get(output.name)
-        state = manifest.state(output.name)
+        try:
+            state = manifest.state(output.name)
+        except WriteError as exc:
+            plan.done[file] = PaperResult(file, "failed", output, [fault_problem(exc)], previous=previous)
+            continue
         current = previous is not None and previous.inputs == _paper_inputs(
             file, agenda is not None, previous.data_files, options)
         if state == "edited" and not options.force:
-            # its last build's entry (title, finance) still describes the paper when its inputs are unchanged
-            plan.done[file] = PaperResult(file, "skipped", output, [Problem(
+            # its last build's entry (title, finance) still describes the paper when its inputs are unchanged;
+            # when they changed, it is out of date: _stale_papers says so once the meeting's outputs are made
+            problems = [] if not current else [Problem(
                 output.name, None, None, "edited since it was built: not overwritten (use --force to rebuild; "
-                "the edited file is then kept as " + f"{file.stem}.edited-<n>.docx)", level="warning")],
-                entry=previous if current else None)
+                "the edited file is then kept as " + f"{file.stem}.edited-<n>.docx)", level="warning")]
+            plan.done[file] = PaperResult(file, "skipped", output, problems, entry=previous if current else None,
+                                          previous=previous,
+                                          diff=edit_diff(out_dir, output.name, previous.output if previous else None))
             continue
         if not options.force and state == "ours" and current:
             assert previous is not None
             warnings = [Problem(**w) for w in previous.warnings]
-            plan.done[file] = PaperResult(file, "unchanged", output, warnings, entry=previous)
+            plan.done[file] = PaperResult(file, "unchanged", output, warnings, entry=previous, previous=previous)
             continue
-        plan.tasks.append(_Task(file, agenda, output, previous, state == "edited"))
+        # unknown: the state files were damaged; rebuilt, and a file that differs is kept aside, never lost
+        plan.tasks.append(_Task(file, agenda, output, previous, state in ("edited", "unknown"), state == "unknown"))
     return plan
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Remove what killed builds left: half-written temporary files and LibreOffice's working folders
+    (safe: OUT is locked, so no other build is using them)."""
+    if not out_dir.is_dir():
+        return
+    for stale in [*out_dir.glob(".*.tmp"), *out_dir.glob(".papers-built/.*.tmp")]:
+        try:
+            stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only folder: the build reports what it cannot write
+    for folder in out_dir.glob(".papers-pdf-*"):
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _kept_unknown(name: str, kept: Path) -> Problem:
+    return Problem(name, None, None, f"the previous file was kept as {kept.name}: the build's record of what it "
+                   "wrote was damaged, so whether someone edited it cannot be told (delete the copy if nobody did)",
+                   "warning")
+
+
+def fault_problem(exc: WriteError) -> Problem:
+    """A file the file system refused, as the problem the report prints."""
+    return Problem(str(exc.path), None, None, f"could not be {exc.verb}: {exc.reason}")
 
 
 MEETING_HAS_ERRORS = "not built: meeting.yaml has errors (see the meeting lines below)"
@@ -555,8 +617,19 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
         return PaperResult(file, "checked", problems=problems, paper=paper)
     from .finance import workbook_record
 
-    kept = keep_edited(task.output) if task.keep_existing and task.output.exists() else None
-    digest = write_output(task.output, data)
+    kept = None
+    notes: list[Problem] = []  # of this build only: not shown again when the paper is next unchanged
+    try:
+        # --force, or damaged state: a file that differs from the new one is kept aside, never lost
+        if task.keep_existing and task.output.exists() and file_hash(task.output) != bytes_hash(data):
+            kept = keep_edited(task.output)
+            if task.unknown:  # not a person's edit as far as anyone knows: said so, not "your edited copy"
+                notes.append(_kept_unknown(task.output.name, kept))
+                kept = None
+        digest = write_output(task.output, data)
+    except (WriteError, OSError) as exc:
+        fault = exc if isinstance(exc, WriteError) else WriteError(task.output, exc)
+        return PaperResult(file, "failed", problems=problems + notes + [fault_problem(fault)], kept=kept)
     if options.audit:
         from .markdown import SKIPPED_HEADING
 
@@ -571,7 +644,8 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
                   exempt=paper.status == "exempt", draft=paper.draft,
                   appendices=[a.to_record() for a in paper.appendices])
     changed = task.previous is None or task.previous.output != digest
-    return PaperResult(file, "built", task.output, problems, None, changed, kept, entry, new=task.previous is None)
+    return PaperResult(file, "built", task.output, problems + notes, None, changed, kept, entry,
+                       new=task.previous is None)
 
 
 def audit_problems(path: Path, data: bytes | None = None) -> list[Problem]:
@@ -595,7 +669,10 @@ def render(paper: Paper, templates: Path) -> bytes:
 def _finish_meeting(plan: _Plan, options: Options) -> None:
     manifest = plan.manifest
     assert manifest is not None
+    previous = {t.file: t.previous for t in plan.tasks}
     for r in plan.result.papers:
+        if r.previous is None:
+            r.previous = previous.get(r.source)
         if r.status == "built" and r.entry is not None and r.output is not None:
             manifest.entries[r.output.name] = r.entry
     try:
@@ -606,39 +683,245 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
             if options.pdf:
                 _pdfs(plan, options, agenda_items)
             else:
-                _agenda(plan, options, agenda_items, pages=None)
-        elif options.pdf:  # papers built on their own, or an agenda not written: their PDFs alone
-            _lone_pdfs(plan, options)
+                _outputs_without_pdf(plan, options, agenda_items)
+        else:
+            if options.pdf:  # papers built on their own, or an agenda not written: their PDFs alone
+                _lone_pdfs(plan, options)
+            else:
+                _remove_stale_pdfs(plan)
+            if plan.agenda is not None:  # the agenda was not written: the pack made with the previous one goes
+                _retire(plan, PACK, "failed" if options.pdf else "removed",
+                        f"{'not written: ' if options.pdf else ''}the agenda was not written")
+        _stale_papers(plan)
         if options.audit:  # the papers were audited as they were built
             for output in plan.result.outputs:
                 if output.status == "built" and output.name.endswith((".docx", ".pdf")):
                     plan.result.problems += audit_problems(manifest.folder / output.name)
+    except OSError as exc:  # what the writers did not already report (LibreOffice's working folder, say)
+        plan.result.problems.append(fault_problem(WriteError(manifest.folder, exc)))
     finally:
-        manifest.save()
+        try:
+            manifest.save()
+        except WriteError as exc:
+            plan.result.problems.append(Problem(str(exc.path), None, None, f"could not be {exc.verb}: {exc.reason} "
+                                                "(the next build checks every output again)"))
+
+
+def _stale_papers(plan: _Plan) -> None:
+    """A paper skipped as edited whose inputs changed since is out of date: an error naming the outputs that
+    now show its new content while the Word file shows the old, and what to do."""
+    status = {o.name: o.status for o in plan.result.outputs}
+    for r in plan.result.papers:
+        if r.status != "skipped" or r.entry is not None or r.output is None:
+            continue
+        ahead = []
+        before = r.previous
+        record = _workbook_record(r)
+        if (status.get(WORKBOOK) in ("built", "unchanged") and record is not None and record["tables"]
+                and (before is None or before.workbook is None or before.workbook["tables"] != record["tables"])):
+            ahead.append(f"{WORKBOOK} shows its new figures")
+        if (status.get(AGENDA) in ("built", "unchanged") and r.paper is not None
+                and (before is None or before.title != r.paper.title)):
+            ahead.append(f"{AGENDA} its new title")
+        disagreement = f": {' and '.join(ahead)}, {r.output.name} the old" if ahead else ""
+        r.problems.append(Problem(
+            r.output.name, None, None, f"edited since it was built: not overwritten, but what it is made from "
+            f"({r.source.name} or a file it uses) has changed since, so it is out of date{disagreement}. Carry "
+            f"your edit{' (shown below)' if r.diff else ''} into {r.source.name}, then build with --force (your "
+            f"edited copy is then kept as {r.source.stem}.edited-<n>.docx)"))
 
 
 def _write_output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes], options: Options,
-                  **entry: object) -> Status:
-    """Write a meeting-level output unless unchanged or edited by a person; record it."""
+                  made_from: str = "", **entry: object) -> Status:
+    """Write a meeting-level output unless unchanged or edited by a person; record it.
+
+    ``made_from`` says what the output is drawn from, for the message when a person edited it and
+    that has changed since (the output is then out of date, an error).
+    """
     manifest = plan.manifest
     assert manifest is not None
-    state = manifest.state(name)
-    previous = manifest.entries.get(name)
-    if state == "edited" and not options.force:
-        plan.result.problems.append(Problem(name, None, None, "edited since it was built: not overwritten "
-                                            "(use --force)", level="warning"))
-        plan.result.outputs.append(OutputResult(name, "skipped"))
-        return "skipped"
-    if state == "ours" and previous is not None and previous.inputs == inputs and not options.force:
-        plan.result.outputs.append(OutputResult(name, "unchanged"))
-        return "unchanged"
-    data = make()
     path = manifest.folder / name
-    if state == "edited":
-        keep_edited(path)
-    manifest.entries[name] = Entry(inputs=inputs, output=write_output(path, data), **entry)  # type: ignore[arg-type]
-    plan.result.outputs.append(OutputResult(name, "built"))
+    previous = manifest.entries.get(name)
+    kept: Path | None = None
+    try:
+        state = manifest.state(name)
+        if state == "edited" and not options.force:
+            diff = edit_diff(manifest.folder, name, previous.output if previous is not None else None)
+            edit = "edited since it was built: not overwritten"
+            aside = f"{path.stem}.edited-<n>{path.suffix}"
+            if previous is not None and previous.inputs == inputs:
+                plan.result.problems.append(Problem(name, None, None, f"{edit} (use --force to rebuild; the edited "
+                                                    f"file is then kept as {aside})", level="warning"))
+            else:
+                plan.result.problems.append(Problem(name, None, None, (
+                    f"{edit}, but what it is made from{f' ({made_from})' if made_from else ''} has changed since, "
+                    f"so it is out of date. Carry your edit{' (shown below)' if diff else ''} into the inputs, then "
+                    f"build with --force (your edited copy is then kept as {aside})")))
+            plan.result.outputs.append(OutputResult(name, "skipped", diff=diff))
+            return "skipped"
+        if state == "ours" and previous is not None and previous.inputs == inputs and not options.force:
+            plan.result.outputs.append(OutputResult(name, "unchanged"))
+            return "unchanged"
+        data = make()
+        # edited (--force), or unknown (damaged state): kept aside unless it is what we would write anyway
+        if state == "edited" or (state == "unknown" and file_hash(path) != bytes_hash(data)):
+            kept = keep_edited(path)
+            if state == "unknown":
+                plan.result.problems.append(_kept_unknown(name, kept))
+        manifest.entries[name] = Entry(inputs=inputs, output=write_output(path, data), **entry)  # type: ignore[arg-type]
+    except WriteError as exc:
+        note = f"; the previous file is kept as {kept.name}" if kept is not None else ""
+        changed = previous is not None and previous.inputs != inputs and path.exists()
+        stale = f"; the previous {name} stays, out of date ({made_from})" if made_from and changed else ""
+        plan.result.outputs.append(OutputResult(name, "failed", f"{exc}{note}{stale}"))
+        return "failed"
+    note = f"(your edited copy kept as {kept.name})" if kept is not None and state == "edited" else ""
+    plan.result.outputs.append(OutputResult(name, "built", note))
     return "built"
+
+
+def _retire(plan: _Plan, name: str, status: Status, why: str) -> None:
+    """Take an out-of-date output away (ours: removed; a person's edit: kept aside) and report it: ``why``
+    it failed (status failed), or why it is out of date (status removed)."""
+    manifest = plan.manifest
+    assert manifest is not None
+    path = manifest.folder / name
+    try:
+        state = manifest.state(name) if name in manifest.entries else "edited" if os.path.lexists(path) else "missing"
+        manifest.entries.pop(name, None)
+        if state == "missing":
+            if status == "failed":
+                plan.result.outputs.append(OutputResult(name, status, why))
+            return
+        if state == "ours":
+            discard(path)
+            note = f"the previous {name} was removed"
+        else:
+            note = f"the previous {name}, edited by someone, was kept as {keep_edited(path).name}"
+    except WriteError as exc:
+        plan.result.outputs.append(OutputResult(name, "failed", f"out of date ({why}), and {exc}"))
+        return
+    plan.result.outputs.append(OutputResult(name, status, f"{why}; {note}" if status == "failed"
+                                            else f"out of date: {why}; {note}"))
+
+
+def _pdf_current(plan: _Plan, pdf: str, source: Path) -> bool:
+    """Whether the PDF ``pdf`` is ours and was made from ``source`` as it is now."""
+    manifest = plan.manifest
+    assert manifest is not None
+    entry = manifest.entries.get(pdf)
+    try:
+        return (entry is not None and manifest.state(pdf) == "ours" and source.is_file()
+                and entry.inputs == file_hash(source))
+    except (WriteError, OSError):
+        return False
+
+
+def _remove_stale_pdfs(plan: _Plan) -> list[str]:
+    """Without --pdf: each paper's PDF that no longer shows its Word file is taken away; returns their names."""
+    manifest = plan.manifest
+    assert manifest is not None
+    removed = []
+    for r in plan.result.papers:
+        if r.output is None or r.status not in ("built", "unchanged"):
+            continue  # a failed paper's PDF still shows its (old) Word file; an edited one's shows what we built
+        pdf = r.output.with_suffix(".pdf").name
+        if pdf in manifest.entries and not _pdf_current(plan, pdf, r.output):
+            _retire(plan, pdf, "removed", f"{r.output.name} was rebuilt; build with --pdf to make it again")
+            removed.append(pdf)
+    return removed
+
+
+def _outputs_without_pdf(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
+    """The agenda of a build without --pdf, and the PDFs it leaves consistent: a paper's PDF that no longer
+    shows its Word file is taken away, and so are the agenda's PDF and the pack when they no longer match;
+    the agenda keeps the pack's page numbers while the pack is still right."""
+    manifest = plan.manifest
+    assert manifest is not None
+    removed = _remove_stale_pdfs(plan)
+    parts, pages, blockers = _pack_parts(plan, items, _known_agenda_pages(plan, options, items))
+    _agenda(plan, options, items, pages if not blockers else None)
+    folder = manifest.folder
+    if "agenda.pdf" in manifest.entries and not _pdf_current(plan, "agenda.pdf", folder / AGENDA):
+        _retire(plan, "agenda.pdf", "removed", f"{AGENDA} was rebuilt; build with --pdf to make it again")
+        removed.append("agenda.pdf")
+    pack = manifest.entries.get(PACK)
+    if pack is not None and (removed or blockers or pack.inputs != _pack_inputs(parts)):
+        why = f"{', '.join(removed)} changed" if removed else "; ".join(blockers) or "what it joins has changed"
+        _retire(plan, PACK, "removed", f"{why}; build with --pdf to make it again")
+
+
+def _known_agenda_pages(plan: _Plan, options: Options, items: list[dict[str, str]]) -> int | None:
+    """The agenda PDF's length from the last build, while it is ours and its rows (but page numbers) are the same."""
+    manifest = plan.manifest
+    assert manifest is not None
+    entry = manifest.entries.get("agenda.pdf")
+    layout = _agenda_inputs(plan, options, _agenda_rows(items, {}))
+    try:
+        ours = manifest.state("agenda.pdf") == "ours"
+    except WriteError:
+        ours = False
+    return entry.pages if entry is not None and entry.layout == layout and ours and not options.force else None
+
+
+def _pack_parts(plan: _Plan, items: list[dict[str, str]], agenda_pages: int | None
+                ) -> tuple[PackParts, dict[str, int], list[str]]:
+    """The pack's parts (label, PDF) in agenda order, the page on which each paper starts, and why the pack
+    cannot be made now (a paper failed, is out of date, or has no current PDF: the pack would show an old
+    version of it)."""
+    manifest = plan.manifest
+    assert manifest is not None
+    folder = manifest.folder
+    blockers = [] if agenda_pages is not None else ["the agenda's PDF could not be made"]
+    page = (agenda_pages or 0) + 1
+    pages: dict[str, int] = {}
+    parts: PackParts = [("Agenda", folder / "agenda.pdf")]
+    by_stem = {r.source.stem: r for r in plan.result.papers}
+    for item in items:
+        r = by_stem.get(item["paper"]) if item["paper"] else None
+        if r is None:
+            continue  # a title-only item, or a listed file that is not there (meeting.yaml's error)
+        pdf = f"{item['paper']}.pdf"
+        if r.status == "failed":
+            blockers.append(f"{r.source.name} has errors")
+            continue
+        # the pack is published: an exempt paper (Schedule 12A) has its own PDF for members, but is not in it
+        if _maybe_exempt(r):
+            continue
+        if r.status == "skipped" and r.entry is None:
+            blockers.append(f"{r.output.name if r.output else r.source.name} is out of date (edited by hand)")
+            continue
+        entry = manifest.entries.get(pdf)
+        # a paper skipped as edited (inputs unchanged) is published as we built it
+        current = (entry is not None and entry.pages is not None and r.output is not None
+                   and (_pdf_current(plan, pdf, r.output) if r.status != "skipped" else manifest.state(pdf) == "ours"))
+        if not current:
+            blockers.append(f"{pdf} is not up to date")
+            continue
+        assert entry is not None and entry.pages is not None
+        pages[item["paper"]] = page
+        page += entry.pages
+        parts.append((f"Item {item['number']}: {item['title']}", folder / pdf))
+        # its public appendices follow it, bookmarked under it; an exempt one is for members only
+        docx = manifest.entries.get(f"{item['paper']}.docx")
+        for appendix in docx.appendices if docx is not None else []:
+            if appendix["exempt"]:
+                continue
+            name = appendix_pdf(item["paper"], appendix["number"])
+            found = manifest.entries.get(name)
+            if found is None or found.pages is None or not _pdf_current(plan, name, r.source.parent / appendix["file"]):
+                blockers.append(f"{name} is not up to date")
+                continue
+            page += found.pages
+            parts.append((f"Appendix {appendix['number']}: {appendix['title']}", folder / name, True))
+    return parts, pages, blockers
+
+
+PackParts = list[tuple[str, Path] | tuple[str, Path, bool]]  # (bookmark, PDF[, nested under the one before])
+
+
+def _pack_inputs(parts: PackParts) -> str:
+    return inputs_hash([part[1] for part in parts], [part[0] + ("\0" if len(part) > 2 else "") for part in parts])
 
 
 def _check_meeting(plan: _Plan, options: Options) -> None:
@@ -650,10 +933,11 @@ def _check_meeting(plan: _Plan, options: Options) -> None:
         _agenda(plan, options, items, pages=None)
 
 
-def _output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes], options: Options) -> Status:
+def _output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes], options: Options,
+            made_from: str = "") -> Status:
     """A meeting-level output: written (see _write_output), or for `papers check` made, audited and dropped."""
     if plan.manifest is not None:
-        return _write_output(plan, name, inputs, make, options)
+        return _write_output(plan, name, inputs, make, options, made_from)
     data = make()
     if options.audit and name.endswith(".docx"):
         plan.result.problems += audit_problems(Path(name), data)
@@ -727,7 +1011,12 @@ def _workbook(plan: _Plan, options: Options) -> None:
 
     plan.step("workbook", 0, 1)
     try:
-        _output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options)
+        ahead = [r.output.name for r in plan.result.papers if r.status == "built" and r.output is not None
+                 and r.entry is not None and r.entry.workbook is not None and r.entry.workbook["tables"]
+                 and (r.previous is None or r.previous.workbook != r.entry.workbook)]
+        made_from = "the papers' figures" + (f": {', '.join(ahead)} {'shows' if len(ahead) == 1 else 'show'} the new "
+                                             f"ones, {WORKBOOK} the old" if ahead else "")
+        _output(plan, WORKBOOK, inputs, lambda: render_workbook(records, template), options, made_from)
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(WORKBOOK, "failed", exc.message))
     plan.step("workbook", 1, 1, WORKBOOK)
@@ -834,7 +1123,9 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
         result = by_name.get(file or "")
         paper_title = None
         if result is not None:
-            paper_title = result.paper.title if result.paper else (result.entry.title if result.entry else None)
+            # a failed paper's Word file is the one last built: its title is the one that build recorded
+            known = result.entry or result.previous
+            paper_title = result.paper.title if result.paper else (known.title if known else None)
         if not (title or paper_title) and not reason:
             reason = (f"not written: item {number}'s paper {file} has errors, so its title is not known "
                       "(fix the paper and build again)")
@@ -846,8 +1137,6 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
             verb = "are" if len(left) > 1 else "is"
             reason += f"; {' and '.join(left)} in the output folder {verb} the previous build's"
         plan.result.outputs.append(OutputResult(AGENDA, "failed", reason))
-        if options.pdf:
-            plan.result.outputs.append(OutputResult(PACK, "failed", "not written: the agenda was not written"))
         return None
     return items
 
@@ -876,7 +1165,8 @@ def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: d
     plan.step("agenda", 0, 1)
     try:
         return _output(plan, AGENDA, _agenda_inputs(plan, options, rows),
-                       lambda: _agenda_bytes(plan, options, rows), options)
+                       lambda: _agenda_bytes(plan, options, rows), options,
+                       f"{MEETING_FILE}, the papers' titles and the pack's page numbers")
     except TemplateProblem as exc:
         plan.result.outputs.append(OutputResult(AGENDA, "failed", exc.message))
         return "failed"
@@ -905,14 +1195,15 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, dat
     ``inputs`` is what it was made from (default: the hash of ``source``)."""
     from .render import pack
 
-    if isinstance(pdf, str):
-        plan.result.outputs.append(OutputResult(source.with_suffix(".pdf").name, "failed", pdf))
+    if isinstance(pdf, str):  # the previous PDF shows the previous Word file: it goes
+        _retire(plan, source.with_suffix(".pdf").name, "failed", pdf)
         return
 
     def data() -> bytes:
         return _published_pdf(pdf, source, date)
 
-    _write_output(plan, pdf.name, inputs or file_hash(source), data, options, pages=pack.page_count(pdf))
+    _write_output(plan, pdf.name, inputs or file_hash(source), data, options, source.name,
+                  pages=pack.page_count(pdf))
 
 
 def _published_pdf(pdf: Path, source: Path, date: dt.date | None) -> bytes:
@@ -955,9 +1246,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     # The agenda's length must be known before its page numbers are: it comes from the last build
     # when the agenda's rows are the same, else from a provisional copy converted with the papers.
     layout = _agenda_inputs(plan, options, _agenda_rows(items, {}))
-    agenda_entry = manifest.entries.get("agenda.pdf")
-    agenda_pages = (agenda_entry.pages if agenda_entry is not None and agenda_entry.layout == layout
-                    and manifest.state("agenda.pdf") == "ours" and not options.force else None)
+    agenda_pages = _known_agenda_pages(plan, options, items)
     with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / AGENDA
@@ -969,59 +1258,43 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
             batch.append(provisional)
         converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
+        agenda_error = None
         for source, pdf in converted.items():
             if source == provisional:
                 if isinstance(pdf, Path):
                     agenda_pages = pack.page_count(pdf)
                 else:
-                    plan.result.outputs.append(OutputResult("agenda.pdf", "failed", pdf))
+                    agenda_error = pdf
             else:
                 _write_pdf(plan, options, source, pdf, date, appendices.get(source))
-        if agenda_pages is None:  # LibreOffice failed: the front sheet without page numbers, no pack
-            _agenda(plan, options, items, pages=None)
-            return
-        page = agenda_pages + 1
-        pages: dict[str, int] = {}
-        parts: list[tuple[str, Path] | tuple[str, Path, bool]] = [("Agenda", folder / "agenda.pdf")]
-        # the pack is published: an exempt paper (Schedule 12A) has its own PDF for members, but is not in it
-        exempt = {r.source.stem for r in plan.result.papers if _maybe_exempt(r)}
-        for item in items:
-            entry = manifest.entries.get(f"{item['paper']}.pdf") if item["paper"] else None
-            if (item["paper"] in exempt or entry is None or entry.pages is None
-                    or manifest.state(f"{item['paper']}.pdf") != "ours"):
-                continue
-            pages[item["paper"]] = page
-            page += entry.pages
-            parts.append((f"Item {item['number']}: {item['title']}", folder / f"{item['paper']}.pdf"))
-            # its public appendices follow it, bookmarked under it; an exempt one is for members only
-            docx = manifest.entries.get(f"{item['paper']}.docx")
-            for appendix in docx.appendices if docx is not None else []:
-                name = appendix_pdf(item["paper"], appendix["number"])
-                found = manifest.entries.get(name)
-                if appendix["exempt"] or found is None or found.pages is None or manifest.state(name) != "ours":
-                    continue
-                page += found.pages
-                parts.append((f"Appendix {appendix['number']}: {appendix['title']}", folder / name, True))
-        status = _agenda(plan, options, items, pages)
-        if status == "failed":
-            return
+        # the pack and the agenda's page numbers only when every paper in the pack is current
+        parts, pages, blockers = _pack_parts(plan, items, agenda_pages)
+        status = _agenda(plan, options, items, None if blockers else pages)
         agenda_pdf = manifest.entries.get("agenda.pdf")
-        if agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / AGENDA) or options.force:
+        if status == "failed":
+            blockers.append(f"{AGENDA} could not be written")
+        elif agenda_error is not None:  # the front sheet is written without page numbers; its PDF is not
+            _retire(plan, "agenda.pdf", "failed", agenda_error)
+        elif agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / AGENDA) or options.force:
             on_file = plan.counter("PDFs", len(batch) + 1, len(batch))
             final = convert_all([folder / AGENDA], tmpdir / "agenda", on_file=on_file)[folder / AGENDA]
             if isinstance(final, str):
-                plan.result.outputs.append(OutputResult("agenda.pdf", "failed", final))
-                return
-            _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA), lambda: _published_pdf(final, folder / AGENDA, date),
-                          options,
-                          pages=pack.page_count(final), layout=layout)
+                _retire(plan, "agenda.pdf", "failed", final)
+                blockers.append("the agenda's PDF could not be made")
+            else:
+                _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA),
+                              lambda: _published_pdf(final, folder / AGENDA, date), options, AGENDA,
+                              pages=pack.page_count(final), layout=layout)
         else:
             plan.result.outputs.append(OutputResult("agenda.pdf", "unchanged"))
+    if blockers:
+        _retire(plan, PACK, "failed", f"not written: {'; '.join(dict.fromkeys(blockers))}, so it would not "
+                                      "match the papers")
+        return
     meeting = plan.agenda.meeting if plan.agenda else None
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
-    inputs = inputs_hash([part[1] for part in parts], [part[0] + ("\0" if len(part) > 2 else "") for part in parts])
     plan.step("pack", 0, 1)
-    _write_output(plan, PACK, inputs, lambda: pack.join(parts, title, date), options)
+    _write_output(plan, PACK, _pack_inputs(parts), lambda: pack.join(parts, title, date), options, "the papers' PDFs")
     plan.step("pack", 1, 1, PACK)
 
 

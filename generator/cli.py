@@ -274,8 +274,10 @@ def _print(report: BuildReport, done: str) -> None:
             click.echo(f"  {paper.status:<10}{name}{note}")
             for problem in paper.problems:
                 click.echo(f"      {problem}")
+            _print_diff(paper.diff)
         for output in meeting.outputs:
             click.echo(f"  {output.status:<10}{output.name}" + (f"  {output.message}" if output.message else ""))
+            _print_diff(output.diff)
         for problem in meeting.problems:  # the meeting's own: meeting.yaml, workbook, agenda, pack
             click.echo(f"  {'meeting':<10}{problem}")
     if done == "built":
@@ -326,6 +328,14 @@ def _written(report: BuildReport) -> None:
         order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack"]
         parts = [_plural(kinds[k], k) if kinds[k] > 1 else f"1 {k}" for k in order if k in kinds]
         click.echo(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
+
+
+def _print_diff(lines: list[str]) -> None:
+    """What a person changed in an output skipped as edited (a short unified diff), under it."""
+    if lines:
+        click.echo("      what was changed by hand, against what the build made:")
+    for line in lines:
+        click.echo(f"        {line}")
 
 
 def _summary_table(report: BuildReport) -> None:

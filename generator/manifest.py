@@ -12,20 +12,35 @@ import json
 import os
 import re
 import time
+import types
+import typing
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Iterator, Literal
 
-from .outputs import write_atomic
+from .errors import PapersError, Problem
+from .outputs import WriteError, append_line, write_atomic
 
 MANIFEST = ".papers-manifest.json"
+# A second copy of the manifest, written with it: a manifest damaged outside the build (a disk
+# error, a sync tool, a person) is replaced by it instead of every output looking edited.
+BACKUP = ".papers-manifest.backup.json"
 # Outputs about to be written, appended before each write: a build killed before it saved the
 # manifest leaves files that are ours, and this file says so (else they would look edited).
 PENDING = ".papers-pending"
+# In OUT itself: held for the whole of a build, so two builds into one folder never interleave.
+LOCK = ".papers-lock"
 FORMAT = 1
+# The inputs hash of an output an interrupted build wrote: ours, but made from inputs nobody
+# recorded, so never "unchanged" (it may hold figures its inputs no longer give).
+INTERRUPTED = "interrupted"
 
-OutputState = Literal["missing", "ours", "edited"]
+# missing: not there; ours: exactly what we last wrote; edited: changed since; unknown: the state
+# files were damaged, so whether a person changed it cannot be told
+OutputState = Literal["missing", "ours", "edited", "unknown"]
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -45,6 +60,68 @@ class Entry:
     appendices: list[dict[str, Any]] = field(default_factory=list)  # a paper's (model.Appendix.to_record)
 
 
+# what each field of an entry holds: a manifest entry of any other shape is damage, not data
+_HINTS = typing.get_type_hints(Entry)
+
+
+def _fits(value: object, hint: Any) -> bool:
+    """Whether a value read from JSON is of the type an Entry field declares (containers: their own type)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is Any:
+        return True
+    if origin is not None:
+        return isinstance(value, origin)
+    return isinstance(value, hint) and not (isinstance(value, bool) and hint is not bool)
+
+
+_PROBLEM_FIELDS = {"file", "line", "field", "message", "level", "column"}
+
+
+class Damaged(ValueError):
+    """A state file that cannot be trusted; the message says how it is damaged."""
+
+
+def _plain_name(name: object) -> bool:
+    return isinstance(name, str) and bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
+
+
+def _entry(name: object, value: object) -> Entry:
+    """An entry of the manifest file, checked field by field (Damaged if it is not one we wrote)."""
+    if not _plain_name(name) or not isinstance(value, dict):
+        raise Damaged(f"an entry for {name!r} is not one the build writes")
+    known = {f: x for f, x in value.items() if f in _HINTS}  # fields a later version adds are dropped
+    for f, x in known.items():
+        if not _fits(x, _HINTS[f]):
+            raise Damaged(f"the entry for {name} has a {f} of the wrong kind")
+    if "inputs" not in known or "output" not in known:
+        raise Damaged(f"the entry for {name} lacks its hashes")
+    if not all(isinstance(d, str) for d in known.get("data_files", [])) or not all(
+            isinstance(w, dict) and set(w) <= _PROBLEM_FIELDS and isinstance(w.get("file"), str)
+            and isinstance(w.get("message"), str) for w in known.get("warnings", [])) or not all(
+            isinstance(a, dict) and {"number", "title", "file", "exempt"} <= set(a) and _plain_name(a["file"])
+            for a in known.get("appendices", [])):
+        raise Damaged(f"the entry for {name} is not one the build writes")
+    return Entry(**known)
+
+
+def _parse(raw: bytes) -> tuple[dict[str, Entry], dict[str, Any] | None]:
+    """The entries and meeting record of a manifest file's bytes (Damaged when they are not a manifest)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        raise Damaged("not valid JSON: cut short, or overwritten") from None
+    if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
+        raise Damaged("not a manifest the build writes")
+    if data.get("format") != FORMAT:
+        raise Damaged(f"format {data.get('format')!r}, not {FORMAT}: written by another version")
+    meeting = data.get("meeting")
+    return {k: _entry(k, v) for k, v in data["outputs"].items()}, meeting if isinstance(meeting, dict) else None
+
+
 class Manifest:
     """The manifest of one output folder."""
 
@@ -55,63 +132,190 @@ class Manifest:
         # meeting.yaml as last validated (with the hash it was validated at): a rebuild that finds
         # it unchanged uses this instead of validating it again, which would import pydantic
         self.meeting: dict[str, Any] | None = None
-        self.pending: set[tuple[str, str]] = set()
-        try:
-            lines = (folder / PENDING).read_text(encoding="utf-8").splitlines()
-            self.pending = {tuple(line.split("\t", 1)) for line in lines if "\t" in line}  # type: ignore[misc]
-        except OSError:
-            pass
+        # a warning per damaged state file, for the report: what was wrong and what the build does about it
+        self.damaged: list[Problem] = []
+        # False when the record of what we wrote is lost (manifest and backup, or the journal, damaged):
+        # an output that does not match its entry is then "unknown", never blamed on a person
+        self.trusted = True
         self._saved: Any = None  # the data of the manifest file as read, to skip rewriting it unchanged
+        self._backup_ok = False  # the backup holds the same bytes as the manifest
+        self._load()
+        self._fold_pending()
+
+    def _load(self) -> None:
+        texts: dict[Path, bytes | None] = {}
+        reasons: dict[Path, str] = {}
+        for path in (self.path, self.folder / BACKUP):
+            try:
+                texts[path] = path.read_bytes()
+            except FileNotFoundError:
+                texts[path] = None
+            except OSError as exc:
+                texts[path], reasons[path] = None, f"unreadable: {exc.strerror}"
+        main, backup = texts[self.path], texts[self.folder / BACKUP]
+        if main is None and backup is None and not reasons:
+            return  # a first build here (or state removed on purpose): existing files count as edited
+        for path, raw in ((self.path, main), (self.folder / BACKUP, backup)):
+            if raw is None:
+                reasons.setdefault(path, "missing")
+                continue
+            try:
+                self.entries, self.meeting = _parse(raw)
+            except Damaged as exc:
+                reasons[path] = str(exc)
+                continue
+            self._saved = json.loads(raw)
+            self._backup_ok = main == backup
+            if path != self.path:
+                state = "missing" if reasons[self.path] == "missing" else f"damaged ({reasons[self.path]})"
+                self._damage(self.path, f"{state}: not trusted; this build uses its backup copy {BACKUP} (both are "
+                             "written again at its end)")
+            return
+        self.trusted = False
+        self._damage(self.path, f"damaged ({reasons[self.path]}; its backup copy {BACKUP}: "
+                     f"{reasons[self.folder / BACKUP]}): not trusted; every output is built again, and a file that "
+                     "differs from what its inputs make now is first kept aside as <name>.edited-<n> (whether "
+                     "someone edited it cannot be told)")
+
+    def _damage(self, path: Path, message: str) -> None:
+        self.damaged.append(Problem(str(path), None, None, message, "warning"))
+
+    def _fold_pending(self) -> None:
+        """Record the outputs an interrupted build wrote (noted in the journal) as ours, made from inputs not
+        known: they are rebuilt, never taken as current or as a person's edit."""
+        journal = self.folder / PENDING
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if raw.get("format") == FORMAT:
-                known = set(Entry.__dataclass_fields__)  # fields a later version adds are dropped, not fatal
-                self.entries = {k: Entry(**{f: x for f, x in v.items() if f in known})
-                                for k, v in raw.get("outputs", {}).items()}
-                meeting = raw.get("meeting")
-                self.meeting = meeting if isinstance(meeting, dict) else None
-                self._saved = raw
-        except (OSError, ValueError, TypeError, AttributeError):
-            pass  # no manifest (or an unreadable one): every existing output counts as edited
+            raw = journal.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raw, bad = b"", f"unreadable: {exc.strerror}"
+        else:
+            bad = ""
+        pending: dict[str, set[str]] = {}
+        unreadable = 0
+        for line in raw.split(b"\n"):
+            try:
+                name, digest = line.decode("utf-8").split("\t")
+            except ValueError:
+                unreadable += bool(line.strip())
+                continue
+            if not _plain_name(name) or not _HEX64.fullmatch(digest):
+                unreadable += 1
+                continue
+            pending.setdefault(name, set()).add(digest)
+        if unreadable and not bad:
+            bad = f"{unreadable} line{'s' if unreadable != 1 else ''} not written by the build"
+        if bad and self.trusted:
+            self.trusted = False
+            self._damage(journal, f"damaged ({bad}): not trusted; an output that differs from what the build last "
+                         "recorded is built again, and first kept aside as <name>.edited-<n> (whether someone "
+                         "edited it cannot be told)")
+        for name, digests in sorted(pending.items()):
+            entry = self.entries.get(name)
+            try:
+                digest = file_hash(self.folder / name)
+            except OSError:
+                continue
+            if digest in digests and (entry is None or entry.output != digest):
+                self.entries[name] = Entry(inputs=INTERRUPTED, output=digest,
+                                           data_files=entry.data_files if entry is not None else [])
 
     def state(self, name: str) -> OutputState:
-        """Whether ``name`` is absent, exactly what we last wrote, or changed since."""
+        """Whether ``name`` is absent, exactly what we last wrote, or changed since (or unknown)."""
         path = self.folder / name
-        if not path.exists():
+        try:
+            digest = file_hash(path)
+        except FileNotFoundError:
             return "missing"
+        except OSError as exc:
+            raise WriteError(path, exc, "read") from None
         entry = self.entries.get(name)
-        digest = file_hash(path)
-        if (entry is not None and digest == entry.output) or (name, digest) in self.pending:
+        if entry is not None and digest == entry.output:
             return "ours"
-        return "edited"
+        return "edited" if self.trusted else "unknown"
 
     def save(self) -> None:
-        """Write the manifest atomically (sorted, so it diffs cleanly); a no-op rebuild touches nothing."""
+        """Write the manifest and its backup atomically (sorted, so it diffs cleanly), then drop the journal;
+        a no-op rebuild touches nothing. Raises WriteError."""
+        self._fold_pending()  # what workers noted but no result recorded (an interrupted meeting)
         # the entries hold only JSON types: vars() serialises them as asdict() would, without its deep copy
         data: dict[str, Any] = {"format": FORMAT, "outputs": {k: vars(v) for k, v in sorted(self.entries.items())}}
         if self.meeting is not None:
             data["meeting"] = self.meeting
-        if data != self._saved:  # equal data would serialise to the bytes already there
+        if data != self._saved or not self._backup_ok:  # equal data would serialise to the bytes already there
             text = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
-            try:
-                same = self.path.read_bytes() == text
-            except OSError:
-                same = False
-            if not same:
-                write_atomic(self.path, text)
+            # the backup first: whichever write a kill interrupts, one of the two is whole and the journal stays
+            for path in (self.folder / BACKUP, self.path):
+                try:
+                    same = path.read_bytes() == text
+                except OSError:
+                    same = False
+                if not same:
+                    write_atomic(path, text)
             self._saved = json.loads(text)  # a copy: entries may change after this save
-        (self.folder / PENDING).unlink(missing_ok=True)
-        self.pending.clear()
+            self._backup_ok = True
+            from .edits import forget_others
+
+            forget_others(self.folder, set(self.entries))
+        try:
+            (self.folder / PENDING).unlink(missing_ok=True)
+        except OSError as exc:
+            raise WriteError(self.folder / PENDING, exc, "removed") from None
+        self.damaged.clear()
+        self.trusted = True
 
 
 def write_output(path: Path, data: bytes) -> str:
-    """Note the output as pending in its folder, then write it atomically; returns its hash."""
+    """Note the output as pending in its folder, keep the text we built (for showing a person their edit
+    later), then write it atomically; returns its hash. Raises WriteError."""
+    from .edits import remember
+
     digest = bytes_hash(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.parent / PENDING, "a", encoding="utf-8") as fh:  # O_APPEND: safe across workers
-        fh.write(f"{path.name}\t{digest}\n")
+    append_line(path.parent / PENDING, f"{path.name}\t{digest}\n")
+    remember(path.parent, path.name, data, digest)
     write_atomic(path, data)
     return digest
+
+
+@contextmanager
+def locked(out: Path, wait: float) -> Iterator[None]:
+    """Hold OUT's lock for a build: a second build into the same folder waits up to ``wait`` seconds for
+    the first to finish, then refuses (PapersError). Raises WriteError when OUT cannot be written."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover  (Windows: no flock; builds are not serialised there)
+        yield
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    except OSError as exc:
+        raise WriteError(out / LOCK, exc) from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
+                    raise PapersError(
+                        f"{out}: another papers build{f' (process {holder})' if holder.isdigit() else ''} is "
+                        "writing into this folder: wait for it to finish, then build again (or build into "
+                        "another folder with -o)") from None
+                time.sleep(0.05)
+            except OSError:  # a file system without locks (some network shares): build unserialised
+                break
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)  # named in the second build's message
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def file_hash(path: Path) -> str:
@@ -185,11 +389,22 @@ def generator_version() -> str:
 
 
 def keep_edited(path: Path) -> Path:
-    """Move an edited output aside as ``<name>.edited-<n><ext>`` and return the new path."""
+    """Move an edited output aside as ``<name>.edited-<n><ext>`` and return the new path (WriteError)."""
     n = 1
     while True:
         kept = path.with_name(f"{path.stem}.edited-{n}{path.suffix}")
-        if not kept.exists():
-            path.rename(kept)
+        if not os.path.lexists(kept):
+            try:
+                path.rename(kept)
+            except OSError as exc:
+                raise WriteError(path, exc, "moved aside") from None
             return kept
         n += 1
+
+
+def discard(path: Path) -> None:
+    """Remove an output of ours that is out of date (WriteError when the file system refuses)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise WriteError(path, exc, "removed") from None

@@ -183,7 +183,7 @@ def test_an_output_edited_by_a_person_is_never_overwritten_without_force(meeting
     paper = meeting / f"{REPORT}.yaml"
     paper.write_text(paper.read_text(encoding="utf-8").replace("I am delighted", "I am pleased"), encoding="utf-8")
     result = run_papers("build", meeting, "-o", out, "-j", "1")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # its inputs changed since: it is out of date (issue 9.1)
     assert statuses(result.output)[f"{REPORT}.docx"] == "skipped"
     assert "edited since it was built: not overwritten" in result.output
     assert target.read_bytes() == edited_bytes

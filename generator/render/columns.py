@@ -15,6 +15,7 @@ from .metrics import Font
 # a figure: an amount, a percentage, a count, a time or a bounded target ("1,094", "(131)", "97.68%",
 # "£1.2m", "<10:00", ">= 95%"); printed on one line whatever the column width
 _FIGURE = re.compile(r"[<>≤≥=~]{0,2}\s?[-+−(]?[£$€]?[-+−(]?\d[\d,.:]*\)?\s?(%|[kKmM]|bn)?\)?")
+_ZEROS = str.maketrans("123456789", "000000000")
 LABEL_FLOOR = 1440  # twips (1 inch): the narrowest a label column is made before its words break
 HEADING_LINES = (2, 1)  # the heading rows are made this many lines high at most, in turn, when there is room
 AIR = 30  # twips beyond the measured text, for the renderer's rounding of glyph positions
@@ -59,15 +60,25 @@ def fit(table: Table, metrics: TableMetrics, fill: bool = True, margins: int | N
             for lines in HEADING_LINES:
                 width = need_lines(value, metrics.heading, lines)
                 heads[i][lines] = max(heads[i].get(lines, 0), width + width // 50 + pad)
+    # each distinct text and word measured once (a table may have 100,000 rows)
+    distinct: list[dict[bool, set[str]]] = [{False: set(), True: set()} for _ in range(ncols)]
     for r, row in enumerate(table.rows):
-        font = bold if r >= first_total else metrics.text
         for i, value in enumerate(row):
-            one_line = need(value, font)
-            data[i] = max(data[i], one_line)
-            if values[i] and is_figure(value):
-                least[i] = max(least[i], one_line)
-            else:
-                least[i] = max([least[i]] + [need(w, font) for w in value.split()])
+            distinct[i][r >= first_total].add(value)
+    for i in range(ncols):
+        for is_bold, texts in distinct[i].items():
+            font = bold if is_bold else metrics.text
+            if font.tabular_figures:  # as wide as any other text of the same shape: measure each shape once
+                texts = set("\x00".join(texts).translate(_ZEROS).split("\x00"))  # one pass: NUL is never printed
+            words: set[str] = set()
+            for value in texts:
+                one_line = need(value, font)
+                data[i] = max(data[i], one_line)
+                if values[i] and is_figure(value):
+                    least[i] = max(least[i], one_line)
+                else:
+                    words.update(value.split())
+            least[i] = max([least[i]] + [need(w, font) for w in words])
     labels = [i for i in range(ncols) if not values[i]]
     if sum(least) > total:
         return _squeeze(least, labels, total)

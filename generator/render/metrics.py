@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 APPROX_EM = 600  # the fallback's width of any character, in 1/1000 em
 APPROX_BOLD_EM = 650
@@ -35,8 +36,14 @@ class Font:
             em = APPROX_BOLD_EM if self.bold else APPROX_EM
             return -(-len(text) * em * twips_per_em // 1000)
         widths, default, units_per_em = advances
-        units = sum(widths.get(ord(c), default) for c in text)
+        units = sum(map(widths.get, map(ord, text), repeat(default)))  # (C speed: 100,000-row tables)
         return -(-units * twips_per_em // units_per_em)
+
+    @property
+    def tabular_figures(self) -> bool:
+        """Whether every digit has one width (so "1,094" and "8,888" are as wide): true of the approximation."""
+        advances = _advances(self.family, self.bold)
+        return advances is None or len({advances[0].get(ord(d), advances[1]) for d in "0123456789"}) == 1
 
     @property
     def measured(self) -> bool:
