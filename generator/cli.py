@@ -9,8 +9,13 @@ import click
 
 from .build import (AGENDA, DEFAULT_TEMPLATES, PACK, WORKBOOK, BuildReport, Options, Step, build, default_jobs,
                     is_appendix_pdf)
+from .errors import PapersError
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+OUT = click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+                   show_default=True, help="Folder to write into: OUT/<meeting folder>/<paper>.docx.")
+JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                    help="Papers built in parallel processes  [default: the number of cores]")
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings (e.g. a stated variance that does not "
                                                      "match forecast - budget) as errors.")
 TEMPLATES = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
@@ -33,10 +38,8 @@ def main() -> None:
 
 @main.command("build")
 @PATHS
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
-              show_default=True, help="Folder to write into: OUT/<meeting folder>/<paper>.docx.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Papers built in parallel processes  [default: the number of cores]")
+@OUT
+@JOBS
 @click.option("--force", is_flag=True, help="Rebuild everything, even unchanged papers; an output edited by "
                                             "a person is first kept as <name>.edited-<n>.docx.")
 @click.option("--pdf", is_flag=True, help="Also write each paper and the agenda as tagged PDF, and pack.pdf "
@@ -246,6 +249,54 @@ def new_paper_command(meeting: Path, name: str, template: str) -> None:
     from .new import new_paper
 
     click.echo(f"wrote {new_paper(meeting, name, template)}")
+
+
+@main.command("watch")
+@PATHS
+@OUT
+@JOBS
+@click.option("--pdf", is_flag=True, help="Also write PDFs and pack.pdf at each build. Needs LibreOffice.")
+@click.option("--no-audit", "no_audit", is_flag=True, help="Skip the accessibility check of what was written.")
+@click.option("--rebuilds", type=click.IntRange(min=1), default=None,
+              help="Stop after this many rebuilds (for scripts and tests); default: until Ctrl+C.")
+@STRICT
+@TEMPLATES
+def watch_command(paths: tuple[Path, ...], out: Path, jobs: int | None, pdf: bool, no_audit: bool,
+                  rebuilds: int | None, strict: bool, templates: Path) -> None:
+    """Build, then rebuild whatever changed each time a file is saved.
+
+    PATHS and the default are those of `papers build`; the templates folder
+    is watched too. Each build prints what `papers build` prints (one line
+    per paper, its warnings and errors); a build with errors does not stop
+    the watch. Stop it with Ctrl+C. Exit status: that of the last build.
+
+    \b
+    Example:
+        papers watch inputs/2022-12-08-corporate-os -o outputs/
+    """
+    from .watch import watch_builds
+
+    targets = list(paths) or [Path("inputs")]
+    options = Options(out=out, templates=templates, strict=strict, pdf=pdf, jobs=jobs or default_jobs(),
+                      audit=not no_audit)
+    failed = False
+    try:
+        for outcome in watch_builds(targets, options, rebuilds):
+            if isinstance(outcome, PapersError):
+                click.echo(f"Error: {outcome.format_message()}")
+                failed = True
+            else:
+                try:
+                    _print(outcome, "built")
+                    failed = False
+                except SystemExit:  # a failed build: reported above, and the watch goes on
+                    failed = True
+            click.echo(f"watching {', '.join(str(p) for p in targets)} for saved changes (Ctrl+C to stop)",
+                       err=True)
+    except KeyboardInterrupt:  # Ctrl+C during a build: it wrote nothing half-made (outputs are replaced whole)
+        click.echo("stopped", err=True)
+    if failed:
+        raise SystemExit(1)
 
 
 def _print_findings(results: list[tuple[str, list[Any]]], noun: str, verb: str, none_found: str,
