@@ -69,11 +69,17 @@ def _kill_loop(variants: dict[str, Path], out: Path, references: dict[str, dict[
     keys = sorted(references)
     current = keys[0]
     command = [sys.executable, "-m", "generator", "build", "-o", str(out), *extra]
-    started = time.monotonic()  # how long a whole build takes, to kill within it
-    subprocess.run(command + [str(variants[current]), "-j", "1"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=True)
-    duration = time.monotonic() - started
     journal = out / NAME / ".papers-pending"
+    # how long a whole build takes, and its writing (from its first output to the end), to kill within them
+    started = time.monotonic()
+    first = subprocess.Popen(command + [str(variants[current]), "-j", "1"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    while not journal.exists() and first.poll() is None:
+        time.sleep(0.002)
+    writing = time.monotonic()
+    assert first.wait() == 0
+    duration = time.monotonic() - started
+    writing = time.monotonic() - writing
     landed = 0
     for n in range(kills):
         target = rng.choice([k for k in keys if k != current])
@@ -81,12 +87,12 @@ def _kill_loop(variants: dict[str, Path], out: Path, references: dict[str, dict[
         proc = subprocess.Popen(command + [str(variants[target]), "-j", rng.choice(["1", "2"])], cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         begun = time.monotonic()
-        share = 1.0
         if n % 2:  # every other kill at a random moment of the writing (the rest: of the whole build)
-            while not journal.exists() and proc.poll() is None and time.monotonic() - begun < duration:
+            while not journal.exists() and proc.poll() is None and time.monotonic() - begun < 2 * duration:
                 time.sleep(0.002)
-            share = 0.6  # of what is left of a whole build's time: the end of a build varies
-        time.sleep(rng.uniform(0.0, share) * max(0.05, duration - (time.monotonic() - begun)))
+            time.sleep(rng.uniform(0.0, 0.5) * writing)
+        else:
+            time.sleep(rng.uniform(0.0, 1.0) * duration)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         landed += journal.exists()  # it had written outputs it had not yet recorded
@@ -99,7 +105,8 @@ def _kill_loop(variants: dict[str, Path], out: Path, references: dict[str, dict[
             assert got[name] == references[then][name], f"kill {n} (to {target}, then {then}): {name} differs"
         assert _leftovers(out / NAME) == [], f"kill {n}"
         current = then
-    print(f"kill loop {extra}: {landed} of {kills} kills landed while writing; a whole build took {duration:.1f} s")
+    print(f"kill loop {extra}: {landed} of {kills} kills landed while writing; a whole build took {duration:.1f} s, "
+          f"its writing {writing:.1f} s")
     return landed
 
 
