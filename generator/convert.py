@@ -16,7 +16,7 @@ import yaml
 from .errors import InputError, PapersError, Problem
 from .load import _NULLS, load_yaml
 from .mdpaper import _DELIMITER, _FENCE, _HEADING, COMMITTEE_SECTIONS, FENCE_BLOCKS, INTRODUCTION_WORD, \
-    parse_markdown_paper
+    LIST_SECTIONS, parse_markdown_paper
 
 
 class _Dumper(yaml.SafeDumper):
@@ -78,7 +78,11 @@ def _render(data: dict[str, Any]) -> str:
     if template == "committee_report":
         for key, (path, title) in COMMITTEE_SECTIONS.items():
             value = _get(front, path)
-            if value is not None and _writable(value):
+            if key in LIST_SECTIONS:
+                if isinstance(value, list) and value and all(_item_ok(v) for v in value):
+                    parts.append((title, "".join(f"- {v}\n" for v in value)))
+                    _pop(front, path)
+            elif value is not None and _writable(value):
                 parts.append((title, value))
                 _pop(front, path)
     else:
@@ -112,6 +116,11 @@ def _sections_ok(sections: list[Any], titled: bool) -> bool:
         if not _writable(section["body"]):
             return False
     return True
+
+
+def _item_ok(value: Any) -> bool:
+    """A list item that reads back as it is: one line of text, no surrounding spaces."""
+    return isinstance(value, str) and bool(value) and value == value.strip() and "\n" not in value
 
 
 def _title_ok(title: Any) -> bool:

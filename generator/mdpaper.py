@@ -21,8 +21,10 @@ _DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 # the committee report's sections a '# ' heading may name: key -> field path and the template's title
+# (recommendations and background papers are lists: one '- ' item each)
 COMMITTEE_SECTIONS: dict[str, tuple[PathKey, str]] = {
     "executive_summary": (("executive_summary",), "Executive Summary"),
+    "recommendations": (("recommendations",), "Recommendation(s)"),
     "introduction": (("introduction",), "Introduction and Background"),
     "issues_and_options": (("issues_and_options",), "Issues, Options and Analysis of Options"),
     "reasons": (("reasons",), "Reasons for Recommendation"),
@@ -33,7 +35,10 @@ COMMITTEE_SECTIONS: dict[str, tuple[PathKey, str]] = {
     "diversity_and_equality": (("implications", "diversity_and_equality", "body"),
                                "Diversity and Equality implications"),
     "other": (("implications", "other"), "Other implications"),
+    "background_papers": (("background_papers",), "Background papers used in preparing the report"),
 }
+LIST_SECTIONS = ("recommendations", "background_papers")
+_ITEM = re.compile(r"^ {0,3}[-*+][ \t]+(.*)$")
 # portfolio reports: a first '# ' heading starting with this word is the Cabinet Member's introduction
 INTRODUCTION_WORD = "introduction"
 
@@ -50,7 +55,7 @@ def _words(title: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", title.lower().replace("_", " ")).split())
 
 
-_COMMITTEE_NAMES: dict[str, str] = {}
+_COMMITTEE_NAMES: dict[str, str] = {"recommendations": "recommendations", "background papers": "background_papers"}
 for _key, (_path, _title) in COMMITTEE_SECTIONS.items():
     _COMMITTEE_NAMES[_words(_key)] = _key
     _COMMITTEE_NAMES[_words(_title)] = _key
@@ -202,7 +207,26 @@ class _Body:
             else:
                 parent[path[-1]] = None
                 self.doc.lines[path] = heading + 1
-                self.body(path, first, end, heading)
+                if key in LIST_SECTIONS:
+                    self.items(path, first, end, heading, COMMITTEE_SECTIONS[key][1])
+                else:
+                    self.body(path, first, end, heading)
+
+    def items(self, path: PathKey, first: int, end: int, heading: int, title: str) -> None:
+        """A list section (recommendations, background papers): one '- ' item each, a line or more."""
+        items: list[str] = []
+        for i in range(first, end):
+            line = self.lines[i]
+            item = _ITEM.match(line)
+            if item:
+                self.doc.lines[path + (len(items),)] = i + 1
+                self.doc.text_lines[path + (len(items),)] = i + 1
+                items.append(item.group(1).strip())
+            elif line.strip() and items and line[:1] in " \t":  # the item goes on, indented
+                items[-1] += " " + line.strip()
+            elif line.strip():
+                self.problem(i, None, f"under '# {title}' each one is a list item: start the line with '- '")
+        _set(self.doc.data, path, items)
 
     def body(self, path: PathKey, first: int, end: int, heading: int) -> None:
         """The text from ``first`` to ``end`` as a body at ``path``: Markdown text, or a list of blocks."""

@@ -81,13 +81,10 @@ key_decision: false                 # true: a key decision ("Key"); false: "Non-
 # forward_plan_ref: FP/2023/001     # the forward plan reference (a key decision without one is a warning)
 # accountable_assistant_director: {name: A. Name, title: Assistant Director}   # optional
 accountable_director: {name: A. Name, title: Corporate Director}   # the accountable director
-recommendations:                    # 1.1, 1.2 ... under "1. Recommendation(s)" ([] prints "None")
-  - That Cabinet note the report.
 implications:                       # who verified each implication (until all three are: a draft, not published)
   financial: {}                     # add verified_by: {name: ..., title: ...} when Finance has verified it
   legal: {}                         # add verified_by: {name: ..., title: ...} when Legal has verified it
   diversity_and_equality: {}        # add verified_by: {name: ..., title: ...} when the equalities lead has
-background_papers: []               # papers used in preparing the report, one a line ([] prints "None")
 appendices: []                      # files beside the paper: - {title: ..., file: detail.xlsx}
 report_author: {name: A. Name, title: Job title, service: Service}   # who wrote it
 ---
@@ -95,6 +92,10 @@ report_author: {name: A. Name, title: Job title, service: Service}   # who wrote
 # Executive Summary
 
 Optional: a short summary before section 1 (delete this section if there is none).
+
+# Recommendation(s)
+
+- That Cabinet note the report.
 
 # Introduction and Background
 
@@ -127,6 +128,10 @@ Write the legal implications here.
 # Diversity and Equality implications
 
 Write the diversity and equality implications here.
+
+# Background papers used in preparing the report
+
+- Each paper used, one '- ' line each (leave the heading with no lines for "None").
 """
 
 PAPERS = {"portfolio_report": _PORTFOLIO, "briefing_note": _BRIEFING, "committee_report": _COMMITTEE}

@@ -38,7 +38,8 @@ def watch_builds(paths: list[Path], options: Options, rebuilds: int | None = Non
                                                                                              | PapersError]:
     """The first build's report, then one after each batch of saved changes; ``rebuilds``: stop after that
     many rebuilds (None: until interrupted)."""
-    roots = [p for p in {*paths, options.templates} if p.exists()]
+    # a paper's folder rather than the file: editors save by writing a new file and renaming it over the old
+    roots = sorted({p.parent if p.is_file() else p for p in (*paths, options.templates) if p.exists()})
     done = -1  # the first build is not a rebuild
     for changes in watch(*roots, watch_filter=_Inputs(options.out), step=STEP_MS, rust_timeout=TICK_MS,
                          yield_on_timeout=True, raise_interrupt=False):

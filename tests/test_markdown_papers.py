@@ -156,11 +156,15 @@ report_of: Councillor A. Example
 wards: All
 key_decision: false
 accountable_director: {name: K. Jones, title: Corporate Director of Resources}
-recommendations: []
 implications:
   financial: {verified_by: {name: L. Patel, title: Strategic Lead Finance}}
 report_author: {name: S. Green, title: Accountant}
 ---
+
+# 1. Recommendation(s)
+
+- That Cabinet approve the fees
+  set out in section 3.
 
 # 2. Introduction and Background
 
@@ -198,15 +202,17 @@ def test_committee_report_headings_name_its_sections_by_title_or_key(tmp_path: P
     assert doc.data["implications"]["financial"] == {"verified_by": {"name": "L. Patel",
                                                                      "title": "Strategic Lead Finance"},
                                                      "body": "The money.\n"}
-    assert doc.line_of(("implications", "financial", "body")) == 34  # its heading
-    assert doc.text_lines[("implications", "financial", "body")] == 36  # its first line of text
+    assert doc.data["recommendations"] == ["That Cabinet approve the fees set out in section 3."]
+    assert doc.line_of(("recommendations", 0)) == 15
+    assert doc.line_of(("implications", "financial", "body")) == 38  # its heading
+    assert doc.text_lines[("implications", "financial", "body")] == 40  # its first line of text
     result = run_papers("build", folder, "-o", tmp_path / "out", "--no-audit")
     assert result.exit_code == 0, result.output  # uncleared sign-off: a draft, with warnings
     bad = COMMITTEE.replace("# reasons", "# Reasoning")
     (folder / "07-fees.md").write_text(bad, encoding="utf-8")
     result = run_papers("check", folder)
     assert result.exit_code == 1
-    assert "07-fees.md:22: '# Reasoning' is not a section of a committee report" in result.output
+    assert "07-fees.md:26: '# Reasoning' is not a section of a committee report" in result.output
 
 
 def test_a_markdown_paper_without_front_matter_is_an_error_at_line_1(tmp_path: Path) -> None:
@@ -215,3 +221,12 @@ def test_a_markdown_paper_without_front_matter_is_an_error_at_line_1(tmp_path: P
     assert result.exit_code == 1
     assert "07-housing.md:1: a Markdown paper starts with its front matter" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_committee_report_list_section_takes_only_list_items(tmp_path: Path) -> None:
+    bad = COMMITTEE.replace("- That Cabinet approve the fees\n", "That Cabinet approve the fees\n")
+    folder = _meeting(tmp_path, "07-fees.md", bad)
+    result = run_papers("check", folder)
+    assert result.exit_code == 1
+    assert "07-fees.md:15: under '# Recommendation(s)' each one is a list item: start the line with '- '" \
+        in result.output
