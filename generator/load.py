@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -164,7 +164,17 @@ def parse_yaml(text: str, file: Path, first_line: int = 1) -> Located:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise InputError(problems + [_syntax_problem(exc, file.name, lines, first_line)]) from None
+        found = _syntax_problem(exc, file.name, lines, first_line)
+        mark = exc.problem_mark or exc.context_mark
+        opened = _unclosed_quote(lines, mark.line) if mark is not None and "quote" not in found.message else None
+        if opened is not None:  # closed by the quote of a later value, so YAML stumbles further down
+            line, quote = opened
+            problems.append(Problem(file.name, line + first_line, None, f"the quote {quote} opened here is not closed "
+                                    f"on this line: if the text ends here, add a closing {quote}"))
+            # what YAML then says is a consequence: give it plainly, not a guess at the indentation
+            found = Problem(file.name, found.line, None, f"invalid YAML: {exc.problem or exc.context} (after the "
+                            f"quote opened on line {line + first_line})")
+        raise InputError(problems + [found]) from None
     except yaml.reader.ReaderError as exc:
         # a character YAML does not allow in a file (a control character pasted from elsewhere); the reader
         # counts characters, not lines
@@ -193,9 +203,8 @@ _KEY_LINE = re.compile("^([ \u00a0]*)((?:-[ \u00a0]+)*)([A-Za-z_][A-Za-z0-9_ ]*?
 _BLOCK_START = re.compile(r"[:-][ \t]*[|>][0-9+-]*[ \t]*(#.*)?$")
 
 
-def _nbsp_problems(name: str, lines: list[str], first_line: int) -> list[Problem]:
-    """Non-breaking spaces (pasted from Word) where YAML needs a space: in the indentation or around a key."""
-    problems = []
+def _structure(lines: list[str]) -> Iterator[tuple[int, str, int]]:
+    """(index, line, indentation) of the lines that are YAML structure, not the text of a block scalar."""
     block_indent: int | None = None  # indentation of the line that opened a block scalar
     for i, line in enumerate(lines):
         stripped = line.lstrip(" " + _NBSP)
@@ -204,6 +213,33 @@ def _nbsp_problems(name: str, lines: list[str], first_line: int) -> list[Problem
             if not stripped.strip() or indent > block_indent:
                 continue
             block_indent = None
+        yield i, line, indent
+        if _BLOCK_START.search(line):
+            block_indent = indent
+
+
+# a value that starts with a quote: after "key:", "- " or both
+_QUOTED_VALUE = re.compile(r"^[ \t]*(?:-[ \t]+)*(?:[^\s\"'#][^:#]*:[ \t]+)?([\"'])")
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, str] | None:
+    """The first line before ``upto`` whose value opens a quote that the line does not close."""
+    for i, line, _ in _structure(lines[:upto]):
+        match = _QUOTED_VALUE.match(line)
+        if match is None:
+            continue
+        quote, rest = match.group(1), line[match.end():]
+        closed = (re.search(r'(?<!\\)(\\\\)*"', rest) is not None if quote == '"'
+                  else "'" in rest.replace("''", ""))
+        if not closed:
+            return i, quote
+    return None
+
+
+def _nbsp_problems(name: str, lines: list[str], first_line: int) -> list[Problem]:
+    """Non-breaking spaces (pasted from Word) where YAML needs a space: in the indentation or around a key."""
+    problems = []
+    for i, line, indent in _structure(lines):
         match = _KEY_LINE.match(line)
         where = ""
         if _NBSP in line[:indent]:
@@ -211,11 +247,9 @@ def _nbsp_problems(name: str, lines: list[str], first_line: int) -> list[Problem
         elif match and _NBSP in match.group(0):
             where = "beside the field name" if match.group(3) else "after the '-'"
         if where:
-            problems.append(Problem(name, i + first_line, None, f"a non-breaking space (pasted from Word) {where}: "
+            problems.append(Problem(name, i + first_line, None, f"a non-breaking space (U+00A0, pasted from Word) {where}: "
                                     "YAML does not read it as a space; delete the spaces there and type them "
                                     "again"))
-        if _BLOCK_START.search(line):
-            block_indent = indent
     return problems
 
 
@@ -243,7 +277,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str], firs
                      if quote == "'" else ""))
     key = _KEY_LINE.match(text)
     field = key.group(3) if key and key.group(3) else None
-    value = text[key.end():].strip() if key else text.strip()
+    value = text[key.end():].strip() if key else re.sub(r"^(-\s+)+", "", text.strip())
     if 0 < column < len(text) and text[column - 1] == "'" and (text[column].isalnum() or text[column] in "'"):
         # 'Leader's report': the apostrophe closed the quotes and the rest of the text is left over
         example = value[1:-1] if value.startswith("'") and value.endswith("'") else value
@@ -262,7 +296,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str], firs
         return at(line, "a value that starts with '*' is read by YAML as an alias: put the text in quotes"
                         + (f": {_quoted(text.split(': ', 1)[-1].strip())}" if ": " in text else ""))
     if "expected '-' indicator" in problem or "expected key" in problem or "block end" in problem:
-        if text.lstrip().startswith("- ") and exc.context_mark is not None:
+        if text.lstrip().startswith("- ") and exc.context_mark is not None and "collection" in (exc.context or ""):
             return at(line, "this '-' is not lined up with the '-' of the items above it: indent it by "
                             f"{exc.context_mark.column} spaces, as they are")
         if exc.context_mark is not None and exc.context_mark.line != line:

@@ -96,17 +96,20 @@ class Strict(BaseModel):
         folded = None
         for name, values in _choice_fields(cls).items():
             value = data.get(name)
-            if isinstance(value, str) and value not in values and value.strip().lower() in values:
-                folded = folded or dict(data)
-                folded[name] = value.strip().lower()
+            if isinstance(value, str) and value not in values:
+                canonical = values.get(value.strip().casefold())
+                if canonical is not None:
+                    folded = folded or dict(data)
+                    folded[name] = canonical
         return data if folded is None else folded
 
 
 @lru_cache(maxsize=None)
-def _choice_fields(model: type[BaseModel]) -> dict[str, frozenset[str]]:
-    """Fields of ``model`` whose value is one of a few lower-case words."""
+def _choice_fields(model: type[BaseModel]) -> dict[str, dict[str, str]]:
+    """Fields of ``model`` whose value is one of a few words: {field: {word in lower case: the word}}."""
     found = {name: _choices(f.annotation) for name, f in model.model_fields.items()}
-    return {name: values for name, values in found.items() if values and all(v == v.lower() for v in values)}
+    return {name: {v.casefold(): v for v in values} for name, values in found.items()
+            if values and len({v.casefold() for v in values}) == len(values)}
 
 
 class MeetingInfo(Strict):

@@ -243,9 +243,20 @@ class _Extent:
     cells: int = 0
     merged_cells: int = 0
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
+    last_row: int = 0
+    last_col: int = 0
+
+    def rectangle(self) -> None:
+        """Refuse a sheet whose used rectangle (which calamine fills in full) holds too many cells."""
+        if self.last_row * self.last_col > MAX_CELLS:
+            raise SourceError(f"the sheet's cells reach {_where(self.last_row, self.last_col)}: a rectangle of "
+                              f"more than {MAX_CELLS:,} cells, the most papers reads from one sheet; delete what "
+                              "lies beyond the table (Ctrl+End shows the last cell) or copy the table to a new "
+                              "sheet")
 
     def cell(self, row: int, col: int, repeat_rows: int = 1, repeat_cols: int = 1) -> None:
         last_row, last_col = row + repeat_rows - 1, col + repeat_cols - 1
+        self.last_row, self.last_col = max(self.last_row, last_row), max(self.last_col, last_col)
         if last_row > MAX_ROWS:
             raise SourceError(f"the sheet has a cell at {_where(last_row, min(last_col, 16384))}, beyond the "
                               f"{MAX_ROWS:,} rows papers reads: delete the rows below the table (Ctrl+End shows "
@@ -343,9 +354,9 @@ def _rows_of(cells: dict[int, dict[int, Any]]) -> list[tuple[int, list[Any]]]:
 
 # -- .ods and .xls (python-calamine; hidden rows from the file itself) --------------------------
 
-def _scan_ods(package: zipfile.ZipFile, sheet: str | None) -> tuple[str, set[int], set[int],
+def _scan_ods(package: zipfile.ZipFile, sheet: str | None) -> tuple[str, _Extent, set[int], set[int],
                                                                    list[tuple[int, int, int, int]]]:
-    """(table name, hidden rows, hidden columns, merged ranges) of one table of content.xml, its extent
+    """(table name, its extent, hidden rows, hidden columns, merged ranges) of one table of content.xml, its extent
     bounded on the way: calamine reports no row visibility for .ods, and fills a dense rectangle."""
     table, row_tag, cell_tag, column_tag = (f"{{{ODS_TABLE}}}{t}" for t in (
         "table", "table-row", "table-cell", "table-column"))
@@ -405,14 +416,15 @@ def _scan_ods(package: zipfile.ZipFile, sheet: str | None) -> tuple[str, set[int
     if title is None:
         _pick(names, sheet)  # raises, naming the sheets there are
     assert title is not None
-    return title, hidden_rows, hidden_columns, merged
+    return title, extent, hidden_rows, hidden_columns, merged
 
 
 def _read_ods(path: Path, sheet: str | None) -> Grid:
     with _open_package(path, ".ods") as package:
         if "content.xml" not in package.namelist():
             raise SourceError("not a readable .ods file (it has no content.xml)")
-        title, hidden_rows, hidden_columns, merged = _scan_ods(package, sheet)
+        title, extent, hidden_rows, hidden_columns, merged = _scan_ods(package, sheet)
+    extent.rectangle()
     return Grid(_calamine_rows(path, title), hidden_rows, hidden_columns, merged, workbook=True)
 
 
@@ -439,6 +451,7 @@ def _read_xls(path: Path, sheet: str | None) -> Grid:
         merged = [(r1 + 1, c1 + 1, r2, c2) for r1, r2, c1, c2 in ws.merged_cells]
         for m in merged:
             extent.merge(*m)
+        extent.rectangle()
     finally:
         book.release_resources()
     return Grid(_calamine_rows(path, title), hidden_rows, hidden_columns, merged, workbook=True)

@@ -191,3 +191,29 @@ def test_csv_encodings(tmp_path: Path, data: bytes, message: str | None) -> None
         assert problems == []
     else:
         assert len(problems) == 1 and message in problems[0], problems
+
+
+ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="Sheet1">
+<table:table-row><table:table-cell office:value-type="string"><text:p>service</text:p></table:table-cell>
+<table:table-cell office:value-type="string"><text:p>budget</text:p></table:table-cell>
+<table:table-cell office:value-type="string"><text:p>forecast</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="99998"><table:table-cell/></table:table-row>
+<table:table-row><table:table-cell table:number-columns-repeated="99"/>
+<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"""
+
+
+def test_a_sparse_ods_is_refused_before_calamine_fills_its_rectangle(tmp_path: Path) -> None:
+    folder = tmp_path / "ods"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "sparse.ods", "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("content.xml", ODS_CONTENT)
+    assert check(paper(folder, "sparse.ods")) == [
+        "05-finance.yaml:12: finance.source: cannot read sparse.ods: the sheet's cells reach CV100000: a rectangle "
+        "of more than 3,000,000 cells, the most papers reads from one sheet; delete what lies beyond the table "
+        "(Ctrl+End shows the last cell) or copy the table to a new sheet"]

@@ -246,3 +246,44 @@ def test_a_lone_papers_meeting_date_is_checked_too(tmp_path: Path, date: str, me
     paper.write_text(PAPER + f"meeting:\n  committee: Cabinet\n  date: {date}\n", encoding="utf-8")
     result = run_papers("check", paper)
     assert problem_lines(result.output) == [f"02-paper.yaml:10: meeting.date: {message}"]
+
+
+# -- YAML mistakes named where they can be fixed (9.9, 14) ------------------------------------------
+
+@pytest.mark.parametrize("paper, lines", [
+    # a quote closed only by the quote of a later value: YAML stumbles further down
+    ('template: portfolio_report\ntitle: "Report of the Cabinet Member\nreport_of: A\nsections:\n'
+     '  - title: "Information Technology"\n    body: x\n',
+     ['02-paper.yaml:2: the quote " opened here is not closed on this line: if the text ends here, add a closing "',
+      "02-paper.yaml:5: invalid YAML: did not find expected key (after the quote opened on line 2)"]),
+    ("template: portfolio_report\nsections:\n  - title: A\n    body: x\n   - title: B\n    body: y\n",
+     ["02-paper.yaml:5: this '-' is not lined up with the '-' of the items above it: indent it by 2 spaces, "
+      "as they are"]),
+    ("template: portfolio_report\nrecommendations:\n  - 'That the Leader's report be noted'\n",
+     ["02-paper.yaml:3: an apostrophe inside '...' ends the text: write it twice ('') or use double quotes: "
+      "\"That the Leader's report be noted\""]),
+    ("template: portfolio_report\ntitle: \u201cBudget: 2023\u201d\n",
+     ["02-paper.yaml:2: title: ': ' inside a value that is not in quotes (YAML reads it as a new field): put the "
+      "title in quotes: title: \"Budget: 2023\" (the curly quotes \u201c \u201d on this line, pasted from Word, are "
+      "not quotes to YAML: type straight quotes \" or ')"]),
+    ("template: portfolio_report\ntitle: *Draft* report\n",
+     ["02-paper.yaml:2: a value that starts with '*' is read by YAML as an alias: put the text in quotes: "
+      "\"*Draft* report\""]),
+])
+def test_yaml_mistakes_are_named_at_the_line_to_fix(tmp_path: Path, paper: str, lines: list[str]) -> None:
+    result = run_papers("check", meeting_with(tmp_path / "m", paper))
+    assert result.exit_code == 1, result.output
+    assert problem_lines(result.output) == lines
+
+
+def test_every_choice_of_every_model_is_read_in_any_case() -> None:
+    from typing import Literal
+
+    from generator.schema import Strict
+
+    class Decision(Strict):  # a choice whose words are not lower case, as a paper type may add
+        kind: Literal["Key", "Non-key"]
+        hidden: Literal["exclude", "include"] | None = None
+
+    assert Decision.model_validate({"kind": " non-KEY", "hidden": "Include"}) == Decision(kind="Non-key",
+                                                                                       hidden="include")

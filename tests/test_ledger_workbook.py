@@ -254,3 +254,30 @@ def test_summary_rows_say_which_paper_and_which_block(layout: openpyxl.Workbook)
     assert len(set(tables)) == 6
     assert tables[0].startswith("Adult Services: Financial Information 2017/18 (table 1 of 6, row ")
     assert tables[2].startswith("Housing: Financial Information 2017/18 (table 3 of 6, row ")
+
+
+def test_a_rebuild_drawn_from_the_manifest_gives_the_same_workbook_as_a_fresh_build(tmp_path: Path) -> None:
+    """The workbook of an unchanged ledger paper comes from its manifest record: Sources sheet included."""
+    folder = tmp_path / "meeting"
+    folder.mkdir()
+    write_export(folder / "ledger-q2.xlsx")
+    write_map(folder / "service-map.csv")
+    write_paper(folder, "ledger-q2.xlsx")
+    (folder / "meeting.yaml").write_text("committee: Test Committee\ndate: 2023-10-19\nitems:\n"
+                                         "  - number: 5\n    paper: 05-finance.yaml\n"
+                                         "  - number: 6\n    paper: 06-other.yaml\n", encoding="utf-8")
+    other = ("template: portfolio_report\ntitle: Another report\nreport_of: Councillor B\nsections:\n"
+             "  - title: S\n    body: Text.\nfinance:\n  columns: {budget: Budget, forecast: Forecast}\n"
+             "  rows:\n    - {service: Parks, budget: BUDGET, forecast: 12}\n")
+    (folder / "06-other.yaml").write_text(other.replace("BUDGET", "10"), encoding="utf-8")
+    result = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1", "--no-audit")
+    assert result.exit_code == 0, result.output
+    (folder / "06-other.yaml").write_text(other.replace("BUDGET", "11"), encoding="utf-8")
+    result = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1", "--no-audit")
+    assert result.exit_code == 0, result.output
+    assert "unchanged 05-finance.docx" in " ".join(result.output.split())
+    fresh = run_papers("build", folder, "-o", tmp_path / "fresh", "-j", "1", "--no-audit")
+    assert fresh.exit_code == 0, fresh.output
+    rebuilt = tmp_path / "out" / "meeting" / "budget.xlsx"
+    assert rebuilt.read_bytes() == (tmp_path / "fresh" / "meeting" / "budget.xlsx").read_bytes()
+    assert "Sources" in openpyxl.load_workbook(rebuilt).sheetnames

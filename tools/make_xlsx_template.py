@@ -9,7 +9,8 @@ Excel. The look of a budget workbook lives there, not in Python:
   summary sheet: their column widths (the last one repeats for further money
   columns), the height of a row whose first cell has a given style, page setup
   (orientation, paper size, fit to width), margins, header/footer and view
-  settings are copied. Their sample cells only show the styles.
+  settings are copied. Their sample cells only show the styles. The Sources sheet (the rows of
+  finance exports and their rounding) is set up like "Paper"; charts are drawn by code.
 
 This script records how the first version was made and recreates it
 (overwriting edits), byte for byte the same each time:
@@ -116,6 +117,8 @@ def paper_sheet(ws: Worksheet) -> None:
         "Every paper's sheet copies this sheet's column widths (the last one repeats for more money columns), "
         "the height of the rows whose first cell has a given style, page setup, margins, footer and view.",
         "The Summary sheet copies the same from the sheet \"Summary\".",
+        "The charts, and the sheet \"Sources\" (the rows of finance exports, set up like this sheet), are drawn "
+        "by papers on every build: charts added here are not kept.",
     ]
     for r, note in enumerate(notes, start=13):
         ws[f"A{r}"] = note

@@ -116,6 +116,10 @@ def convert_all(files: list[Path], outdir: Path, target: str = "pdf",
     office = _office(seconds) if target == "pdf" else None
     if office is not None:
         return office.convert(files, outdir, seconds, on_file)
+    if _hung is not None and target == "pdf":  # it did not even start: no file of this build is tried again
+        for f in files if on_file is not None else []:
+            on_file(f)
+        return {f: not_finished(f, _hung) + " (it did not start)" for f in files}
     return _convert_to(files, outdir, target, seconds, on_file)
 
 
@@ -163,6 +167,8 @@ class _Office:
         ready = self._reply(seconds + 5)
         if not (ready or {}).get("ready"):
             self.kill()
+            if ready is None or ready.get("timeout"):  # LibreOffice hangs: another start would hang too
+                raise _NotStarted(seconds)
             raise OSError("LibreOffice over UNO is not available")
         self.office = ready.get("office") if ready else None
 
@@ -223,13 +229,22 @@ class _Office:
         self.kill()
 
 
+class _NotStarted(OSError):
+    """LibreOffice did not start within the time limit (and was stopped)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
 _running: _Office | None = None
 _unavailable = False
+_hung: float | None = None  # the time limit LibreOffice did not start within, in this build
 
 
 def _office(seconds: float) -> _Office | None:
     """The build's LibreOffice over UNO, started on first use; None where UNO cannot be used."""
-    global _running, _unavailable
+    global _running, _unavailable, _hung
     if _running is None and not _unavailable:
         if os.environ.get("PAPERS_NO_UNO") or not os.access(UNO_PYTHON, os.X_OK):
             _unavailable = True
@@ -237,6 +252,8 @@ def _office(seconds: float) -> _Office | None:
         try:
             _running = _Office(seconds)
             atexit.register(_stop_office)
+        except _NotStarted as exc:
+            _unavailable, _hung = True, exc.seconds
         except OSError:
             _unavailable = True  # soffice --convert-to then starts once per batch
     return _running
@@ -259,9 +276,9 @@ def _give_up() -> None:
 
 def finish() -> None:
     """Stop the LibreOffice a build started (at the end of the build); the next build tries UNO again."""
-    global _unavailable
+    global _unavailable, _hung
     _stop_office()
-    _unavailable = False
+    _unavailable, _hung = False, None
 
 
 def _pdf_export(source: Path) -> tuple[str, dict[str, bool]]:

@@ -71,8 +71,10 @@ def connect(soffice: str, work: str, pipe: str, seconds: float) -> tuple[subproc
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             break
         except NoConnectException:
-            if office.poll() is not None or time.monotonic() > deadline:
+            if office.poll() is not None:
                 raise RuntimeError("LibreOffice did not start") from None
+            if time.monotonic() > deadline:
+                raise TimeoutError("LibreOffice did not start in time") from None
             time.sleep(0.05)
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     return office, desktop
@@ -102,7 +104,8 @@ def main() -> None:
         office, desktop = connect(soffice, _work, pipe, float(seconds))
     except Exception as exc:  # noqa: BLE001 - told to the parent, which falls back to soffice --convert-to
         stop_office()
-        print(json.dumps({"ready": False, "error": str(exc)}), flush=True)
+        print(json.dumps({"ready": False, "error": str(exc), "timeout": isinstance(exc, TimeoutError)}),
+              flush=True)
         return
     print(json.dumps({"ready": True, "office": office.pid}), flush=True)
     try:

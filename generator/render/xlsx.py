@@ -284,6 +284,7 @@ class _Book:
     taken: set[str] = field(default_factory=set)
     cached: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # sheet -> cell -> formula result
     alt_texts: dict[str, list[str]] = field(default_factory=dict)  # sheet -> title, description per chart
+    formats: dict[tuple[str, str], object] = field(default_factory=dict)  # (style, number format) -> its array
 
     def new_sheet(self, title: str, model: Worksheet) -> Worksheet:
         ws = self.tpl.wb.create_sheet(title)
@@ -304,16 +305,29 @@ class _Book:
             cell._style.quotePrefix = 1  # Excel then keeps it text when someone edits the cell
         return cell
 
-    def number(self, ws: Worksheet, row: int, col: int, value: Decimal, style: str) -> Cell:
+    def look(self, ws: Worksheet, style: str, fmt: str | None) -> object:
+        """The style array of a named style, with another number format when ``fmt`` is given (made once:
+        a Sources sheet may hold a hundred thousand such cells)."""
+        if fmt is None:
+            return self.tpl.styles[style]
+        if (style, fmt) not in self.formats:
+            probe = Cell(ws)
+            probe._style = copy(self.tpl.styles[style])
+            probe.number_format = fmt
+            self.formats[style, fmt] = probe._style
+        return self.formats[style, fmt]
+
+    def number(self, ws: Worksheet, row: int, col: int, value: Decimal, style: str, fmt: str | None = None) -> Cell:
         cell = ws.cell(row, col)
         cell.value = _number(value)
-        cell._style = copy(self.tpl.styles[style])
+        cell._style = copy(self.look(ws, style, fmt))
         return cell
 
-    def formula(self, ws: Worksheet, row: int, col: int, formula: str, result: Decimal, style: str) -> Cell:
+    def formula(self, ws: Worksheet, row: int, col: int, formula: str, result: Decimal, style: str,
+                fmt: str | None = None) -> Cell:
         cell = ws.cell(row, col)
         cell.value = "=" + formula
-        cell._style = copy(self.tpl.styles[style])
+        cell._style = copy(self.look(ws, style, fmt))
         self.cached[ws.title][cell.coordinate] = result
         return cell
 
@@ -557,7 +571,7 @@ class _Book:
             self.text(ws, n, 2, source.code, TEXT)
             self.text(ws, n, 3, source.label, TEXT)
             for col, key in enumerate(exported, start=4):
-                self.number(ws, n, col, source.amounts[key], AMOUNT).number_format = pence
+                self.number(ws, n, col, source.amounts[key], AMOUNT, pence)
             self.text(ws, n, 4 + len(exported), source.service, TEXT)
             self.number(ws, n, 5 + len(exported), Decimal(positions[source.service]), AMOUNT)
         last = first + len(table.source_rows) - 1
@@ -592,11 +606,11 @@ class _Book:
                 else:  # a computed variance
                     fu, bu = (get_column_letter(columns[k][0]) for k in ("forecast", "budget"))
                     formula = f"{fu}{r}-{bu}{r}"
-                self.formula(ws, r, u, formula, unrounded[key], AMOUNT).number_format = exact
+                self.formula(ws, r, u, formula, unrounded[key], AMOUNT, exact)
                 self.formula(ws, r, pr, f"{_quoted(block.sheet)}!{block.columns[key]}{block.first + i}",
                              frow.values[key], AMOUNT)
-                self.formula(ws, r, adj, f"{pr_l}{r}-{u_l}{r}", frow.values[key] - unrounded[key],
-                             AMOUNT).number_format = exact
+                self.formula(ws, r, adj, f"{pr_l}{r}-{u_l}{r}", frow.values[key] - unrounded[key], AMOUNT,
+                             exact)
         total = recon + 1 + len(table.rows)
         self.text(ws, total, 1, "Total", TOTAL_LABEL)
         self.text(ws, total, 2, "", TOTAL_LABEL)
@@ -607,10 +621,8 @@ class _Book:
             values.append(values[1] - values[0])
             for c, value in zip(cols, values):
                 letter = get_column_letter(c)
-                cell = self.formula(ws, total, c, f"SUM({letter}{recon + 1}:{letter}{total - 1})" if table.rows
-                                    else "0", value, TOTAL)
-                if c != cols[1]:
-                    cell.number_format = exact
+                self.formula(ws, total, c, f"SUM({letter}{recon + 1}:{letter}{total - 1})" if table.rows else "0",
+                             value, TOTAL, exact if c != cols[1] else None)
         return total, max(5 + len(exported), col - 1)
 
 
@@ -694,12 +706,18 @@ def _fit_rows(ws: Worksheet, styles: dict[str, object]) -> None:
     widths: dict[int, float] = {}
     needed: dict[int, float] = {}
     default = ws.sheet_format.defaultRowHeight or LINE_HEIGHT
+    looks: dict[tuple[int, int], float | None] = {}  # (alignment, font) -> text size / 10 when it wraps
     for (row, col), cell in ws._cells.items():
-        if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+        if not isinstance(cell._value, str):
+            continue
+        look = (cell._style.alignmentId, cell._style.fontId)
+        if look not in looks:  # a style's alignment and font are looked up once, not per cell
+            looks[look] = (cell.font.sz or 10) / 10 if cell.alignment.wrap_text else None
+        size = looks[look]
+        if size is None:
             continue
         if col not in widths:
             widths[col] = ws.column_dimensions[get_column_letter(col)].width or 8.43
-        size = (cell.font.sz or 10) / 10
         height = _lines(cell.value, widths[col] / size) * LINE_HEIGHT * size + 2
         needed[row] = max(needed.get(row, 0), height)
     for row, height in needed.items():
