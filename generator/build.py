@@ -33,6 +33,9 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 WORKBOOK = "budget.xlsx"
 AGENDA = "agenda.docx"
 PACK = "pack.pdf"
+MEETING_JSON = "meeting.json"  # the published meeting as open data (opendata.py)
+EXEMPT_PACK = "exempt-pack.pdf"  # the exempt items and appendices, for members: never published
+NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
 
 # removed: an out-of-date PDF (or pack) taken away by a build that could not make it again
 Status = Literal["built", "checked", "failed", "unchanged", "skipped", "removed"]
@@ -853,6 +856,10 @@ def _outputs_without_pdf(plan: _Plan, options: Options, items: list[dict[str, st
     if pack is not None and (removed or blockers or pack.inputs != _pack_inputs(parts)):
         why = f"{', '.join(removed)} changed" if removed else "; ".join(blockers) or "what it joins has changed"
         _retire(plan, PACK, "removed", f"{why}; build with --pdf to make it again")
+    if MEETING_JSON in manifest.entries and PACK not in manifest.entries:  # it describes the pack that went
+        _retire(plan, MEETING_JSON, "removed", "the pack is out of date; build with --pdf to make it again")
+    if EXEMPT_PACK in manifest.entries and removed:  # it may hold a paper whose PDF went: made again with --pdf
+        _retire(plan, EXEMPT_PACK, "removed", f"{', '.join(removed)} changed; build with --pdf to make it again")
 
 
 def _known_agenda_pages(plan: _Plan, options: Options, items: list[dict[str, str]]) -> int | None:
@@ -1355,12 +1362,102 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     if blockers:
         _retire(plan, PACK, "failed", f"not written: {'; '.join(dict.fromkeys(blockers))}, so it would not "
                                       "match the papers")
+        if MEETING_JSON in manifest.entries:  # it describes the pack that went
+            _retire(plan, MEETING_JSON, "removed", "the pack was not written")
         return
     meeting = plan.agenda.meeting if plan.agenda else None
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
     plan.step("pack", 0, 1)
-    _write_output(plan, PACK, _pack_inputs(parts), lambda: pack.join(parts, title, date), options, "the papers' PDFs")
+    status = _write_output(plan, PACK, _pack_inputs(parts), lambda: pack.join(parts, title, date), options,
+                           "the papers' PDFs")
     plan.step("pack", 1, 1, PACK)
+    if status in ("built", "unchanged"):
+        _meeting_json(plan, options, items, parts)
+    elif MEETING_JSON in manifest.entries:
+        _retire(plan, MEETING_JSON, "removed", "the pack was not written")
+    _exempt_pack(plan, options, items, date)
+
+
+def _meeting_json(plan: _Plan, options: Options, items: list[dict[str, str]], parts: PackParts) -> None:
+    """``meeting.json`` beside the pack: the meeting and the PDFs it publishes, with their pages in the pack."""
+    from .opendata import Document, meeting_json
+    from .render import pack
+
+    manifest = plan.manifest
+    assert manifest is not None and plan.agenda is not None
+    folder = manifest.folder
+    owner: dict[str, str] = {}  # which item each PDF of the pack belongs to
+    for item in items:
+        if item.get("document"):
+            owner[item["document"]] = item["number"]
+        if item["paper"]:
+            owner[f"{item['paper']}.pdf"] = item["number"]
+            docx = manifest.entries.get(f"{item['paper']}.docx")
+            for appendix in docx.appendices if docx is not None else []:
+                owner[appendix_pdf(item["paper"], appendix["number"])] = item["number"]
+    documents = []
+    page = 1
+    for part in parts:
+        path = part[1]
+        count = pack.page_count(path)
+        documents.append(Document(part[0], path.name, file_hash(path), page, page + count - 1, owner.get(path.name)))
+        page += count
+    documents.append(Document(f"Agenda pack: {plan.agenda.meeting.committee}, {plan.agenda.meeting.long_date}",
+                              PACK, file_hash(folder / PACK), 1, page - 1))
+    digest = inputs_hash([plan.job.folder / MEETING_FILE], [f"{d.file}\0{d.sha256}\0{d.first_page}" for d in documents])
+    _write_output(plan, MEETING_JSON, digest, lambda: meeting_json(plan.agenda.meeting, items, documents), options,
+                  "the pack and meeting.yaml")
+
+
+def _exempt_pack(plan: _Plan, options: Options, items: list[dict[str, str]], date: dt.date | None) -> None:
+    """``exempt-pack.pdf`` for members: every exempt paper (Part 2, or `status: exempt`) with its appendices, the
+    Part 2 items' documents and the public papers' exempt appendices, in agenda order, each page stamped
+    NOT FOR PUBLICATION; none when the meeting has no exempt business (a previous one goes)."""
+    from .render import pack
+
+    manifest = plan.manifest
+    assert manifest is not None and plan.agenda is not None
+    folder = manifest.folder
+    by_stem = {r.source.stem: r for r in plan.result.papers}
+    parts: PackParts = []
+    blockers: list[str] = []
+
+    def add(label: str, name: str, source: Path, nested: bool = False) -> None:
+        entry = manifest.entries.get(name)
+        if entry is None or entry.pages is None or not _pdf_current(plan, name, source):
+            blockers.append(f"{name} is not up to date")
+        else:
+            parts.append((label, folder / name, True) if nested else (label, folder / name))
+
+    for item in items:
+        label = f"Item {item['number']}: {item['title']}"
+        if item.get("document"):
+            if item["part"] == "2":
+                add(label, item["document"], plan.job.folder / item["file"])
+            continue
+        r = by_stem.get(item["paper"]) if item["paper"] else None
+        if r is None or r.status == "failed" or r.output is None:
+            continue
+        exempt = item["part"] == "2" or (r.paper.status == "exempt" if r.paper is not None
+                                         else r.entry is not None and r.entry.exempt)
+        if exempt:
+            add(label, f"{item['paper']}.pdf", r.output)
+        docx = manifest.entries.get(f"{item['paper']}.docx")
+        for appendix in docx.appendices if docx is not None else []:
+            if exempt or appendix["exempt"]:
+                appendix_label = f"Appendix {appendix['number']}: {appendix['title']}"
+                add(appendix_label if exempt else f"{label}, {appendix_label}",
+                    appendix_pdf(item["paper"], appendix["number"]), r.source.parent / appendix["file"], exempt)
+    if not parts or blockers:
+        if EXEMPT_PACK in manifest.entries or blockers:
+            why = ("not written: " + "; ".join(dict.fromkeys(blockers)) if blockers
+                   else "the meeting has no exempt business now")
+            _retire(plan, EXEMPT_PACK, "failed" if blockers else "removed", why)
+        return
+    meeting = plan.agenda.meeting
+    title = f"Exempt papers, {NOT_FOR_PUBLICATION.lower()}: {meeting.committee}, {meeting.long_date}"
+    _write_output(plan, EXEMPT_PACK, _pack_inputs(parts) + "exempt",
+                  lambda: pack.join(parts, title, date, marking=NOT_FOR_PUBLICATION), options, "the exempt papers' PDFs")
 
 
 def default_jobs() -> int:

@@ -7,11 +7,14 @@ meeting.yaml and from the page counts of the PDFs the pack joins.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 from docx import Document
 from pypdf import PdfReader
@@ -209,4 +212,57 @@ def test_part_2_is_listed_after_the_exclusion_item_and_kept_out_of_the_public_pa
             in exclusion[1])
     pack = pdf_text(folder / "pack.pdf")
     assert "Three compliant tenders were received" not in pack
-    assert "Three compliant tenders were received" in pdf_text(folder / f"{EXEMPT}.pdf")
+    assert "commercially sensitive lines" not in pack  # item 8's exempt appendix
+    # the members' exempt pack: item 8's exempt appendix, then the Part 2 paper, every page marked
+    exempt = folder / "exempt-pack.pdf"
+    reader = PdfReader(exempt)
+    assert [o.title for o in reader.outline] == [
+        "Item 8: Quarter 2 Revenue Budget Monitoring 2022/23, Appendix 2: Savings tracker",
+        "Item 12: Waste Collection Contract: Award of Contract"]
+    sizes = [pages(folder / f"{CLEARED}-appendix-2.pdf"), pages(folder / f"{EXEMPT}.pdf")]
+    assert len(reader.pages) == sum(sizes)
+    assert "Three compliant tenders were received" in flat(pdf_text(exempt, sizes[0] + 1))
+    assert "commercially sensitive lines" in pdf_text(exempt, 1)
+    for n in range(1, len(reader.pages) + 1):
+        assert " ".join(pdf_text(exempt, n, top=30).split()) == f"NOT FOR PUBLICATION Page {n}"
+
+
+# -- meeting.json ---------------------------------------------------------------------------------
+
+@pytest.mark.libreoffice
+def test_meeting_json_validates_against_its_schema_and_its_pages_are_the_packs(cabinet: tuple[Path, str]) -> None:
+    folder = cabinet[0]
+    data = json.loads((folder / "meeting.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "docs" / "meeting.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    assert data["start_date"] == "2023-01-18T19:00:00+00:00"  # 7.00 pm, GMT in January
+    assert data["location"]["name"] == "Council Chamber, Civic Offices, New Road, Grays, Essex, RM17 6SL"
+    assert [a["number"] for a in data["agenda"]] == ["1", "2", "3", "4", "8", "9", "10", "12"]
+    assert [a["order"] for a in data["agenda"]] == [str(n) for n in range(1, 9)]
+    # the documents are the pack's parts, in order, with the pages the agenda gives them; nothing exempt
+    files = [d["file"] for d in data["documents"]]
+    assert files == ["agenda.pdf", MINUTES, f"{CLEARED}.pdf", f"{CLEARED}-appendix-1.pdf", "pack.pdf"]
+    assert not any(EXEMPT in f or "appendix-2" in f for f in files)
+    for document in data["documents"]:
+        path = folder / document["file"]
+        assert document["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    reader = PdfReader(folder / "pack.pdf")
+    marks = {o.title: reader.get_destination_page_number(o) + 1 for o in reader.outline if not isinstance(o, list)}
+    ranges = agenda_ranges(folder)
+    by_file = {d["file"]: d["pages"] for d in data["documents"]}
+    assert by_file["pack.pdf"] == {"first": 1, "last": len(reader.pages)}
+    assert by_file[MINUTES]["first"] == marks["Item 2: Minutes"]
+    assert f"{by_file[MINUTES]['first']}" == ranges["2"].split(" - ")[0]
+    assert f"{by_file[f'{CLEARED}.pdf']['first']} - {by_file[f'{CLEARED}-appendix-1.pdf']['last']}" == ranges["8"]
+    item_8 = next(a for a in data["agenda"] if a["number"] == "8")
+    assert [e["note"] for e in item_8["related_entities"]] == [f"{CLEARED}.pdf", f"{CLEARED}-appendix-1.pdf"]
+
+
+def test_the_start_time_carries_the_uk_offset_of_its_day() -> None:
+    from generator.model import Meeting
+    from generator.opendata import start
+
+    assert start(Meeting("Cabinet", "Cabinet", dt.date(2023, 6, 21), "18:30")) == ("2023-06-21T18:30:00+01:00", False)
+    assert start(Meeting("Cabinet", "Cabinet", dt.date(2023, 1, 18), "19:00")) == ("2023-01-18T19:00:00+00:00", False)
+    assert start(Meeting("Cabinet", "Cabinet", dt.date(2023, 1, 18), None)) == ("2023-01-18", True)
