@@ -284,6 +284,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str], firs
         return at(line, (f"{field}: " if field else "") + "an apostrophe inside '...' ends the text: write it "
                   "twice ('') or use double quotes: " + (f"{field}: " if field else "") + _quoted(example))
     curly = _curly_hint(text)
+    if line is not None and _heading_in_plain_body(lines, line):
+        return at(line, "body: a '#' heading in a body that does not start with | is read by YAML as a comment, "
+                        "and the text after it as more fields: start the body with | (body: |) and indent the text "
+                        "below it")
     if "mapping values are not allowed" in problem:
         if field == "body":  # text of several lines (a list, a colon at a line's end) belongs in a block
             return at(line, "body: ': ' inside a body that does not start with | (YAML reads it as a new "
@@ -308,6 +312,22 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str], firs
     if exc.problem and exc.context and exc.context_mark and exc.context_mark.line != line:
         msg += f" ({exc.context} on line {exc.context_mark.line + first_line})"
     return at(line, msg + curly)
+
+
+def _heading_in_plain_body(lines: list[str], line: int) -> bool:
+    """Whether ``line`` follows a '#' line within a ``body:`` whose text is not a block (a Markdown heading
+    that YAML took for a comment)."""
+    comment = False
+    for index in range(line - 1, -1, -1):
+        text = lines[index]
+        if text.lstrip().startswith("#"):
+            comment = True
+            continue
+        key = _KEY_LINE.match(text)
+        if key and key.group(3):
+            value = text[key.end():].strip()
+            return comment and key.group(3) == "body" and value[:1] not in ("", "|", ">", '"', "'", "[", "{")
+    return False
 
 
 def _curly_hint(text: str) -> str:
@@ -431,6 +451,8 @@ class _Walk:
             self.problem(start.line, path, f"the text is inside curly quotes {node.value[0]}…"
                                            f"{_CURLY[node.value[0]]} (pasted from Word), which YAML prints as "
                                            "part of the text: type straight quotes \" instead", "warning")
+        if plain and "body" in path:
+            self.check_after_body(node, path)
         if end.line == start.line or node.style in ("|", ">"):
             return
         last = end.line if end.column > 0 else end.line - 1
@@ -448,3 +470,19 @@ class _Walk:
                 self.problem(index, path, f"{joined} (YAML joins the lines of a value that does not start with "
                                           f"|): {start_with} and indent the text below it")
                 return
+
+    def check_after_body(self, node: yaml.ScalarNode, path: PathKey) -> None:
+        """A '#' line indented under a body without '|' is a Markdown heading to the author and a comment,
+        dropped, to YAML."""
+        start = self.lines[node.start_mark.line]
+        indent = len(start) - len(start.lstrip())
+        for index in range(node.end_mark.line + (1 if node.end_mark.column else 0), len(self.lines)):
+            text = self.lines[index]
+            if not text.strip():
+                continue
+            if text.lstrip().startswith("#") and len(text) - len(text.lstrip()) > indent:
+                self.problem(index, path, "this '#' line is dropped (in a body that does not start with |, YAML "
+                                          "reads it as a comment): start the body with | (body: |) and indent the "
+                                          "text below it")
+            return
+

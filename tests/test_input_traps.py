@@ -251,6 +251,16 @@ def test_a_lone_papers_meeting_date_is_checked_too(tmp_path: Path, date: str, me
 # -- YAML mistakes named where they can be fixed (9.9, 14) ------------------------------------------
 
 @pytest.mark.parametrize("paper, lines", [
+    # a Markdown heading in a body without '|'; the heading is the last line of the body: YAML drops it without an error
+    ("template: portfolio_report\ntitle: T\nreport_of: A\nsections:\n  - title: A\n    body: Intro text\n"
+     "      ## Heading\n  # a note of the author's, not indented under the body\n",
+     ["02-paper.yaml:7: sections[0].body: this '#' line is dropped (in a body that does not start with |, YAML "
+      "reads it as a comment): start the body with | (body: |) and indent the text below it"]),
+    # text follows the heading: YAML then stops at it
+    ("template: portfolio_report\ntitle: T\nreport_of: A\nsections:\n  - title: A\n    body: Intro text\n"
+     "      ## Heading\n      More text\n",
+     ["02-paper.yaml:8: body: a '#' heading in a body that does not start with | is read by YAML as a comment, and "
+      "the text after it as more fields: start the body with | (body: |) and indent the text below it"]),
     # a quote closed only by the quote of a later value: YAML stumbles further down
     ('template: portfolio_report\ntitle: "Report of the Cabinet Member\nreport_of: A\nsections:\n'
      '  - title: "Information Technology"\n    body: x\n',
