@@ -1172,6 +1172,12 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
             known = result.entry if result is not None else None
             items[-1]["exempt_reason"] = ((result.paper.exempt_reason if result is not None and result.paper
                                            else known.exempt_reason if known else None) or "")
+            if not items[-1]["exempt_reason"] and not reason:  # the exclusion item cannot quote its paragraph
+                plan.result.problems.append(Problem(
+                    MEETING_FILE, None, f"items[{index}].part",
+                    f"item {number} is Part 2, but {'its paper gives' if file else 'it has'} no Schedule 12A "
+                    "paragraph: the exclusion of the press and public cannot say why; give the paper status: exempt "
+                    "and its exempt_reason", "warning"))
     if reason:
         folder = plan.manifest.folder if plan.manifest is not None else None
         left = [n for n in (AGENDA, "agenda.pdf", PACK) if folder is not None and (folder / n).exists()]

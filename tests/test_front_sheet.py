@@ -266,3 +266,31 @@ def test_the_start_time_carries_the_uk_offset_of_its_day() -> None:
     assert start(Meeting("Cabinet", "Cabinet", dt.date(2023, 6, 21), "18:30")) == ("2023-06-21T18:30:00+01:00", False)
     assert start(Meeting("Cabinet", "Cabinet", dt.date(2023, 1, 18), "19:00")) == ("2023-01-18T19:00:00+00:00", False)
     assert start(Meeting("Cabinet", "Cabinet", dt.date(2023, 1, 18), None)) == ("2023-01-18", True)
+
+
+def test_a_part_2_item_without_a_schedule_12a_paragraph_is_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    shutil.copytree(CABINET, folder)
+    meeting = folder / "meeting.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "  - number: 13\n    title: Land Disposal\n    part: 2\n",
+                       encoding="utf-8")
+    result = run_papers("check", folder)
+    assert result.exit_code == 0, result.output
+    assert ("  meeting   meeting.yaml: items[7].part: warning: item 13 is Part 2, but it has no Schedule 12A paragraph: "
+            "the exclusion of the press and public cannot say why; give the paper status: exempt and its "
+            "exempt_reason") in result.output.splitlines(), result.output
+
+
+def test_the_stamps_font_subset_keeps_the_fonts_own_date_so_packs_are_reproducible() -> None:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from generator.render import stamp
+    from generator.render.metrics import font_file
+
+    found = font_file("Arial")
+    assert found is not None, "fontconfig finds no font for Arial: install fonts-liberation2 (make test does)"
+    subset = TTFont(io.BytesIO(stamp._font()[0]))
+    assert subset["head"].modified == TTFont(found[0], fontNumber=found[1])["head"].modified
+    assert stamp.text_width("Page 1") > stamp.text_width("1") > 0

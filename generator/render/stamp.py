@@ -39,7 +39,7 @@ def _font() -> tuple[bytes, list[int], int, tuple[int, int, int, int], int, int]
         raise StampError("no font for the pack's page numbers: install fontconfig and fonts-liberation2")
     path, index = found
     try:
-        font = TTFont(path, fontNumber=index)
+        font = TTFont(path, fontNumber=index, recalcTimestamp=False)  # else "now" goes into the subset
     except Exception as exc:  # fontTools raises many kinds for a file it cannot read
         raise StampError(f"cannot read the font {path} for the pack's page numbers: {exc}") from None
     options = subset.Options()
