@@ -38,6 +38,8 @@ EXEMPT_PACK = "exempt-pack.pdf"  # the exempt items and appendices, for members:
 NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
 
 # removed: an out-of-date PDF (or pack) taken away by a build that could not make it again
+# how the problem of an output edited by hand, and out of date since, begins (the report counts them apart)
+STALE_EDIT = "edited since it was built: not overwritten, but"
 Status = Literal["built", "checked", "failed", "unchanged", "skipped", "removed"]
 
 
@@ -131,12 +133,17 @@ class MeetingResult:
         """The meeting's own reasons for a non-zero exit, in words (failed papers are counted apart);
         ``qualify`` puts the meeting's name before its files, for a build of several meetings."""
         errors: dict[str, int] = {}
-        for p in self.problems:
-            if p.level == "error":
-                errors[p.file] = errors.get(p.file, 0) + 1
         prefix = f"{self.name}/" if qualify else ""
+        # outputs a person edited that no longer match their inputs (papers skipped with an error, or meeting's)
+        stale = [f"{prefix}{p.file} out of date (edited by hand)" for r in self.papers if r.status == "skipped"
+                 for p in r.problems if p.level == "error" and p.message.startswith(STALE_EDIT)]
+        for p in self.problems:
+            if p.level == "error" and p.message.startswith(STALE_EDIT):
+                stale.append(f"{prefix}{p.file} out of date (edited by hand)")
+            elif p.level == "error":
+                errors[p.file] = errors.get(p.file, 0) + 1
         reasons = [f"{n} error{'s' if n != 1 else ''} in {prefix if '/' not in file else ''}{file}"
-                   for file, n in errors.items()]
+                   for file, n in errors.items()] + stale
         reasons += [f"{prefix}{o.name} " + ("not written" if o.message.startswith("not written") else "failed")
                     for o in self.outputs if o.status == "failed"]
         return reasons
@@ -732,7 +739,7 @@ def _stale_papers(plan: _Plan) -> None:
             ahead.append(f"{AGENDA} its new title")
         disagreement = f": {' and '.join(ahead)}, {r.output.name} the old" if ahead else ""
         r.problems.append(Problem(
-            r.output.name, None, None, f"edited since it was built: not overwritten, but what it is made from "
+            r.output.name, None, None, f"{STALE_EDIT} what it is made from "
             f"({r.source.name} or a file it uses) has changed since, so it is out of date{disagreement}. Carry "
             f"your edit{' (shown below)' if r.diff else ''} into {r.source.name}, then build with --force (your "
             f"edited copy is then kept as {r.source.stem}.edited-<n>.docx)"))
@@ -761,8 +768,8 @@ def _write_output(plan: _Plan, name: str, inputs: str, make: Callable[[], bytes]
                                                     f"file is then kept as {aside})", level="warning"))
             else:
                 plan.result.problems.append(Problem(name, None, None, (
-                    f"{edit}, but what it is made from{f' ({made_from})' if made_from else ''} has changed since, "
-                    f"so it is out of date. Carry your edit{' (shown below)' if diff else ''} into the inputs, then "
+                    f"{STALE_EDIT} what it is made from{f' ({made_from})' if made_from else ''} has changed since, "
+                    f"so it is out of date. Carry your edit{' (shown above)' if diff else ''} into the inputs, then "
                     f"build with --force (your edited copy is then kept as {aside})")))
             plan.result.outputs.append(OutputResult(name, "skipped", diff=diff))
             return "skipped"

@@ -345,6 +345,7 @@ def test_an_edited_paper_whose_figures_change_fails_naming_the_workbook_and_show
             f"{REPORT}.docx the old. Carry your edit (shown below) into {REPORT}.yaml, then build with --force"
             ) in result.output
     lines = result.output.splitlines()
+    assert lines[-1].endswith(f"; build failed: {REPORT}.docx out of date (edited by hand)"), lines[-1]
     at = lines.index(f"        --- {REPORT}.docx as built")
     assert lines[at + 1] == f"        +++ {REPORT}.docx now"
     assert lines[at + 2].startswith("        @@ ")
@@ -367,7 +368,8 @@ def test_an_edited_workbook_whose_figures_change_fails_and_shows_the_cells_chang
     assert statuses(result.output)["budget.xlsx"] == "skipped"
     assert (f"budget.xlsx: edited since it was built: not overwritten, but what it is made from (the papers' "
             f"figures: {REPORT}.docx shows the new ones, budget.xlsx the old) has changed since, so it is out of "
-            "date. Carry your edit (shown below) into the inputs, then build with --force") in result.output
+            "date. Carry your edit (shown above) into the inputs, then build with --force") in result.output
+    assert result.output.splitlines()[-1].endswith("; build failed: budget.xlsx out of date (edited by hand)")
     assert f"        -'{sheet.title}'!{cell.coordinate}: 333" in result.output
     assert f"        +'{sheet.title}'!{cell.coordinate}: 350" in result.output
 
