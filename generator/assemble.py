@@ -11,8 +11,8 @@ from pydantic import TypeAdapter, ValidationError
 from . import finance, kpi, markdown, papers, paths
 from .errors import Problem, errors_only
 from .load import Located, PathKey, format_path, load_paper_file, load_yaml
-from .model import (MEETING_FILE, Block, FinanceTable, Heading, Image, ListBlock, Meeting, MeetingInputs, Paper,
-                    Paragraph, Run, Section, Table)
+from .model import (MEETING_FILE, Block, FinanceTable, Heading, Image, ItemDetails, ListBlock, Meeting, MeetingInputs,
+                    Paper, Paragraph, Run, Section, Table)
 from .outputs import output_name_problem
 from .schema import (
     AgendaItem,
@@ -31,7 +31,42 @@ from .schema import (
 
 
 def _meeting(info: MeetingInfo) -> Meeting:
-    return Meeting(info.committee, info.short_name or info.committee, info.date, info.time, info.venue)
+    if not isinstance(info, MeetingFile):  # a paper's own `meeting:` block
+        return Meeting(info.committee, info.short_name or info.committee, info.date, info.time, info.venue)
+    contact = info.contact.model_dump() if info.contact is not None else None
+    return Meeting(info.committee, info.short_name or info.committee, info.date, info.time, info.venue,
+                   info.council, info.published, [(m.name, m.role) for m in info.membership],
+                   list(info.substitutes), contact)
+
+
+ITEM_FILE_SUFFIXES = (".pdf", ".docx")
+
+
+def _front_sheet_warnings(doc: Located, folder: Path, meeting: Meeting) -> list[Problem]:
+    """What the front sheet lacks (time, venue, membership, contact), and a publication date too late."""
+    from .notice import CLEAR_DAYS, bank_holidays, clear_days, council_file, printed_date
+
+    missing = [name for name, absent in (("time", not meeting.time), ("venue", not meeting.venue),
+                                          ("membership", not meeting.membership), ("contact", meeting.contact is None))
+               if absent]
+    found = []
+    if missing:  # one line: an older meeting.yaml lacks several at once
+        names = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
+        found.append(Problem(doc.name, None, None, f"the front sheet has no {names}: add "
+                             f"{', '.join(f'{n}:' for n in missing)} to {MEETING_FILE} (docs/input-format.md)",
+                             "warning"))
+    if meeting.published is not None:
+        holidays, problems = bank_holidays(folder)
+        found += problems
+        days = clear_days(meeting.published, meeting.date, holidays)
+        if days < CLEAR_DAYS:
+            where = council_file(folder).name
+            found.append(doc.problem(("published",), f"publishing on {printed_date(meeting.published)} gives "
+                                     f"{days} clear day{'s' if days != 1 else ''} before the meeting on "
+                                     f"{meeting.long_date}, fewer than the {CLEAR_DAYS} the law requires (the day "
+                                     "of publication, the day of the meeting, weekends and the bank holidays in "
+                                     f"{where} are not counted): publish earlier or move the meeting", "warning"))
+    return found
 
 
 def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
@@ -60,6 +95,23 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
             except ValidationError:
                 pass  # reported by the validation of the whole file
     items = [(i.number, i.paper, i.title) for _, i in agenda]
+    details = [ItemDetails(i.description, i.file, i.part) for _, i in agenda]
+    for n, item in agenda:
+        if item.file is None:
+            continue
+        try:
+            paths.resolve_data_file(folder, item.file, ITEM_FILE_SUFFIXES, "document")
+        except paths.DataFileError as exc:
+            problems.append(doc.problem(("items", n, "file"), str(exc)))
+            continue
+        if Path(item.file).suffix.lower() not in ITEM_FILE_SUFFIXES:
+            problems.append(doc.problem(("items", n, "file"), f"'{item.file}' is not a document the pack can "
+                                        "hold: give a .pdf or .docx file"))
+        if item.paper:
+            problems.append(doc.problem(("items", n, "file"), "an item has a paper or a document, not both: "
+                                        "give the document its own item"))
+    if parsed is not None:
+        problems += _front_sheet_warnings(doc, folder, info)
     numbers: dict[str, int] = {}
     papers: dict[str, int] = {}
     for n, item in agenda:
@@ -87,7 +139,8 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
                 problems.append(doc.problem(where, f"{file} is already on the agenda as item "
                                             f"{dict(agenda)[first].number} "
                                             f"(line {doc.line_of(('items', first, 'paper'))})"))
-    return MeetingInputs(folder, info, items, doc.line_of(("items",)), partial=parsed is None), problems
+    return MeetingInputs(folder, info, items, doc.line_of(("items",)), partial=parsed is None,
+                         details=details), problems
 
 
 UNKNOWN_DATE = dt.date(1900, 1, 1)  # the date of a meeting whose meeting.yaml gives no valid one

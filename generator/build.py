@@ -23,7 +23,8 @@ from .errors import InputError, PapersError, Problem, TemplateProblem, errors_on
 from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, locked,
                        write_output)
 from .outputs import WriteError, output_name_problem
-from .model import MEETING_FILE, Meeting, MeetingInputs, Paper
+from .model import MEETING_FILE, ItemDetails, Meeting, MeetingInputs, Paper
+from .notice import council_file
 
 
 # assemble (validation: pydantic, markdown-it), finance and the renderers are imported where they
@@ -32,6 +33,9 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 WORKBOOK = "budget.xlsx"
 AGENDA = "agenda.docx"
 PACK = "pack.pdf"
+MEETING_JSON = "meeting.json"  # the published meeting as open data (opendata.py)
+EXEMPT_PACK = "exempt-pack.pdf"  # the exempt items and appendices, for members: never published
+NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
 
 # removed: an out-of-date PDF (or pack) taken away by a build that could not make it again
 # how the problem of an output edited by hand, and out of date since, begins (the report counts them apart)
@@ -302,20 +306,22 @@ Progress = Callable[[Step], None]
 def _agenda_record(agenda: MeetingInputs, digest: str, warnings: list[Problem]) -> dict[str, Any]:
     """meeting.yaml as validated, JSON for the manifest, valid while meeting.yaml hashes to ``digest``."""
     return {"inputs": digest, **agenda.meeting.to_record(), "items": [list(i) for i in agenda.items],
+            "details": [d.to_record() for d in agenda.details],
             "items_line": agenda.items_line, "warnings": [asdict(w) for w in warnings]}
 
 
 def _agenda_from_record(folder: Path, data: dict[str, Any]) -> MeetingInputs:
     """The validated meeting.yaml an :func:`_agenda_record` holds (KeyError/ValueError/TypeError if damaged)."""
     return MeetingInputs(folder, Meeting.from_record(data), [(str(n), f, t) for n, f, t in data["items"]],
-                         data.get("items_line"))
+                         data.get("items_line"), details=[ItemDetails(**d) for d in data["details"]])
 
 
 def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[MeetingInputs | None, list[Problem]]:
     """Validate meeting.yaml, or reuse what the manifest recorded of it when its bytes are unchanged.
 
     With errors, what could be salvaged of it comes back too (or None), for checking its papers."""
-    digest = inputs_hash([folder / MEETING_FILE])  # with the generator version: validation may change
+    # with the generator version (validation may change) and the council's bank holidays (the notice check)
+    digest = inputs_hash([folder / MEETING_FILE, council_file(folder)])
     cached = manifest.meeting if manifest is not None and not force else None
     if cached is not None and cached.get("inputs") == digest:
         try:
@@ -323,7 +329,8 @@ def _load_agenda(folder: Path, manifest: Manifest | None, force: bool) -> tuple[
         except (KeyError, ValueError, TypeError):
             agenda = None
         # a paper file that has gone since is an error that validation reports: validate again then
-        if agenda is not None and all((folder / f).is_file() for _, f, _ in agenda.items if f):
+        files = [f for _, f, _ in agenda.items if f] + [d.file for d in agenda.details if d.file] if agenda else []
+        if agenda is not None and all((folder / f).is_file() for f in files):
             return agenda, warnings
     from .assemble import load_meeting
 
@@ -660,7 +667,7 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     entry = Entry(inputs=_paper_inputs(file, task.agenda is not None, paper.data_files(), options), output=digest,
                   data_files=paper.data_files(), title=paper.title,
                   warnings=[asdict(p) for p in problems if p.level == "warning"], workbook=workbook_record(paper),
-                  exempt=paper.status == "exempt", draft=paper.draft,
+                  exempt=paper.status == "exempt", exempt_reason=paper.exempt_reason, draft=paper.draft,
                   appendices=[a.to_record() for a in paper.appendices])
     changed = task.previous is None or task.previous.output != digest
     return PaperResult(file, "built", task.output, problems + notes, None, changed, kept, entry,
@@ -868,6 +875,10 @@ def _outputs_without_pdf(plan: _Plan, options: Options, items: list[dict[str, st
     if pack is not None and (removed or blockers or pack.inputs != _pack_inputs(parts)):
         why = f"{', '.join(removed)} changed" if removed else "; ".join(blockers) or "what it joins has changed"
         _retire(plan, PACK, "removed", f"{why}; build with --pdf to make it again")
+    if MEETING_JSON in manifest.entries and PACK not in manifest.entries:  # it describes the pack that went
+        _retire(plan, MEETING_JSON, "removed", "the pack is out of date; build with --pdf to make it again")
+    if EXEMPT_PACK in manifest.entries and removed:  # it may hold a paper whose PDF went: made again with --pdf
+        _retire(plan, EXEMPT_PACK, "removed", f"{', '.join(removed)} changed; build with --pdf to make it again")
 
 
 def _known_agenda_pages(plan: _Plan, options: Options, items: list[dict[str, str]]) -> int | None:
@@ -884,19 +895,31 @@ def _known_agenda_pages(plan: _Plan, options: Options, items: list[dict[str, str
 
 
 def _pack_parts(plan: _Plan, items: list[dict[str, str]], agenda_pages: int | None
-                ) -> tuple[PackParts, dict[str, int], list[str]]:
-    """The pack's parts (label, PDF) in agenda order, the page on which each paper starts, and why the pack
-    cannot be made now (a paper failed, is out of date, or has no current PDF: the pack would show an old
-    version of it)."""
+                ) -> tuple[PackParts, dict[str, tuple[int, int]], list[str]]:
+    """The pack's parts (label, PDF) in agenda order, the pages each item's paper or document (with its
+    appendices) spans in it, by item number, and why the pack cannot be made now (a paper failed, is out
+    of date, or has no current PDF: the pack would show an old version of it)."""
     manifest = plan.manifest
     assert manifest is not None
     folder = manifest.folder
     blockers = [] if agenda_pages is not None else ["the agenda's PDF could not be made"]
     page = (agenda_pages or 0) + 1
-    pages: dict[str, int] = {}
+    pages: dict[str, tuple[int, int]] = {}
     parts: PackParts = [("Agenda", folder / "agenda.pdf")]
     by_stem = {r.source.stem: r for r in plan.result.papers}
     for item in items:
+        if item["part"] == "2":
+            continue  # exempt business: for members only, never in the published pack
+        if item.get("document"):  # an attached document (the previous minutes): as it is, in the pack
+            name = item["document"]
+            found = manifest.entries.get(name)
+            if found is None or found.pages is None or not _pdf_current(plan, name, plan.job.folder / item["file"]):
+                blockers.append(f"{name} is not up to date")
+                continue
+            pages[item["number"]] = (page, page + found.pages - 1)
+            page += found.pages
+            parts.append((f"Item {item['number']}: {item['title']}", folder / name))
+            continue
         r = by_stem.get(item["paper"]) if item["paper"] else None
         if r is None:
             continue  # a title-only item, or a listed file that is not there (meeting.yaml's error)
@@ -918,7 +941,7 @@ def _pack_parts(plan: _Plan, items: list[dict[str, str]], agenda_pages: int | No
             blockers.append(f"{pdf} is not up to date")
             continue
         assert entry is not None and entry.pages is not None
-        pages[item["paper"]] = page
+        first = page
         page += entry.pages
         parts.append((f"Item {item['number']}: {item['title']}", folder / pdf))
         # its public appendices follow it, bookmarked under it; an exempt one is for members only
@@ -933,6 +956,7 @@ def _pack_parts(plan: _Plan, items: list[dict[str, str]], agenda_pages: int | No
                 continue
             page += found.pages
             parts.append((f"Appendix {appendix['number']}: {appendix['title']}", folder / name, True))
+        pages[item["number"]] = (first, page - 1)
     return parts, pages, blockers
 
 
@@ -1074,31 +1098,42 @@ def is_appendix_pdf(name: str) -> bool:
     return re.search(r"-appendix-\d+\.pdf$", name) is not None
 
 
-def _appendices(plan: _Plan) -> list[tuple[PaperResult, dict[str, Any], Path]]:
-    """Every appendix of the meeting's built papers: (paper, its record, its file)."""
+def document_pdf(number: str, file: str) -> str:
+    """The output name of the PDF of a document an agenda item attaches (the previous minutes)."""
+    return f"item-{re.sub(r'[^A-Za-z0-9.-]', '-', number)}-{Path(file).stem}.pdf"
+
+
+def _attachments(plan: _Plan) -> list[tuple[str, Path, str]]:
+    """Every file that goes into the pack as it is or converted: the built papers' appendices and the agenda
+    items' documents, as (output PDF, file, name as written)."""
     found = []
     for r in plan.result.papers:
         if r.status in ("built", "unchanged") and r.entry is not None:
-            found += [(r, a, r.source.parent / a["file"]) for a in r.entry.appendices]
+            found += [(appendix_pdf(r.source.stem, a["number"]), r.source.parent / a["file"], a["file"])
+                      for a in r.entry.appendices]
+    if plan.agenda is not None:
+        for index, (number, _, _) in enumerate(plan.agenda.items):
+            file = plan.agenda.detail(index).file
+            if file:
+                found.append((document_pdf(number, file), plan.job.folder / file, file))
     return found
 
 
 def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> dict[Path, str]:
-    """Write the PDF appendices as they are; return copies of the Word and Excel ones to convert, named as
-    their PDFs will be, each with the hash of its appendix file (what its PDF records as its input, so that
-    a changed appendix, and only that, is converted again)."""
+    """Write the PDF appendices and documents as they are; return copies of the Word and Excel ones to
+    convert, named as their PDFs will be, each with the hash of its file (what its PDF records as its
+    input, so that a changed file, and only that, is converted again)."""
     from .render import pack
 
     manifest = plan.manifest
     assert manifest is not None
     todo: dict[Path, str] = {}
-    for r, appendix, source in _appendices(plan):
-        name = appendix_pdf(r.source.stem, appendix["number"])
+    for name, source, written in _attachments(plan):
         entry = manifest.entries.get(name)
         try:
             digest = file_hash(source)
         except OSError:
-            plan.result.outputs.append(OutputResult(name, "failed", f"cannot read {appendix['file']}"))
+            plan.result.outputs.append(OutputResult(name, "failed", f"cannot read {written}"))
             continue
         if not options.force and entry is not None and manifest.state(name) == "ours" and entry.inputs == digest:
             plan.result.outputs.append(OutputResult(name, "unchanged"))
@@ -1138,7 +1173,8 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
     reason = ""
     if any(p.level == "error" and p.file == MEETING_FILE for p in plan.result.problems):
         reason = f"not written while {MEETING_FILE} has errors (fix them and build again)"
-    for number, file, title in plan.agenda.items:
+    for index, (number, file, title) in enumerate(plan.agenda.items):
+        detail = plan.agenda.detail(index)
         result = by_name.get(file or "")
         paper_title = None
         if result is not None:
@@ -1148,7 +1184,19 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
         if not (title or paper_title) and not reason:
             reason = (f"not written: item {number}'s paper {file} has errors, so its title is not known "
                       "(fix the paper and build again)")
-        items.append({"number": number, "title": title or paper_title or "", "paper": Path(file).stem if file else ""})
+        items.append({"number": number, "title": title or paper_title or "", "paper": Path(file).stem if file else "",
+                      "description": detail.description or "", "part": str(detail.part), "file": detail.file or "",
+                      "document": document_pdf(number, detail.file) if detail.file else ""})
+        if detail.part == 2:
+            known = result.entry if result is not None else None
+            items[-1]["exempt_reason"] = ((result.paper.exempt_reason if result is not None and result.paper
+                                           else known.exempt_reason if known else None) or "")
+            if not items[-1]["exempt_reason"] and not reason:  # the exclusion item cannot quote its paragraph
+                plan.result.problems.append(Problem(
+                    MEETING_FILE, None, f"items[{index}].part",
+                    f"item {number} is Part 2, but {'its paper gives' if file else 'it has'} no Schedule 12A "
+                    "paragraph: the exclusion of the press and public cannot say why; give the paper status: exempt "
+                    "and its exempt_reason", "warning"))
     if reason:
         folder = plan.manifest.folder if plan.manifest is not None else None
         left = [n for n in (AGENDA, "agenda.pdf", PACK) if folder is not None and (folder / n).exists()]
@@ -1157,13 +1205,43 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
             reason += f"; {' and '.join(left)} in the output folder {verb} the previous build's"
         plan.result.outputs.append(OutputResult(AGENDA, "failed", reason))
         return None
-    return items
+    return _with_exclusion(items)
 
 
-def _agenda_rows(items: list[dict[str, str]], pages: dict[str, int] | None) -> list[dict[str, str]]:
-    return [{"number": i["number"], "title": i["title"],
-             "page": (str(pages[i["paper"]]) if i["paper"] in pages else "") if pages is not None else ""}
-            for i in items]
+EXCLUSION = "Exclusion of the press and public"
+
+
+def _with_exclusion(items: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The items with the resolution to exclude the press and public before the first Part 2 item, quoting
+    the Schedule 12A paragraph of each exempt item (Local Government Act 1972 s.100A(4))."""
+    exempt = [i for i in items if i["part"] == "2"]
+    if not exempt:
+        return items
+    reasons = "; ".join(f"item {i['number']} ({i['title']}): {i.get('exempt_reason') or 'exempt information'}"
+                        for i in exempt)
+    word = "items" if len(exempt) > 1 else "item"
+    description = (f"To agree that the press and public be excluded from the meeting for the following {word}, "
+                   "as it is likely that exempt information as defined in Schedule 12A of the Local Government "
+                   f"Act 1972 would be disclosed: {reasons}.")
+    numbers = [i["number"] for i in items]
+    first = items.index(exempt[0])
+    last = max((int(i["number"]) for i in items[:first] if i["number"].isdigit()), default=0)
+    number = str(last + 1) if all(n.isdigit() for n in numbers) and str(last + 1) not in numbers else ""
+    exclusion = {"number": number, "title": EXCLUSION, "paper": "", "description": description, "part": "1",
+                 "file": "", "document": ""}
+    public = [i for i in items if i["part"] != "2"]
+    return public[:first] + [exclusion] + public[first:] + exempt
+
+
+def _agenda_rows(items: list[dict[str, str]], pages: dict[str, tuple[int, int]] | None) -> list[dict[str, str]]:
+    """The front sheet's rows: number, title, description, part and the pages in the pack ("5 - 24")."""
+    def span(number: str) -> str:
+        if pages is None or number not in pages:
+            return ""
+        first, last = pages[number]
+        return str(first) if first == last else f"{first} - {last}"
+    return [{"number": i["number"], "title": i["title"], "description": i.get("description", ""),
+             "part": i.get("part", "1"), "page": span(i["number"])} for i in items]
 
 
 def _agenda_bytes(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> bytes:
@@ -1174,7 +1252,7 @@ def _agenda_bytes(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> 
 
 
 def _agenda_inputs(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> str:
-    extra = [f"{r['number']}\0{r['title']}\0{r['page']}" for r in rows]
+    extra = [f"{r['number']}\0{r['title']}\0{r['page']}\0{r['description']}\0{r['part']}" for r in rows]
     return inputs_hash([plan.job.folder / MEETING_FILE, options.templates / "docx" / "agenda.docx"], extra)
 
 
@@ -1273,7 +1351,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
         batch = list(todo) + list(appendices)
         if agenda_pages is None:
             provisional.parent.mkdir()
-            placeholder = {i["paper"]: 999 for i in items if i["paper"]}
+            placeholder = {i["number"]: (999, 9999) for i in items if i["paper"] or i["document"]}
             provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
             batch.append(provisional)
         converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
@@ -1309,12 +1387,102 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     if blockers:
         _retire(plan, PACK, "failed", f"not written: {'; '.join(dict.fromkeys(blockers))}, so it would not "
                                       "match the papers")
+        if MEETING_JSON in manifest.entries:  # it describes the pack that went
+            _retire(plan, MEETING_JSON, "removed", "the pack was not written")
         return
     meeting = plan.agenda.meeting if plan.agenda else None
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
     plan.step("pack", 0, 1)
-    _write_output(plan, PACK, _pack_inputs(parts), lambda: pack.join(parts, title, date), options, "the papers' PDFs")
+    status = _write_output(plan, PACK, _pack_inputs(parts), lambda: pack.join(parts, title, date), options,
+                           "the papers' PDFs")
     plan.step("pack", 1, 1, PACK)
+    if status in ("built", "unchanged"):
+        _meeting_json(plan, options, items, parts)
+    elif MEETING_JSON in manifest.entries:
+        _retire(plan, MEETING_JSON, "removed", "the pack was not written")
+    _exempt_pack(plan, options, items, date)
+
+
+def _meeting_json(plan: _Plan, options: Options, items: list[dict[str, str]], parts: PackParts) -> None:
+    """``meeting.json`` beside the pack: the meeting and the PDFs it publishes, with their pages in the pack."""
+    from .opendata import Document, meeting_json
+    from .render import pack
+
+    manifest = plan.manifest
+    assert manifest is not None and plan.agenda is not None
+    folder = manifest.folder
+    owner: dict[str, str] = {}  # which item each PDF of the pack belongs to
+    for item in items:
+        if item.get("document"):
+            owner[item["document"]] = item["number"]
+        if item["paper"]:
+            owner[f"{item['paper']}.pdf"] = item["number"]
+            docx = manifest.entries.get(f"{item['paper']}.docx")
+            for appendix in docx.appendices if docx is not None else []:
+                owner[appendix_pdf(item["paper"], appendix["number"])] = item["number"]
+    documents = []
+    page = 1
+    for part in parts:
+        path = part[1]
+        count = pack.page_count(path)
+        documents.append(Document(part[0], path.name, file_hash(path), page, page + count - 1, owner.get(path.name)))
+        page += count
+    documents.append(Document(f"Agenda pack: {plan.agenda.meeting.committee}, {plan.agenda.meeting.long_date}",
+                              PACK, file_hash(folder / PACK), 1, page - 1))
+    digest = inputs_hash([plan.job.folder / MEETING_FILE], [f"{d.file}\0{d.sha256}\0{d.first_page}" for d in documents])
+    _write_output(plan, MEETING_JSON, digest, lambda: meeting_json(plan.agenda.meeting, items, documents), options,
+                  "the pack and meeting.yaml")
+
+
+def _exempt_pack(plan: _Plan, options: Options, items: list[dict[str, str]], date: dt.date | None) -> None:
+    """``exempt-pack.pdf`` for members: every exempt paper (Part 2, or `status: exempt`) with its appendices, the
+    Part 2 items' documents and the public papers' exempt appendices, in agenda order, each page stamped
+    NOT FOR PUBLICATION; none when the meeting has no exempt business (a previous one goes)."""
+    from .render import pack
+
+    manifest = plan.manifest
+    assert manifest is not None and plan.agenda is not None
+    folder = manifest.folder
+    by_stem = {r.source.stem: r for r in plan.result.papers}
+    parts: PackParts = []
+    blockers: list[str] = []
+
+    def add(label: str, name: str, source: Path, nested: bool = False) -> None:
+        entry = manifest.entries.get(name)
+        if entry is None or entry.pages is None or not _pdf_current(plan, name, source):
+            blockers.append(f"{name} is not up to date")
+        else:
+            parts.append((label, folder / name, True) if nested else (label, folder / name))
+
+    for item in items:
+        label = f"Item {item['number']}: {item['title']}"
+        if item.get("document"):
+            if item["part"] == "2":
+                add(label, item["document"], plan.job.folder / item["file"])
+            continue
+        r = by_stem.get(item["paper"]) if item["paper"] else None
+        if r is None or r.status == "failed" or r.output is None:
+            continue
+        exempt = item["part"] == "2" or (r.paper.status == "exempt" if r.paper is not None
+                                         else r.entry is not None and r.entry.exempt)
+        if exempt:
+            add(label, f"{item['paper']}.pdf", r.output)
+        docx = manifest.entries.get(f"{item['paper']}.docx")
+        for appendix in docx.appendices if docx is not None else []:
+            if exempt or appendix["exempt"]:
+                appendix_label = f"Appendix {appendix['number']}: {appendix['title']}"
+                add(appendix_label if exempt else f"{label}, {appendix_label}",
+                    appendix_pdf(item["paper"], appendix["number"]), r.source.parent / appendix["file"], exempt)
+    if not parts or blockers:
+        if EXEMPT_PACK in manifest.entries or blockers:
+            why = ("not written: " + "; ".join(dict.fromkeys(blockers)) if blockers
+                   else "the meeting has no exempt business now")
+            _retire(plan, EXEMPT_PACK, "failed" if blockers else "removed", why)
+        return
+    meeting = plan.agenda.meeting
+    title = f"Exempt papers, {NOT_FOR_PUBLICATION.lower()}: {meeting.committee}, {meeting.long_date}"
+    _write_output(plan, EXEMPT_PACK, _pack_inputs(parts) + "exempt",
+                  lambda: pack.join(parts, title, date, marking=NOT_FOR_PUBLICATION), options, "the exempt papers' PDFs")
 
 
 def default_jobs() -> int:

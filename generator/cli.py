@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from .build import (AGENDA, DEFAULT_TEMPLATES, PACK, WORKBOOK, BuildReport, Options, Step, build, default_jobs,
-                    is_appendix_pdf)
+from .build import (AGENDA, DEFAULT_TEMPLATES, EXEMPT_PACK, MEETING_JSON, PACK, WORKBOOK, BuildReport, Options, Step,
+                    build, default_jobs, is_appendix_pdf)
 from .errors import PapersError
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -429,7 +429,8 @@ def _last_line(report: BuildReport, done: str) -> str:
 
 
 # what a written file is, for the count of outputs (anything else is a Word paper or a paper's PDF)
-_KINDS = {WORKBOOK: "workbook", AGENDA: "agenda", "agenda.pdf": "agenda PDF", PACK: "pack"}
+_KINDS = {WORKBOOK: "workbook", AGENDA: "agenda", "agenda.pdf": "agenda PDF", PACK: "pack", EXEMPT_PACK: "exempt pack",
+          MEETING_JSON: "open data file"}
 
 
 def _written(report: BuildReport) -> None:
@@ -448,7 +449,8 @@ def _written(report: BuildReport) -> None:
             kind = _KINDS.get(name) or ("Word paper" if name.endswith(".docx") else
                                         "appendix PDF" if is_appendix_pdf(name) else "paper PDF")
             kinds[kind] = kinds.get(kind, 0) + 1
-        order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack"]
+        order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack", "exempt pack",
+                 "open data file"]
         parts = [_plural(kinds[k], k) if kinds[k] > 1 else f"1 {k}" for k in order if k in kinds]
         click.echo(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
 

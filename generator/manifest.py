@@ -56,6 +56,7 @@ class Entry:
     # is rebuilt without loading unchanged papers again; None when not recorded
     workbook: dict[str, Any] | None = None
     exempt: bool = False  # a paper with `status: exempt`: left out of the published pack
+    exempt_reason: str | None = None  # its Schedule 12A paragraph, quoted by the agenda's exclusion item
     draft: bool = False  # a paper not cleared for publication (committee report sign-off): left out of the pack
     appendices: list[dict[str, Any]] = field(default_factory=list)  # a paper's (model.Appendix.to_record)
 

@@ -109,22 +109,47 @@ class Meeting:
     date: dt.date
     time: str | None = None
     venue: str | None = None
+    # the front sheet's fields (meeting.yaml only; a paper's own `meeting:` block has none of them)
+    council: str | None = None
+    published: dt.date | None = None
+    membership: list[tuple[str, str | None]] = field(default_factory=list)  # (name, role)
+    substitutes: list[str] = field(default_factory=list)
+    contact: dict[str, str | None] | None = None  # name, title, email
 
     @property
     def long_date(self) -> str:
         """``8 December 2022``, as printed on council papers."""
         return f"{self.date.day} {self.date:%B %Y}"
 
-    def to_record(self) -> dict[str, str | None]:
+    def to_record(self) -> dict[str, Any]:
         """JSON-able fields, as the manifest keeps them."""
         return {"committee": self.committee, "short_name": self.short_name, "date": self.date.isoformat(),
-                "time": self.time, "venue": self.venue}
+                "time": self.time, "venue": self.venue, "council": self.council,
+                "published": self.published.isoformat() if self.published else None,
+                "membership": [list(m) for m in self.membership], "substitutes": list(self.substitutes),
+                "contact": self.contact}
 
     @classmethod
     def from_record(cls, data: dict) -> "Meeting":
         """The meeting a :meth:`to_record` holds (KeyError/ValueError/TypeError when it is damaged)."""
+        published = data.get("published")
         return cls(data["committee"], data["short_name"], dt.date.fromisoformat(data["date"]), data["time"],
-                   data["venue"])
+                   data["venue"], data.get("council"), dt.date.fromisoformat(published) if published else None,
+                   [(str(n), r) for n, r in data.get("membership", [])], list(data.get("substitutes", [])),
+                   data.get("contact"))
+
+
+@dataclass
+class ItemDetails:
+    """What an agenda item carries beyond its number, paper and title."""
+
+    description: str | None = None
+    file: str | None = None  # a document beside meeting.yaml (the previous minutes) that goes into the pack
+    part: int = 1  # 2: exempt business
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-able fields, as the manifest keeps them."""
+        return {"description": self.description, "file": self.file, "part": self.part}
 
 
 @dataclass
@@ -136,6 +161,11 @@ class MeetingInputs:
     items: list[tuple[str, str | None, str | None]]  # (number, paper file, title)
     items_line: int | None = None  # where `items:` is written (for problems about the agenda as a whole)
     partial: bool = False  # salvaged from a meeting.yaml with errors: for validating its papers, not for building
+    details: list[ItemDetails] = field(default_factory=list)  # one per item, in the same order
+
+    def detail(self, index: int) -> ItemDetails:
+        """The details of the item at ``index`` (none recorded: an item with none)."""
+        return self.details[index] if index < len(self.details) else ItemDetails()
 
     def item_of(self, paper: Path) -> str | None:
         """Agenda number of a paper file, if the agenda lists it."""

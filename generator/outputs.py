@@ -102,7 +102,8 @@ def append_line(path: Path, line: str) -> None:
 
 # Output names a paper cannot take: the meeting's own outputs would overwrite the paper's, or it theirs.
 RESERVED_STEMS = {"agenda": "the agenda front sheet (agenda.docx, agenda.pdf)",
-                  "pack": "the published pack (pack.pdf)", "budget": "the budget workbook (budget.xlsx)"}
+                  "pack": "the published pack (pack.pdf)", "budget": "the budget workbook (budget.xlsx)",
+                  "exempt-pack": "the members' pack of exempt papers (exempt-pack.pdf)"}
 # The longest name a paper's file may have: its outputs' names add up to 32 bytes to the stem
 # (".<stem>.docx.XXXXXXXX.tmp", "<stem>.edited-<n>.docx"), and most file systems allow 255.
 MAX_STEM_BYTES = 200

@@ -120,10 +120,21 @@ class MeetingInfo(Strict):
     venue: Text | None = None
 
 
+def _part(value: Any) -> Any:
+    # YAML scalars arrive as text: `part: 2` is "2"
+    return int(value.strip()) if isinstance(value, str) and value.strip() in ("1", "2") else value
+
+
+Part = Annotated[Literal[1, 2], BeforeValidator(_part)]
+
+
 class AgendaItem(Strict):
     number: Label
     paper: Text | None = None
     title: Text | None = None
+    description: Text | None = None  # printed under the title on the front sheet
+    file: Text | None = None  # a document (.pdf or .docx) beside meeting.yaml that goes into the pack
+    part: Part = 1  # 2: exempt business, taken after the exclusion of the press and public
 
     @model_validator(mode="after")
     def _paper_or_title(self) -> "AgendaItem":
@@ -132,8 +143,28 @@ class AgendaItem(Strict):
         return self
 
 
+class Member(Strict):
+    name: Label
+    role: Text | None = None
+
+
+class Contact(Strict):
+    name: Label
+    title: Text | None = None
+    email: Text | None = None
+
+
 class MeetingFile(MeetingInfo):
+    council: Text | None = None
+    published: Date | None = None
+    membership: list[Member] = []
+    substitutes: list[Label] = []
+    contact: Contact | None = None
     items: list[AgendaItem] = []
+
+
+class CouncilFile(Strict):
+    bank_holidays: list[Date] = []
 
 
 class KpiHeaders(Strict):

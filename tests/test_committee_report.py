@@ -249,13 +249,14 @@ def test_the_pack_holds_the_public_appendix_bookmarked_under_its_item(cabinet: t
     reader = PdfReader(folder / "pack.pdf")
     outline = reader.outline
     titles = [o.title for o in outline if not isinstance(o, list)]
-    assert titles == ["Agenda", f"Item 8: {paper(CLEARED)['title']}"]
+    # item 2 attaches the previous minutes; item 12 is exempt (Part 2), item 9 not cleared: neither is in it
+    assert titles == ["Agenda", "Item 2: Minutes", f"Item 8: {paper(CLEARED)['title']}"]
     nested = [o for o in outline if isinstance(o, list)]
     assert [[o.title for o in n] for n in nested] == [["Appendix 1: Service budget detail"]]
-    parts = ["agenda.pdf", f"{CLEARED}.pdf", f"{CLEARED}-appendix-1.pdf"]
+    parts = ["agenda.pdf", "item-2-minutes-2022-12-14.pdf", f"{CLEARED}.pdf", f"{CLEARED}-appendix-1.pdf"]
     sizes = [len(PdfReader(folder / p).pages) for p in parts]
     assert len(reader.pages) == sum(sizes)
-    assert reader.get_destination_page_number(nested[0][0]) == sizes[0] + sizes[1]
+    assert reader.get_destination_page_number(nested[0][0]) == sizes[0] + sizes[1] + sizes[2]
     text = pdf_text(folder / "pack.pdf")
     assert "Adult Social Care" in text  # the workbook appendix, printed
     assert "commercially sensitive" not in text  # the exempt appendix is for members only
@@ -270,7 +271,7 @@ def test_check_publish_lists_each_paper_not_ready_and_why() -> None:
     assert f"  not ready {UNCLEARED}.yaml: uncleared: its implications are not all written and verified" in lines
     assert "  not ready 05-central-services.yaml: a finance disagreement" in lines
     assert "  ready     06-change-and-improvement.yaml" in lines
-    assert lines[-1] == "2 of 4 papers not ready to publish"
+    assert lines[-1] == "2 of 5 papers not ready to publish"  # 12, exempt, is ready for members
     ready = run_papers("check", "--publish", CABINET / f"{CLEARED}.yaml")
     assert ready.exit_code == 0, ready.output
 

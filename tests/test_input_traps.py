@@ -11,8 +11,11 @@ from conftest import CASES, problems_under, run_papers
 from test_bad_inputs import problem_lines
 
 GOOD = (CASES / "unknown-field" / "01-good.yaml").read_text(encoding="utf-8")
-MEETING = ("committee: Corporate Overview and Scrutiny Committee\nshort_name: Corporate O&S\ndate: 2022-12-08\n"
-           "items:\n  - number: 1\n    paper: 01-good.yaml\n  - number: 2\n    paper: 02-paper.yaml\n")
+BARE_MEETING = ("committee: Corporate Overview and Scrutiny Committee\nshort_name: Corporate O&S\ndate: 2022-12-08\n"
+                "items:\n  - number: 1\n    paper: 01-good.yaml\n  - number: 2\n    paper: 02-paper.yaml\n")
+# with the front sheet's fields (else a warning), after the items so that the lines above keep their numbers
+MEETING = BARE_MEETING + ('time: "19:00"\nvenue: Council Chamber\nmembership: [{name: Councillor A. Member}]\n'
+                          "contact: {name: A. Clerk}\n")
 PAPER = """\
 template: portfolio_report
 title: Report of the Cabinet Member for Testing
@@ -208,7 +211,7 @@ def test_a_huge_file_is_refused_by_its_size(tmp_path: Path) -> None:
 
 def test_a_wrong_meeting_date_hides_neither_its_other_problems_nor_the_papers(tmp_path: Path) -> None:
     folder = meeting_with(tmp_path / "m", PAPER + FINANCE.format(source="finance.csv"),
-                          meeting=MEETING.replace("2022-12-08", "2022-12-32").replace("short_name", "shortname")
+                          meeting=BARE_MEETING.replace("2022-12-08", "2022-12-32").replace("short_name", "shortname")
                           + "  - number: 3\n    paper: 03-missing.yaml\n")
     (folder / "finance.csv").write_text("service,budget\nStrategy,TBC\n", encoding="utf-8")
     result = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1")

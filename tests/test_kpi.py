@@ -309,6 +309,10 @@ date: 2022-12-08
 items:
   - number: "5"
     paper: 05-kpis.yaml
+time: "19:00"
+venue: Council Chamber
+membership: [{name: Councillor A. Member}]
+contact: {name: A. Clerk}
 """
 
 PAPER = """\

@@ -80,7 +80,8 @@ def only(findings: list[Finding]) -> Finding:
 
 def example_paper(template: str) -> Any:
     meeting, problems = load_meeting(EXAMPLE)
-    assert meeting is not None and problems == []
+    # the example's meeting.yaml predates the front sheet's membership and contact: a warning, no error
+    assert meeting is not None and [p.level for p in problems] == ["warning"]
     paper, problems = load_paper(PAPERS[template], meeting, TEMPLATES)
     assert paper is not None, problems
     return paper
@@ -182,10 +183,10 @@ def test_a_nesting_mistake_is_reported_at_the_wrong_end_tag(tmp_path: Path) -> N
 
 
 def test_an_else_with_a_condition_is_reported_on_its_own_paragraph(tmp_path: Path) -> None:
-    path = broken(tmp_path, "agenda.docx", "word/document.xml", "{%p endif %}", "{%p else if venue %}", count=2)
+    venue_end = '{{ venue }}</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">{%p endif %}'
+    path = broken(tmp_path, "agenda.docx", "word/document.xml", venue_end, venue_end.replace("endif", "else if venue"))
     found = lint_file(path)
-    assert [(f.where, f.rule) for f in found] == [('paragraph 5 "{%p else if venue %}"', "jinja-syntax"),
-                                                  ('paragraph 21 "{%p else if venue %}"', "jinja-syntax")]
+    assert [(f.where, f.rule) for f in found] == [('paragraph 8 "{%p else if venue %}"', "jinja-syntax")]
     assert found[0].message == "'else' takes nothing after it in \"{% else if venue %}\"; fix: correct the tag"
 
 
@@ -285,9 +286,9 @@ def test_an_unused_required_variable_is_an_error_though_the_generator_is_silent(
 
 
 def test_the_agenda_may_print_its_date_either_way(tmp_path: Path) -> None:
-    either = broken(tmp_path, "agenda.docx", "word/document.xml", "{{ meeting_day }}", "{{ meeting_date }}")
+    either = broken(tmp_path, "agenda.docx", "word/document.xml", "{{ meeting_date }}", "{{ meeting_day }}")
     assert lint_file(either) == []
-    neither = broken(tmp_path / "neither", "agenda.docx", "word/document.xml", "{{ meeting_day }}", "")
+    neither = broken(tmp_path / "neither", "agenda.docx", "word/document.xml", "{{ meeting_date }}", "")
     f = only(lint_file(neither))
     assert f.rule == "missing-variable" and "'meeting_day' or 'meeting_date'" in f.message
 

@@ -71,9 +71,14 @@ def agenda_rows(path: Path) -> list[list[str]]:
     return [[c.text for c in row.cells] for row in table.rows]
 
 
-def test_agenda_lists_every_item_with_the_page_it_starts_on_in_the_pack(pdf_build: Path) -> None:
+def first_page(pages: str) -> int:
+    """The first page of an agenda row's range ("5 - 24", or "5" for one page)."""
+    return int(pages.split("-")[0])
+
+
+def test_agenda_lists_every_item_with_the_pages_it_spans_in_the_pack(pdf_build: Path) -> None:
     rows = agenda_rows(pdf_build / "agenda.docx")
-    assert rows[0] == ["Item", "Title", "Page"]
+    assert rows[0] == ["Item", "Title", "Pages"]
     assert [r[:2] for r in rows[1:]] == [
         ["5", "Report of the Cabinet Member for Central Services"],
         ["6", "Briefing Note: Report of Cabinet Member for Overall Change and Improvement Agenda"],
@@ -81,15 +86,17 @@ def test_agenda_lists_every_item_with_the_page_it_starts_on_in_the_pack(pdf_buil
     ]
     agenda_pages = len(PdfReader(pdf_build / "agenda.pdf").pages)
     report_pages = len(PdfReader(pdf_build / f"{REPORT}.pdf").pages)
-    assert rows[1][2] == str(agenda_pages + 1)
-    assert rows[2][2] == str(agenda_pages + report_pages + 1)
+    briefing_pages = len(PdfReader(pdf_build / f"{BRIEFING}.pdf").pages)
+    assert rows[1][2] == f"{agenda_pages + 1} - {agenda_pages + report_pages}"
+    last = agenda_pages + report_pages + briefing_pages
+    assert rows[2][2] == (f"{agenda_pages + report_pages + 1} - {last}" if briefing_pages > 1 else str(last))
     assert rows[3][2] == ""  # agenda-only item: no paper in the pack
     pack = pdf_build / "pack.pdf"
-    assert pdf_text(pack, int(rows[1][2])).count("ITEM: 5") == 1
-    assert "Briefing Note: Report of Cabinet Member" in pdf_text(pack, int(rows[2][2]))
+    assert pdf_text(pack, first_page(rows[1][2])).count("ITEM: 5") == 1
+    assert "Briefing Note: Report of Cabinet Member" in pdf_text(pack, first_page(rows[2][2]))
     agenda_text = " ".join(pdf_text(pdf_build / "agenda.pdf").split())
     assert "Corporate Overview and Scrutiny Committee" in agenda_text
-    assert "Thursday 8 December 2022 at 19:00" in agenda_text
+    assert "The meeting will be held at 7.00 pm on 8 December 2022" in agenda_text
     assert "Work Programme" in agenda_text
 
 
@@ -101,9 +108,9 @@ def test_pack_joins_agenda_then_papers_with_a_bookmark_per_item(pdf_build: Path)
     rows = agenda_rows(pdf_build / "agenda.docx")
     assert marks == [
         ("Agenda", 1),
-        ("Item 5: Report of the Cabinet Member for Central Services", int(rows[1][2])),
+        ("Item 5: Report of the Cabinet Member for Central Services", first_page(rows[1][2])),
         ("Item 6: Briefing Note: Report of Cabinet Member for Overall Change and Improvement Agenda",
-         int(rows[2][2])),
+         first_page(rows[2][2])),
     ]
     assert reader.metadata.title.startswith("Agenda pack: Corporate Overview and Scrutiny Committee")
 
@@ -264,7 +271,8 @@ def test_report_is_plain_lines_with_a_summary_table_when_not_a_terminal(meeting:
     lines = result.output.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("meeting "))
     assert lines[header].split() == ["meeting", "built", "unchanged", "skipped", "failed", "warnings", "errors"]
-    assert lines[header + 1].split() == [meeting.name, "2", "0", "0", "0", "1", "0"]
+    # the finance disagreement, and the front sheet's missing membership and contact
+    assert lines[header + 1].split() == [meeting.name, "2", "0", "0", "0", "2", "0"]
 
 
 def test_an_exempt_paper_stays_out_of_the_pack_when_edited_by_hand_and_changed(meeting: Path, tmp_path: Path) -> None:

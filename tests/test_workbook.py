@@ -330,9 +330,10 @@ def test_two_builds_give_the_same_bytes(built_example: Path, second_build: tuple
     assert (again / "budget.xlsx").read_bytes() == (built_example / "budget.xlsx").read_bytes()
 
 
-def test_the_example_prints_exactly_one_warning(second_build: tuple[str, Path]) -> None:
+def test_the_example_prints_exactly_one_finance_warning(second_build: tuple[str, Path]) -> None:
     output, _ = second_build
-    warnings = [line.strip() for line in output.splitlines() if "warning:" in line]
+    # the other: the example's meeting.yaml predates the front sheet's membership and contact
+    warnings = [line.strip() for line in output.splitlines() if "warning:" in line and "front sheet" not in line]
     assert len(warnings) == 1, output
     assert "Customer Services" in warnings[0]
     assert "stated (131), computed (129)" in warnings[0]

@@ -1,5 +1,6 @@
 """Write the binary files of the example Cabinet meeting (inputs/2023-01-18-cabinet): a bar chart (PNG,
-drawn pixel by pixel, no imaging library), a public .xlsx appendix and an exempt .docx appendix.
+drawn pixel by pixel, no imaging library), a public .xlsx appendix, an exempt .docx appendix and the
+minutes of the previous meeting (.docx, item 2's document).
 
 The committed files are the example; this script records how they were made and can recreate them:
 
@@ -89,6 +90,25 @@ def savings_document(path: Path) -> None:
     document.save(path)
 
 
+def minutes_document(path: Path) -> None:
+    """Item 2's document: the minutes of the previous meeting, attached to the agenda."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Minutes of the meeting of Cabinet held on 14 December 2022", level=1)
+    document.add_paragraph("Present: Councillors Mark Coxshall (Chair), Deborah Huelin (Deputy Leader), "
+                           "Jack Duffin and Andrew Jefferies.")
+    document.add_heading("Minutes", level=2)
+    document.add_paragraph("The minutes of the meeting held on 9 November 2022 were approved as a correct record.")
+    document.add_heading("Quarter 1 Revenue Budget Monitoring 2022/23", level=2)
+    document.add_paragraph("Cabinet noted the forecast outturn position and agreed the recommendations.")
+    props = document.core_properties
+    props.title, props.language, props.author = "Minutes of Cabinet, 14 December 2022", "en-GB", "Democratic Services"
+    props.created = props.modified = STAMP
+    props.revision = 1
+    document.save(path)
+
+
 def _pin_zip_times(path: Path) -> None:
     """Rewrite a saved .docx/.xlsx with fixed entry times, so the committed files are reproducible."""
     with zipfile.ZipFile(path) as zf:
@@ -102,6 +122,7 @@ if __name__ == "__main__":
     (OUT / "q2-variance-chart.png").write_bytes(chart())
     detail_workbook(OUT / "q2-detail.xlsx")
     savings_document(OUT / "savings.docx")
-    for name in ("q2-detail.xlsx", "savings.docx"):
+    minutes_document(OUT / "minutes-2022-12-14.docx")
+    for name in ("q2-detail.xlsx", "savings.docx", "minutes-2022-12-14.docx"):
         _pin_zip_times(OUT / name)
     print(f"wrote the example files to {OUT}")

@@ -279,34 +279,83 @@ BRIEFING = document("".join([
 ]))
 
 
-def agenda_table() -> str:
-    widths = [1200, 6626, 1200]
+def agenda_table(items: str, caption: str) -> str:
+    widths = [1000, 6826, 1200]
     def row(texts: list[str], style: str, header: bool = False) -> str:
         trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
         return "<w:tr>" + trpr + "".join(cell(p(t, style), w) for t, w in zip(texts, widths)) + "</w:tr>"
+    # the item's title, then its description (when it has one) in the same cell
+    title = (p("{{ item.title }}", "TableText", bold=True) + p("{%p if item.description %}", "TableText")
+             + p("{{ item.description }}", "TableText") + p("{%p endif %}", "TableText"))
+    item_row = ("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + cell(p("{{ item.number }}", "TableText"), widths[0])
+                + cell(title, widths[1]) + cell(p("{{ item.page }}", "TableText"), widths[2]) + "</w:tr>")
     return ('<w:tbl><w:tblPr><w:tblStyle w:val="CouncilTable"/><w:tblW w:w="9026" w:type="dxa"/>'
             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
-            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val="Agenda items"/></w:tblPr>'
+            f'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val="{caption}"/></w:tblPr>'
             "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
-            + row(["Item", "Title", "Page"], "TableHeading", header=True)
-            + row(["{%tr for item in items %}", "", ""], "TableText")
-            + row(["{{ item.number }}", "{{ item.title }}", "{{ item.page }}"], "TableText")
+            + row(["Item", "Title", "Pages"], "TableHeading", header=True)
+            + row([f"{{%tr for item in {items} %}}", "", ""], "TableText")
+            + item_row
             + row(["{%tr endfor %}", "", ""], "TableText")
             + "</w:tbl>")
 
 
+def spaced(text: str, bold: bool = False) -> str:
+    """A paragraph with space above it (the front sheet's blocks)."""
+    rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
+    return (f'<w:p><w:pPr><w:spacing w:before="200"/></w:pPr><w:r>{rpr}<w:t xml:space="preserve">{text}</w:t>'
+            "</w:r></w:p>")
+
+
+# the front sheet (summons) of a meeting, as ModernGov councils publish it; the standing text at the
+# end is the template's own: a council edits it in Word
 AGENDA = document("".join([
+    p("{%p if council %}"),
+    p("{{ council }}"),
+    p("{%p endif %}"),
     p("{{ committee }}", "Title"),
-    p("Date: {{ meeting_day }}{% if time %} at {{ time }}{% endif %}"),
+    p("The meeting will be held {% if time %}at {{ time }} {% endif %}on {{ meeting_date }}"),
     p("{%p if venue %}"),
-    p("Venue: {{ venue }}"),
+    p("{{ venue }}"),
     p("{%p endif %}"),
-    p("Agenda", "Heading1"),
-    agenda_table(),
+    p("{%p if membership %}"),
+    p("Membership:", "Heading1"),
+    p("{%p for member in membership %}"),
+    p("{{ member.name }}{% if member.role %} ({{ member.role }}){% endif %}"),
+    p("{%p endfor %}"),
+    p("{%p endif %}"),
+    p("{%p if substitutes %}"),
+    p("Substitutes:", "Heading1"),
+    p("{%p for name in substitutes %}"),
+    p("{{ name }}"),
+    p("{%p endfor %}"),
+    p("{%p endif %}"),
+    p("Agenda — Open to Public and Press", "Heading1"),
+    agenda_table("items", "Agenda items open to the public and press"),
+    p("{%p if exempt_items %}"),
+    p("Part 2 — Items Not Open to Public and Press (exempt information)", "Heading1"),
+    agenda_table("exempt_items", "Exempt agenda items"),
+    p("{%p endif %}"),
     p("{%p if has_pages %}"),
-    '<w:p><w:pPr><w:spacing w:before="200"/></w:pPr><w:r><w:t xml:space="preserve">Page numbers are those of '
-    'the published agenda pack.</w:t></w:r></w:p>',
+    spaced("Page numbers are those of the published agenda pack."),
     p("{%p endif %}"),
+    p("{%p if contact %}"),
+    spaced("Queries regarding this Agenda or notification of apologies:"),
+    p("Please contact {{ contact.name }}{% if contact.title %}, {{ contact.title }}{% endif %}"
+      "{% if contact.email %}, by sending an email to {{ contact.email }}{% endif %}"),
+    p("{%p endif %}"),
+    p("{%p if published %}"),
+    spaced("Agenda published on: {{ published }}"),
+    p("{%p endif %}"),
+    p("Information for members of the public and councillors", "Heading1"),
+    p("Access to Information and Meetings", "Heading2"),
+    p("Members of the public have the right to see the agenda, which will be published no later than 5 working "
+      "days before the meeting, and minutes once they are published."),
+    p("Recording of meetings", "Heading2"),
+    p("This meeting may be recorded for transmission and publication on the Council’s website. At the start of "
+      "the meeting the Chair will confirm if all or part of the meeting is to be recorded. Members of the public "
+      "not wishing any speech or address to be recorded for publication to the Internet should contact Democratic "
+      "Services to discuss any concerns."),
 ]))
 
 

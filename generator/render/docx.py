@@ -332,8 +332,8 @@ def renderer(path: Path) -> DocxRenderer:
 # the names each kind of template can use: exactly the keys of paper_context() and of render_agenda()'s
 # context (tests/test_lint.py checks both), for `papers lint-template`; PAPER_VARIABLES (every paper
 # type's, from generator/papers/) is given by __getattr__ below, so that importing this module loads no type
-AGENDA_VARIABLES = ("committee", "committee_short_name", "meeting_date", "meeting_day", "time", "venue", "items",
-                    "has_pages")
+AGENDA_VARIABLES = ("council", "committee", "committee_short_name", "meeting_date", "meeting_day", "time", "venue",
+                    "membership", "substitutes", "contact", "published", "items", "exempt_items", "has_pages")
 
 
 def __getattr__(name: str) -> Any:
@@ -376,15 +376,28 @@ def render_paper(paper: Paper, template: Path) -> bytes:
 
 
 def render_agenda(meeting: Meeting, items: list[dict[str, str]], template: Path) -> bytes:
-    """The agenda front sheet: ``items`` hold number, title and page (blank without a pack)."""
+    """The agenda front sheet: ``items`` hold number, title, description, part and pages (blank without a pack);
+    Part 2 items are listed apart, as ``exempt_items``."""
+    from ..notice import printed_date, printed_time
+
+    def row(item: dict[str, str]) -> dict[str, str]:
+        return {key: _plain(str(value)) for key, value in item.items()}
+
+    contact = meeting.contact
     context = {
+        "council": _plain(meeting.council),
         "committee": _plain(meeting.committee),
         "committee_short_name": _plain(meeting.short_name),
         "meeting_date": _plain(meeting.long_date),
         "meeting_day": _plain(f"{meeting.date:%A} {meeting.long_date}"),
-        "time": _plain(meeting.time),
+        "time": _plain(printed_time(meeting.time)),
         "venue": _plain(meeting.venue),
-        "items": [{key: _plain(str(value)) for key, value in item.items()} for item in items],
+        "membership": [{"name": _plain(name), "role": _plain(role)} for name, role in meeting.membership],
+        "substitutes": [_plain(name) for name in meeting.substitutes],
+        "contact": ({key: _plain(contact.get(key)) for key in ("name", "title", "email")} if contact else None),
+        "published": _plain(printed_date(meeting.published)) if meeting.published else "",
+        "items": [row(i) for i in items if i.get("part", "1") != "2"],
+        "exempt_items": [row(i) for i in items if i.get("part", "1") == "2"],
         "has_pages": any(i.get("page") for i in items),
     }
     props = CoreProperties(title=f"Agenda: {meeting.committee}, {meeting.long_date}", author=meeting.committee,
