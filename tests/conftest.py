@@ -12,6 +12,7 @@ from generator.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "2022-12-08-corporate-os"
+CABINET = ROOT / "inputs" / "2023-01-18-cabinet"  # committee reports, appendices, the full front sheet
 CASES = Path(__file__).resolve().parent / "cases"
 ACCEPTANCE = Path(__file__).resolve().parent / "acceptance"
 LONE = ACCEPTANCE / "lone" / "08-planning-briefing.yaml"
@@ -55,6 +56,16 @@ def acceptance_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, st
     result = run_papers("build", ACCEPTANCE, LONE, "-o", out, "--pdf")
     assert result.exit_code == 0, result.output
     return out, result.output
+
+
+@pytest.fixture(scope="session")
+def cabinet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One `papers build --pdf` of the example Cabinet meeting: (its OUT folder, the report printed; do not
+    modify them)."""
+    out = tmp_path_factory.mktemp("cabinet")
+    result = run_papers("build", CABINET, "-o", out, "--pdf", "-j", "1")
+    assert result.exit_code == 0, result.output
+    return out / CABINET.name, result.output
 
 
 @pytest.fixture(scope="session")

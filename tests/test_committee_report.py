@@ -16,11 +16,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import ROOT, problems_under, run_papers, statuses
+from conftest import CABINET, ROOT, problems_under, run_papers, statuses
 from test_pdfua import validate, verapdf  # noqa: F401  (verapdf: the validator fixture)
 from wordread import body_items, cover_cells, level_format, markdown_blocks, norm, num_pr, open_docx
 
-CABINET = ROOT / "inputs" / "2023-01-18-cabinet"
 CLEARED = "08-q2-budget-monitoring"
 UNCLEARED = "09-fees-and-charges"
 SECTIONS = ["introduction", "issues_and_options", "reasons", "consultation", "impact"]
@@ -44,14 +43,6 @@ def pdf_text(pdf: Path, layout: bool = False) -> str:
 def officer(person: dict[str, str]) -> str:
     return f"{person['name']}, {person['title']}"
 
-
-@pytest.fixture(scope="module")
-def cabinet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """One `papers build --pdf` of the example Cabinet meeting: (its OUT folder, the report printed)."""
-    out = tmp_path_factory.mktemp("cabinet")
-    result = run_papers("build", CABINET, "-o", out, "--pdf", "-j", "1")
-    assert result.exit_code == 0, result.output
-    return out / CABINET.name, result.output
 
 
 def numbered_paragraphs(docx: Path) -> list[str]:

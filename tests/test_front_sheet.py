@@ -19,11 +19,9 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from conftest import ROOT, run_papers
+from conftest import CABINET, EXAMPLE, ROOT, run_papers
 from generator.notice import clear_days, printed_time
 
-CABINET = ROOT / "inputs" / "2023-01-18-cabinet"
-EXAMPLE = ROOT / "inputs" / "2022-12-08-corporate-os"
 CLEARED = "08-q2-budget-monitoring"
 EXEMPT = "12-waste-contract-award"
 MINUTES = "item-2-minutes-2022-12-14.pdf"
@@ -49,14 +47,6 @@ def pages(pdf: Path) -> int:
 def span(first: int, count: int) -> str:
     return str(first) if count == 1 else f"{first} - {first + count - 1}"
 
-
-@pytest.fixture(scope="module")
-def cabinet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """One `papers build --pdf` of the example Cabinet meeting: (its OUT folder, the report)."""
-    out = tmp_path_factory.mktemp("front-sheet")
-    result = run_papers("build", CABINET, "-o", out, "--pdf", "-j", "1")
-    assert result.exit_code == 0, result.output
-    return out / CABINET.name, result.output
 
 
 def agenda_ranges(folder: Path) -> dict[str, str]:

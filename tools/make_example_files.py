@@ -13,6 +13,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 OUT = Path(__file__).resolve().parents[1] / "inputs" / "2023-01-18-cabinet"
 STAMP = dt.datetime(2023, 1, 4)
@@ -83,11 +84,7 @@ def savings_document(path: Path) -> None:
     for supplier, saving in [("Supplier A", "240"), ("Supplier B", "115")]:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = supplier, saving
-    props = document.core_properties
-    props.title, props.language, props.author = "Savings tracker", "en-GB", "Corporate Finance"
-    props.created = props.modified = STAMP
-    props.revision = 1
-    document.save(path)
+    _save_docx(document, path, "Savings tracker", "Corporate Finance")
 
 
 def minutes_document(path: Path) -> None:
@@ -102,8 +99,13 @@ def minutes_document(path: Path) -> None:
     document.add_paragraph("The minutes of the meeting held on 9 November 2022 were approved as a correct record.")
     document.add_heading("Quarter 1 Revenue Budget Monitoring 2022/23", level=2)
     document.add_paragraph("Cabinet noted the forecast outturn position and agreed the recommendations.")
+    _save_docx(document, path, "Minutes of Cabinet, 14 December 2022", "Democratic Services")
+
+
+def _save_docx(document: Any, path: Path, title: str, author: str) -> None:
+    """Save with a title and language (the audit asks for both) and fixed dates, so the files are reproducible."""
     props = document.core_properties
-    props.title, props.language, props.author = "Minutes of Cabinet, 14 December 2022", "en-GB", "Democratic Services"
+    props.title, props.language, props.author = title, "en-GB", author
     props.created = props.modified = STAMP
     props.revision = 1
     document.save(path)
