@@ -633,14 +633,20 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     if task.check_only:
         return PaperResult(file, "failed", problems=problems + [
             Problem(MEETING_FILE, None, None, MEETING_HAS_ERRORS)])
+    found: list[Problem] = []
+    audit: Callable[[Any], None] | None = None
+    if options.audit:  # the document as rendered, in memory: the same findings as the file read back
+        from .audit import audit_document
+
+        def audit_rendered(doc: Any) -> None:
+            found.extend(_audit_warnings(task.output, audit_document(task.output, doc)))
+        audit = audit_rendered
     try:
-        data = render(paper, options.templates)
+        data = render(paper, options.templates, audit)
     except TemplateProblem as exc:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
     if not options.write:  # papers check: what the build would warn of, from the document made in memory
-        if options.audit:
-            problems = problems + audit_problems(task.output, data)
-        return PaperResult(file, "checked", problems=problems, paper=paper)
+        return PaperResult(file, "checked", problems=problems + found, paper=paper)
     from .finance import workbook_record
 
     kept = None
@@ -659,7 +665,6 @@ def _build_paper(task: _Task, options: Options) -> PaperResult:
     if options.audit:
         from .markdown import SKIPPED_HEADING
 
-        found = audit_problems(task.output)
         if any(SKIPPED_HEADING in p.message for p in problems):  # already reported at its line of the input
             found = [p for p in found if not ("(heading-order)" in p.message and "Heading 3 follows Heading 1"
                                               in p.message)]
@@ -679,15 +684,20 @@ def audit_problems(path: Path, data: bytes | None = None) -> list[Problem]:
     warnings located by file and place."""
     from .audit import audit_file
 
+    return _audit_warnings(path, audit_file(path, data))
+
+
+def _audit_warnings(path: Path, findings: list[Any]) -> list[Problem]:
+    """Audit findings as the warnings the report prints."""
     return [Problem(path.name, None, f.where, f"accessibility ({f.rule}): {f.message}; fix: {f.fix}", "warning")
-            for f in audit_file(path, data)]
+            for f in findings]
 
 
-def render(paper: Paper, templates: Path) -> bytes:
-    """The Word document of a paper."""
+def render(paper: Paper, templates: Path, inspect: Callable[[Any], None] | None = None) -> bytes:
+    """The Word document of a paper (``inspect``: handed the document as rendered, see render.docx)."""
     from .render.docx import render_paper  # docxtpl is loaded only when something is rendered
 
-    return render_paper(paper, templates / "docx" / f"{paper.template}.docx")
+    return render_paper(paper, templates / "docx" / f"{paper.template}.docx", inspect)
 
 
 # -- meeting outputs -----------------------------------------------------------------
