@@ -20,8 +20,8 @@ from typing import Any, Callable, Literal
 
 from .edits import edit_diff
 from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only, internal_problem
-from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, locked,
-                       write_output)
+from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, load_digests,
+                       locked, save_digests, write_output)
 from .outputs import WriteError, output_name_problem
 from .model import MEETING_FILE, ItemDetails, Meeting, MeetingInputs, Paper
 from .notice import council_file
@@ -395,7 +395,16 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     with ExitStack() as held:
         if options.write:  # held until every meeting is finished: builds into one OUT never interleave
             held.enter_context(locked(options.out, options.lock_wait))
+            load_digests(options.out)
+            held.callback(_save_digests, options.out)
         return _build(jobs, options, progress)
+
+
+def _save_digests(out: Path) -> None:
+    try:
+        save_digests(out)
+    except WriteError:
+        pass  # only what saves the next build reading its files again: it does
 
 
 def _build(jobs: list[Job], options: Options, progress: Progress | None) -> BuildReport:

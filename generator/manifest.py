@@ -320,8 +320,8 @@ def locked(out: Path, wait: float) -> Iterator[None]:
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes (no parsing)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file's bytes (no parsing; OSError when it cannot be read)."""
+    return _file_digest(path).hex()
 
 
 def bytes_hash(data: bytes) -> str:
@@ -340,28 +340,77 @@ def inputs_hash(files: Iterable[Path], extra: Iterable[str] = ()) -> str:
     return h.hexdigest()
 
 
-# Content digests of input files, by (path, inode, size, mtime): every paper's inputs include the
-# templates and meeting.yaml, which are then read once per process, not once per paper.
-_DIGESTS: dict[tuple[str, int, int, int], bytes] = {}
+# Content digests of files (inputs and outputs), by (path, inode, size, mtime, ctime): every paper's inputs
+# include the templates and meeting.yaml, which are then read once per process, not once per paper; and a
+# build keeps them in OUT (DIGESTS), so that a rebuild reads only the files that changed since. A file that is
+# written, or has its mtime set back, gets a new ctime, so an edited input or output is always read again.
+_DIGESTS: dict[tuple[str, int, int, int, int], bytes] = {}
 # A file modified this recently could change again within one tick of the file system's clock,
-# keeping its size and mtime: its digest is not remembered (git's "racy" rule).
+# keeping its size and times: its digest is not remembered, here or in DIGESTS (git's "racy" rule)
 _RACY_NS = 2_000_000_000
+DIGESTS = ".papers-digests"  # in OUT: one line per file, "<digest> <inode> <size> <mtime> <ctime> <path>"
+_loaded: set[tuple[str, int, int, int, int]] = set()  # what DIGESTS held when read
+
+
+def _file_digest(path: Path) -> bytes:
+    """SHA-256 of a file's bytes (OSError when it cannot be read), remembered by its stat."""
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        key = (os.path.abspath(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        digest = _DIGESTS.get(key)
+        if digest is None:
+            digest = hashlib.sha256(fh.read()).digest()
+            if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _RACY_NS:
+                _DIGESTS[key] = digest
+    return digest
 
 
 def _content_digest(path: Path) -> bytes | None:
     """SHA-256 of a file's bytes (None when it cannot be read)."""
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            key = (os.fspath(path), st.st_ino, st.st_size, st.st_mtime_ns)
-            digest = _DIGESTS.get(key)
-            if digest is None:
-                digest = hashlib.sha256(fh.read()).digest()
-                if time.time_ns() - st.st_mtime_ns > _RACY_NS:
-                    _DIGESTS[key] = digest
+        return _file_digest(path)
     except OSError:
         return None
-    return digest
+
+
+def load_digests(out: Path) -> None:
+    """Remember the file digests a previous build into ``out`` kept (a damaged or missing file: none)."""
+    try:
+        raw = (out / DIGESTS).read_bytes()
+    except OSError:
+        return
+    for line in raw.split(b"\n"):
+        fields = line.split(b" ", 5)
+        if len(fields) != 6:
+            continue
+        try:
+            key = (os.fsdecode(fields[5]), int(fields[1]), int(fields[2]), int(fields[3]), int(fields[4]))
+            digest = bytes.fromhex(fields[0].decode("ascii"))
+        except ValueError:
+            continue
+        if len(digest) == 32:
+            _DIGESTS[key] = digest
+            _loaded.add(key)
+
+
+def save_digests(out: Path) -> None:
+    """Keep, for the next build into ``out``, the digests this process remembers of files that are still as they
+    were; nothing is written when they are those it found. Raises WriteError."""
+    keep = {}
+    for key, digest in _DIGESTS.items():
+        try:
+            st = os.stat(key[0])
+        except OSError:
+            continue
+        if (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == key[1:]:
+            keep[key] = digest
+    if set(keep) == _loaded:
+        return
+    lines = [f"{d.hex()} {k[1]} {k[2]} {k[3]} {k[4]} ".encode("ascii") + os.fsencode(k[0])
+             for k, d in sorted(keep.items()) if "\n" not in k[0]]
+    write_atomic(out / DIGESTS, b"\n".join(lines) + b"\n")
+    _loaded.clear()
+    _loaded.update(keep)
 
 
 @lru_cache(maxsize=1)
