@@ -1216,18 +1216,26 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
         detail = plan.agenda.detail(index)
         result = by_name.get(file or "")
         paper_title = None
+        # a paper left out of this run (one paper of the meeting built): the agenda lists the Word file that
+        # is in the output folder, so its title is the one recorded when that file was built
+        outside = _built_before(plan, file) if file and result is None else None
         if result is not None:
             # a failed paper's Word file is the one last built: its title is the one that build recorded
             known = result.entry or result.previous
             paper_title = result.paper.title if result.paper else (known.title if known else None)
+        elif outside is not None:
+            paper_title = outside.title
         if not (title or paper_title) and not reason:
             reason = (f"not written: item {number}'s paper {file} has errors, so its title is not known "
-                      "(fix the paper and build again)")
+                      "(fix the paper and build again)" if result is not None else
+                      f"not written: item {number}'s paper {file} was not part of this run and has not been "
+                      f"built before, so its title is not known (build the meeting folder {plan.result.name} "
+                      "to make the agenda)")
         items.append({"number": number, "title": title or paper_title or "", "paper": Path(file).stem if file else "",
                       "description": detail.description or "", "part": str(detail.part), "file": detail.file or "",
                       "document": document_pdf(number, detail.file) if detail.file else ""})
         if detail.part == 2:
-            known = result.entry if result is not None else None
+            known = result.entry if result is not None else outside
             items[-1]["exempt_reason"] = ((result.paper.exempt_reason if result is not None and result.paper
                                            else known.exempt_reason if known else None) or "")
             if not items[-1]["exempt_reason"] and not reason:  # the exclusion item cannot quote its paragraph
@@ -1246,6 +1254,13 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
         plan.result.outputs.append(OutputResult(plan.names.agenda, "failed", reason))
         return None
     return _with_exclusion(items)
+
+
+def _built_before(plan: _Plan, file: str) -> Entry | None:
+    """The manifest entry of a paper's Word file in the output folder, if an earlier build wrote it."""
+    if plan.manifest is None:
+        return None
+    return plan.manifest.entries.get(Path(file).stem + ".docx")
 
 
 EXCLUSION = "Exclusion of the press and public"

@@ -296,3 +296,27 @@ def test_an_exempt_paper_stays_out_of_the_pack_when_edited_by_hand_and_changed(m
     second = run_papers("build", meeting, "-o", out, "--pdf", "-j", "1")
     assert statuses(second.output)[f"{BRIEFING}.docx"] == "skipped"
     assert bookmarks() == ["Agenda", "Item 5: Report of the Cabinet Member for Central Services"]
+
+
+def test_building_one_paper_of_a_meeting_lists_the_others_as_last_built(meeting: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    alone = run_papers("build", meeting / f"{REPORT}.yaml", "-o", out)
+    # the briefing note was never built: the agenda cannot name it, and says why in those words
+    assert statuses(alone.output)[f"{REPORT}.docx"] == "built"
+    assert (f"item 6's paper {BRIEFING}.yaml was not part of this run and has not been built before"
+            in " ".join(alone.output.split()))
+    assert "has errors" not in alone.output
+
+    assert run_papers("build", meeting, "-o", out).exit_code == 0
+    paper = meeting / f"{REPORT}.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        "title: Report of the Cabinet Member for Central Services", "title: Central Services & Assets"),
+        encoding="utf-8")
+    again = run_papers("build", paper, "-o", out)
+    assert again.exit_code == 0, again.output
+    assert statuses(again.output)["agenda.docx"] == "built"
+    agenda = "\n".join(p.text for p in Document(str(out / meeting.name / "agenda.docx")).paragraphs)
+    agenda += "\n".join(c.text for t in Document(str(out / meeting.name / "agenda.docx")).tables
+                        for row in t.rows for c in row.cells)
+    assert "Central Services & Assets" in agenda
+    assert "Report of Cabinet Member for Overall Change and Improvement Agenda" in agenda
