@@ -314,9 +314,10 @@ def test_building_one_paper_of_a_meeting_lists_the_others_as_last_built(meeting:
         encoding="utf-8")
     again = run_papers("build", paper, "-o", out)
     assert again.exit_code == 0, again.output
-    assert statuses(again.output)["agenda.docx"] == "built"
-    agenda = "\n".join(p.text for p in Document(str(out / meeting.name / "agenda.docx")).paragraphs)
-    agenda += "\n".join(c.text for t in Document(str(out / meeting.name / "agenda.docx")).tables
+    assert statuses(again.output)[f"{EXAMPLE_AS}-agenda.docx"] == "built"
+    front = out / meeting.name / f"{EXAMPLE_AS}-agenda.docx"
+    agenda = "\n".join(p.text for p in Document(str(front)).paragraphs)
+    agenda += "\n".join(c.text for t in Document(str(front)).tables
                         for row in t.rows for c in row.cells)
     assert "Central Services & Assets" in agenda
     assert "Report of Cabinet Member for Overall Change and Improvement Agenda" in agenda
