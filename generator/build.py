@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from .edits import edit_diff
-from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only
+from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only, internal_problem
 from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, locked,
                        write_output)
 from .outputs import (LEGACY_NAMES, MEETING_JSON, WORKBOOK, MeetingOutputs, WriteError, meeting_outputs,
@@ -654,6 +654,14 @@ def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no
 
 
 def _build_paper(task: _Task, options: Options) -> PaperResult:
+    """Build one paper; a fault of ours fails that paper alone, in words, and the others still build."""
+    try:
+        return _build_one(task, options)
+    except Exception as exc:  # noqa: BLE001 - a bug must not cost the clerk the rest of the meeting
+        return PaperResult(task.file, "failed", problems=[internal_problem(task.file.name, exc)])
+
+
+def _build_one(task: _Task, options: Options) -> PaperResult:
     from .assemble import load_paper
 
     file = task.file

@@ -1,6 +1,7 @@
 """The `papers` command: parse options, call the pipeline, print its report."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,24 @@ TEMPLATES = click.option("--templates", type=click.Path(file_okay=False, path_ty
                          help="Folder holding docx/ and xlsx/ templates.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Papers(click.Group):
+    """The command group: a fault in papers itself is said in words, not as a Python traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("PAPERS_DEBUG"):  # for whoever fixes it: the traceback
+                raise
+            # every output is written to a temporary file and renamed: none is left half-written
+            raise PapersError(f"a fault in papers itself stopped this command ({type(exc).__name__}: {exc}). "
+                              "Every file in the output folder is whole: from this run or from the one before. "
+                              "Please report it with the inputs; PAPERS_DEBUG=1 shows the details") from None
+
+
+@click.group(cls=_Papers, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="papers")
 def main() -> None:
     """Build a council's committee papers from structured inputs.
