@@ -219,6 +219,38 @@ def convert_command(papers: tuple[Path, ...], force: bool) -> None:
                    f"(both would be built as {paper.stem}.docx) and name it in meeting.yaml (paper: {written.name})")
 
 
+@main.command("import")
+@click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write the paper into (default: the draft's folder).")
+@click.option("--force", is_flag=True, help="Replace the paper and its files when they exist.")
+def import_command(draft: Path, out: Path | None, force: bool) -> None:
+    """Turn a Word draft into a Markdown paper: DRAFT.docx gives DIR/DRAFT.md.
+
+    Headings (Word's, or short bold or capital lines), lists (Word's, or
+    typed bullets), tables (KPI, finance into DRAFT-finance-N.csv, others),
+    links, pictures with alt text and the cover's fields are kept; typed
+    paragraph numbers are dropped (the template numbers paragraphs). What
+    cannot be placed (text boxes, comments, tracked changes, pictures
+    without alt text) is listed as warnings. Exit status 0 (warnings
+    allowed), 1 on error.
+
+    \b
+    Example:
+        papers import drafts/07-housing.docx -o inputs/2023-01-18-cabinet
+    """
+    from .importer import import_docx
+
+    result = import_docx(draft, out, force=force)
+    others = [p.name for p in result.files[1:]]
+    click.echo(f"wrote {result.paper}" + (f" (and {', '.join(others)})" if others else "")
+               + f": build it with papers build {result.paper}")
+    for problem in result.warnings:
+        click.echo(f"      {problem}")
+    count = len(result.warnings)
+    click.echo(f"{draft.name}: imported, {count} warning{'s' if count != 1 else ''}")
+
+
 @main.group("new")
 def new_group() -> None:
     """Start a meeting folder or a paper from a file with every field explained.
