@@ -8,8 +8,7 @@ from typing import Any
 
 import click
 
-from .build import (AGENDA, DEFAULT_TEMPLATES, EXEMPT_PACK, MEETING_JSON, PACK, WORKBOOK, BuildReport, Options, Step,
-                    build, default_jobs, is_appendix_pdf)
+from .build import DEFAULT_TEMPLATES, BuildReport, Options, Step, build, default_jobs, is_appendix_pdf
 from .errors import PapersError
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -60,7 +59,7 @@ def main() -> None:
 @JOBS
 @click.option("--force", is_flag=True, help="Rebuild everything, even unchanged papers; an output edited by "
                                             "a person is first kept as <name>.edited-<n>.docx.")
-@click.option("--pdf", is_flag=True, help="Also write each paper and the agenda as tagged PDF, and pack.pdf "
+@click.option("--pdf", is_flag=True, help="Also write each paper and the agenda as tagged PDF, and the pack "
                                           "(agenda then papers, bookmarked). Needs LibreOffice.")
 @click.option("--no-audit", "no_audit", is_flag=True, help="Skip the accessibility check of what was written "
                                                            "(see `papers audit`).")
@@ -73,7 +72,8 @@ def build_command(paths: tuple[Path, ...], out: Path, jobs: int | None, force: b
     PATHS may be a meeting folder (holding meeting.yaml), a folder of meeting
     folders, or paper .yaml files; the default is inputs/. Writes
     OUT/<meeting>/<paper>.docx, budget.xlsx (the finance blocks of the
-    meeting) and agenda.docx. Unchanged papers are skipped; an output someone
+    meeting) and the agenda, named after the meeting
+    (2022-12-08-corporate-os-agenda.docx). Unchanged papers are skipped; an output someone
     edited is never overwritten without --force. Everything written is
     checked for accessibility as `papers audit` does; findings are
     warnings (--no-audit skips the check). A paper with errors
@@ -154,7 +154,7 @@ def audit_command(outs: tuple[Path, ...]) -> None:
     \b
     Example:
         papers audit outputs/2022-12-08-corporate-os
-        papers audit outputs/2022-12-08-corporate-os/pack.pdf
+        papers audit outputs/2022-12-08-corporate-os/2022-12-08-corporate-os-pack.pdf
     """
     from .audit import audit_results  # only this command needs python-docx/pypdf readers
 
@@ -305,7 +305,7 @@ def new_paper_command(meeting: Path, name: str, template: str) -> None:
 @PATHS
 @OUT
 @JOBS
-@click.option("--pdf", is_flag=True, help="Also write PDFs and pack.pdf at each build. Needs LibreOffice.")
+@click.option("--pdf", is_flag=True, help="Also write PDFs and the pack at each build. Needs LibreOffice.")
 @click.option("--no-audit", "no_audit", is_flag=True, help="Skip the accessibility check of what was written.")
 @click.option("--rebuilds", type=click.IntRange(min=1), default=None,
               help="Stop after this many rebuilds (for scripts and tests); default: until Ctrl+C.")
@@ -478,9 +478,6 @@ def _last_line(report: BuildReport, done: str) -> str:
     return summary
 
 
-# what a written file is, for the count of outputs (anything else is a Word paper or a paper's PDF)
-_KINDS = {WORKBOOK: "workbook", AGENDA: "agenda", "agenda.pdf": "agenda PDF", PACK: "pack", EXEMPT_PACK: "exempt pack",
-          MEETING_JSON: "open data file"}
 
 
 def _written(report: BuildReport) -> None:
@@ -496,11 +493,12 @@ def _written(report: BuildReport) -> None:
             continue
         kinds: dict[str, int] = {}
         for name in names:
-            kind = _KINDS.get(name) or ("Word paper" if name.endswith(".docx") else
+            # a meeting output (the agenda, the packs), else a paper's Word file or PDF
+            kind = (m.names.kind(name) if m.names is not None else None) or ("Word paper" if name.endswith(".docx") else
                                         "appendix PDF" if is_appendix_pdf(name) else "paper PDF")
             kinds[kind] = kinds.get(kind, 0) + 1
         order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack", "exempt pack",
-                 "open data file"]
+                 "supplementary agenda", "supplement", "open data file"]
         parts = [_plural(kinds[k], k) if kinds[k] > 1 else f"1 {k}" for k in order if k in kinds]
         click.echo(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
 
