@@ -380,9 +380,9 @@ def test_kept_digests_are_trusted_only_for_files_exactly_as_they_were(
     edit(source, "Provides a summary", "Provides a summery")
     os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert source.stat().st_size == before.st_size
-    (out / NAME / "agenda.docx").unlink()
+    (out / NAME / f"{NAME}-agenda.docx").unlink()
     rebuilt = statuses(_new_process_build(meeting, out).output)
-    assert rebuilt[f"{BRIEFING}.docx"] == "built" and rebuilt["agenda.docx"] == "built"
+    assert rebuilt[f"{BRIEFING}.docx"] == "built" and rebuilt[f"{NAME}-agenda.docx"] == "built"
 
 
 # -- 16.12: leftovers and kept copies -------------------------------------------------
