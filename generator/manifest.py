@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 import types
 import typing
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 from .errors import PapersError, Problem
 from .outputs import WriteError, append_line, write_atomic
@@ -65,18 +66,25 @@ class Entry:
 _HINTS = typing.get_type_hints(Entry)
 
 
-def _fits(value: object, hint: Any) -> bool:
-    """Whether a value read from JSON is of the type an Entry field declares (containers: their own type)."""
+def _checker(hint: Any) -> Callable[[object], bool]:
+    """Whether a value read from JSON is of the type an Entry field declares (containers: their own type), as
+    a function made once per field: a rebuild checks every entry of every manifest."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(_fits(value, arg) for arg in typing.get_args(hint))
+        checks = [_checker(arg) for arg in typing.get_args(hint)]
+        return lambda value: any(check(value) for check in checks)
     if hint is type(None):
-        return value is None
+        return lambda value: value is None
     if hint is Any:
-        return True
+        return lambda value: True
     if origin is not None:
-        return isinstance(value, origin)
-    return isinstance(value, hint) and not (isinstance(value, bool) and hint is not bool)
+        return lambda value: isinstance(value, origin)
+    if hint is bool:
+        return lambda value: isinstance(value, bool)
+    return lambda value: isinstance(value, hint) and not isinstance(value, bool)
+
+
+_CHECKS = {name: _checker(hint) for name, hint in _HINTS.items()}
 
 
 _PROBLEM_FIELDS = {"file", "line", "field", "message", "level", "column"}
@@ -94,9 +102,9 @@ def _entry(name: object, value: object) -> Entry:
     """An entry of the manifest file, checked field by field (Damaged if it is not one we wrote)."""
     if not _plain_name(name) or not isinstance(value, dict):
         raise Damaged(f"an entry for {name!r} is not one the build writes")
-    known = {f: x for f, x in value.items() if f in _HINTS}  # fields a later version adds are dropped
+    known = {f: x for f, x in value.items() if f in _CHECKS}  # fields a later version adds are dropped
     for f, x in known.items():
-        if not _fits(x, _HINTS[f]):
+        if not _CHECKS[f](x):
             raise Damaged(f"the entry for {name} has a {f} of the wrong kind")
     if "inputs" not in known or "output" not in known:
         raise Damaged(f"the entry for {name} lacks its hashes")
@@ -354,9 +362,14 @@ _loaded: set[tuple[str, int, int, int, int]] = set()  # what DIGESTS held when r
 
 def _file_digest(path: Path) -> bytes:
     """SHA-256 of a file's bytes (OSError when it cannot be read), remembered by its stat."""
-    with open(path, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        key = (os.path.abspath(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    name = os.path.abspath(path)
+    st = os.stat(name)  # a remembered file is not opened: a rebuild with nothing to do stats each file once
+    digest = _DIGESTS.get((name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    if digest is not None and stat.S_ISREG(st.st_mode):
+        return digest
+    with open(name, "rb") as fh:
+        st = os.fstat(fh.fileno())  # of the file read
+        key = (name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         digest = _DIGESTS.get(key)
         if digest is None:
             digest = hashlib.sha256(fh.read()).digest()
