@@ -350,6 +350,27 @@ def fixed_pdf(data: bytes, date: dt.date) -> bytes:
     return bytes(out)
 
 
+def object_offsets(data: bytes) -> dict[int, int] | None:
+    """Where each object (of generation 0) of a PDF starts, from its one classic cross-reference table (as
+    LibreOffice writes); None for a PDF that has none (a cross-reference stream, or updates appended)."""
+    xref = _STARTXREF.search(data)
+    table = int(xref.group(1)) if xref else -1
+    if table < 0 or not data.startswith(b"xref", table) or b"/Prev" in data[table:]:
+        return None
+    end = data.find(b"trailer", table)
+    offsets: dict[int, int] = {}
+    number = 0
+    for line in data[table + 4:end].splitlines():
+        fields = line.split()
+        if len(fields) == 2:  # a subsection: its first object number and its length
+            number = int(fields[0])
+        elif len(fields) == 3:
+            if fields[2] == b"n" and fields[1] == b"00000":
+                offsets[number] = int(fields[0])
+            number += 1
+    return offsets
+
+
 def edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
     """``data`` with each (start, end, new bytes) replaced, and the offsets of its cross-reference table
     (and startxref) moved by what the edits before them added; only edits of the same length where the
