@@ -13,7 +13,7 @@ from .errors import Problem, errors_only
 from .load import Located, PathKey, format_path, load_paper_file, load_yaml
 from .model import (MEETING_FILE, Block, FinanceTable, Heading, Image, ItemDetails, ListBlock, Meeting, MeetingInputs,
                     Paper, Paragraph, Run, Section, Table)
-from .outputs import output_name_problem
+from .outputs import meeting_outputs, output_name_problem
 from .schema import (
     AgendaItem,
     BodyItem,
@@ -114,6 +114,7 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
         problems += _front_sheet_warnings(doc, folder, info)
     numbers: dict[str, int] = {}
     papers: dict[str, int] = {}
+    names = meeting_outputs(info.date, info.short_name, info.committee, folder.name) if parsed is not None else None
     for n, item in agenda:
         number, file = item.number, item.paper
         first = numbers.setdefault(number.strip(), n)
@@ -129,7 +130,7 @@ def load_meeting(folder: Path) -> tuple[MeetingInputs | None, list[Problem]]:
         elif file == MEETING_FILE or Path(file).suffix.lower() not in (".yaml", ".yml", ".md"):
             problems.append(doc.problem(where, f"'{file}' is not a paper: a paper is a .yaml or .md file beside "
                                                f"{MEETING_FILE}"))
-        elif (clash := output_name_problem(file)) is not None:
+        elif (clash := output_name_problem(file, names)) is not None:
             problems.append(doc.problem(where, clash))
         elif not (folder / file).is_file():
             problems.append(doc.problem(where, f"paper file not found: {file}"))

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from .edits import edit_diff
-from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only
+from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only, internal_problem
 from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, locked,
                        write_output)
-from .outputs import WriteError, output_name_problem
+from .outputs import (LEGACY_NAMES, MEETING_JSON, WORKBOOK, MeetingOutputs, WriteError, meeting_outputs,
+                      output_name_problem)
 from .model import MEETING_FILE, ItemDetails, Meeting, MeetingInputs, Paper
 from .notice import council_file
 
@@ -31,11 +32,8 @@ from .notice import council_file
 # assemble (validation: pydantic, markdown-it), finance and the renderers are imported where they
 # are used, so that a rebuild with nothing to do only hashes files.
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-WORKBOOK = "budget.xlsx"
-AGENDA = "agenda.docx"
-PACK = "pack.pdf"
-MEETING_JSON = "meeting.json"  # the published meeting as open data (opendata.py)
-EXEMPT_PACK = "exempt-pack.pdf"  # the exempt items and appendices, for members: never published
+AGENDA_TEMPLATE = "agenda.docx"  # templates/docx/: the front sheet's template
+# the meeting's own outputs are named after it (outputs.meeting_outputs): the agenda, the packs, the supplements
 NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
 
 # removed: an out-of-date PDF (or pack) taken away by a build that could not make it again
@@ -102,6 +100,7 @@ class MeetingResult:
     papers: list[PaperResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # of meeting.yaml itself and meeting outputs
     outputs: list[OutputResult] = field(default_factory=list)
+    names: MeetingOutputs | None = None  # of the meeting's own outputs (None: papers on their own)
 
     @property
     def ok(self) -> bool:
@@ -372,6 +371,12 @@ class _Plan:
     progress: Progress | None = None
     buildable: bool = True  # False: the folder's meeting.yaml is missing or has errors
 
+    @property
+    def names(self) -> MeetingOutputs:
+        """The names of the meeting's own outputs (the agenda, the packs): see outputs.meeting_outputs."""
+        assert self.result.names is not None, "a meeting's outputs are named only once its meeting.yaml is read"
+        return self.result.names
+
     def step(self, stage: Stage, done: int, total: int, item: str = "") -> None:
         """Report progress of one of the meeting's stages (workbook, agenda, PDFs, pack)."""
         if self.progress is not None:
@@ -470,6 +475,8 @@ def _plan(job: Job, options: Options) -> _Plan:
         return _unbuilt(job, result, f"not built: the folder has no {MEETING_FILE} (see the meeting line below)")
     if job.has_meeting:
         agenda, result.problems = _load_agenda(job.folder, manifest, options.force)
+        if agenda is not None and not agenda.partial:
+            result.names = names_of(agenda.meeting, job.folder)
         if agenda is None or agenda.partial:
             # the papers are still checked (against what meeting.yaml gave) so that all problems come out in
             # one run, and none is built: a paper must not be published with a wrong date or committee
@@ -493,7 +500,7 @@ def _plan(job: Job, options: Options) -> _Plan:
     stems: dict[str, Path] = {}
     for file in order:
         output = out_dir / f"{file.stem}.docx"
-        clash = output_name_problem(file.name)
+        clash = output_name_problem(file.name, result.names)
         other = stems.setdefault(file.stem.lower(), file)
         if clash is None and other != file:
             clash = (f"'{file.name}' and '{other.name}' would both be built as {other.stem}.docx: rename one of "
@@ -532,6 +539,35 @@ def _plan(job: Job, options: Options) -> _Plan:
         # unknown: the state files were damaged; rebuilt, and a file that differs is kept aside, never lost
         plan.tasks.append(_Task(file, agenda, output, previous, state in ("edited", "unknown"), state == "unknown"))
     return plan
+
+
+def names_of(meeting: Meeting, folder: Path) -> MeetingOutputs:
+    """The names of the outputs of the meeting in ``folder`` (outputs.meeting_outputs)."""
+    return meeting_outputs(meeting.date, meeting.short_name, meeting.committee, folder.name)
+
+
+def _remove_renamed(plan: _Plan) -> None:
+    """Meeting outputs under names this build no longer gives (agenda.pdf, pack.pdf of earlier versions; the
+    names of an earlier date or committee name) are out of date: removed (a person's edit: kept aside), and
+    said so, so that nobody publishes them for this build's."""
+    manifest = plan.manifest
+    assert manifest is not None
+    for name in sorted(manifest.entries):
+        if plan.names.stale(name):
+            kind = LEGACY_NAMES.get(name) or _kind_of_stale(name)
+            new = {"agenda": plan.names.agenda, "agenda PDF": plan.names.agenda_pdf, "pack": plan.names.pack,
+                   "exempt pack": plan.names.exempt_pack}.get(kind or "")
+            _retire(plan, name, "removed", f"the meeting's outputs are now named after it"
+                    + (f" ({new} is this {kind})" if new else ""))
+
+
+def _kind_of_stale(name: str) -> str | None:
+    """What a meeting output of another name was ("pack"), from the end of its name."""
+    for suffix, kind in (("-exempt-pack.pdf", "exempt pack"), ("-pack.pdf", "pack"), ("-agenda.docx", "agenda"),
+                         ("-agenda.pdf", "agenda PDF")):
+        if name.endswith(suffix) and "-supplement-" not in name:
+            return kind
+    return None
 
 
 def _remove_leftovers(out_dir: Path) -> None:
@@ -625,6 +661,14 @@ def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no
 
 
 def _build_paper(task: _Task, options: Options) -> PaperResult:
+    """Build one paper; a fault of ours fails that paper alone, in words, and the others still build."""
+    try:
+        return _build_one(task, options)
+    except Exception as exc:  # noqa: BLE001 - a bug must not cost the clerk the rest of the meeting
+        return PaperResult(task.file, "failed", problems=[internal_problem(task.file.name, exc)])
+
+
+def _build_one(task: _Task, options: Options) -> PaperResult:
     from .assemble import load_paper
 
     file = task.file
@@ -709,6 +753,8 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
         if r.status == "built" and r.entry is not None and r.output is not None:
             manifest.entries[r.output.name] = r.entry
     try:
+        if plan.agenda is not None:
+            _remove_renamed(plan)
         _load_unrecorded(plan, options)
         _workbook(plan, options)
         agenda_items = _agenda_items(plan, options) if plan.agenda is not None else None
@@ -723,7 +769,7 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
             else:
                 _remove_stale_pdfs(plan)
             if plan.agenda is not None:  # the agenda was not written: the pack made with the previous one goes
-                _retire(plan, PACK, "failed" if options.pdf else "removed",
+                _retire(plan, plan.names.pack, "failed" if options.pdf else "removed",
                         f"{'not written: ' if options.pdf else ''}the agenda was not written")
         _stale_papers(plan)
         if options.audit:  # the papers were audited as they were built
@@ -753,9 +799,9 @@ def _stale_papers(plan: _Plan) -> None:
         if (status.get(WORKBOOK) in ("built", "unchanged") and record is not None and record["tables"]
                 and (before is None or before.workbook is None or before.workbook["tables"] != record["tables"])):
             ahead.append(f"{WORKBOOK} shows its new figures")
-        if (status.get(AGENDA) in ("built", "unchanged") and r.paper is not None
+        if (status.get(plan.names.agenda) in ("built", "unchanged") and r.paper is not None
                 and (before is None or before.title != r.paper.title)):
-            ahead.append(f"{AGENDA} its new title")
+            ahead.append(f"{plan.names.agenda} its new title")
         disagreement = f": {' and '.join(ahead)}, {r.output.name} the old" if ahead else ""
         r.problems.append(Problem(
             r.output.name, None, None, f"{STALE_EDIT} what it is made from "
@@ -875,27 +921,28 @@ def _outputs_without_pdf(plan: _Plan, options: Options, items: list[dict[str, st
     parts, pages, blockers = _pack_parts(plan, items, _known_agenda_pages(plan, options, items))
     _agenda(plan, options, items, pages if not blockers else None)
     folder = manifest.folder
-    if "agenda.pdf" in manifest.entries and not _pdf_current(plan, "agenda.pdf", folder / AGENDA):
-        _retire(plan, "agenda.pdf", "removed", f"{AGENDA} was rebuilt; build with --pdf to make it again")
-        removed.append("agenda.pdf")
-    pack = manifest.entries.get(PACK)
+    names = plan.names
+    if names.agenda_pdf in manifest.entries and not _pdf_current(plan, names.agenda_pdf, folder / names.agenda):
+        _retire(plan, names.agenda_pdf, "removed", f"{names.agenda} was rebuilt; build with --pdf to make it again")
+        removed.append(names.agenda_pdf)
+    pack = manifest.entries.get(plan.names.pack)
     if pack is not None and (removed or blockers or pack.inputs != _pack_inputs(parts)):
         why = f"{', '.join(removed)} changed" if removed else "; ".join(blockers) or "what it joins has changed"
-        _retire(plan, PACK, "removed", f"{why}; build with --pdf to make it again")
-    if MEETING_JSON in manifest.entries and PACK not in manifest.entries:  # it describes the pack that went
+        _retire(plan, plan.names.pack, "removed", f"{why}; build with --pdf to make it again")
+    if MEETING_JSON in manifest.entries and plan.names.pack not in manifest.entries:  # it describes the pack that went
         _retire(plan, MEETING_JSON, "removed", "the pack is out of date; build with --pdf to make it again")
-    if EXEMPT_PACK in manifest.entries and removed:  # it may hold a paper whose PDF went: made again with --pdf
-        _retire(plan, EXEMPT_PACK, "removed", f"{', '.join(removed)} changed; build with --pdf to make it again")
+    if names.exempt_pack in manifest.entries and removed:  # it may hold a paper whose PDF went: made again with --pdf
+        _retire(plan, names.exempt_pack, "removed", f"{', '.join(removed)} changed; build with --pdf to make it again")
 
 
 def _known_agenda_pages(plan: _Plan, options: Options, items: list[dict[str, str]]) -> int | None:
     """The agenda PDF's length from the last build, while it is ours and its rows (but page numbers) are the same."""
     manifest = plan.manifest
     assert manifest is not None
-    entry = manifest.entries.get("agenda.pdf")
+    entry = manifest.entries.get(plan.names.agenda_pdf)
     layout = _agenda_inputs(plan, options, _agenda_rows(items, {}))
     try:
-        ours = manifest.state("agenda.pdf") == "ours"
+        ours = manifest.state(plan.names.agenda_pdf) == "ours"
     except WriteError:
         ours = False
     return entry.pages if entry is not None and entry.layout == layout and ours and not options.force else None
@@ -912,7 +959,7 @@ def _pack_parts(plan: _Plan, items: list[dict[str, str]], agenda_pages: int | No
     blockers = [] if agenda_pages is not None else ["the agenda's PDF could not be made"]
     page = (agenda_pages or 0) + 1
     pages: dict[str, tuple[int, int]] = {}
-    parts: PackParts = [("Agenda", folder / "agenda.pdf")]
+    parts: PackParts = [("Agenda", folder / plan.names.agenda_pdf)]
     by_stem = {r.source.stem: r for r in plan.result.papers}
     for item in items:
         if item["part"] == "2":
@@ -1184,18 +1231,26 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
         detail = plan.agenda.detail(index)
         result = by_name.get(file or "")
         paper_title = None
+        # a paper left out of this run (one paper of the meeting built): the agenda lists the Word file that
+        # is in the output folder, so its title is the one recorded when that file was built
+        outside = _built_before(plan, file) if file and result is None else None
         if result is not None:
             # a failed paper's Word file is the one last built: its title is the one that build recorded
             known = result.entry or result.previous
             paper_title = result.paper.title if result.paper else (known.title if known else None)
+        elif outside is not None:
+            paper_title = outside.title
         if not (title or paper_title) and not reason:
             reason = (f"not written: item {number}'s paper {file} has errors, so its title is not known "
-                      "(fix the paper and build again)")
+                      "(fix the paper and build again)" if result is not None else
+                      f"not written: item {number}'s paper {file} was not part of this run and has not been "
+                      f"built before, so its title is not known (build the meeting folder {plan.result.name} "
+                      "to make the agenda)")
         items.append({"number": number, "title": title or paper_title or "", "paper": Path(file).stem if file else "",
                       "description": detail.description or "", "part": str(detail.part), "file": detail.file or "",
                       "document": document_pdf(number, detail.file) if detail.file else ""})
         if detail.part == 2:
-            known = result.entry if result is not None else None
+            known = result.entry if result is not None else outside
             items[-1]["exempt_reason"] = ((result.paper.exempt_reason if result is not None and result.paper
                                            else known.exempt_reason if known else None) or "")
             if not items[-1]["exempt_reason"] and not reason:  # the exclusion item cannot quote its paragraph
@@ -1206,13 +1261,21 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
                     "and its exempt_reason", "warning"))
     if reason:
         folder = plan.manifest.folder if plan.manifest is not None else None
-        left = [n for n in (AGENDA, "agenda.pdf", PACK) if folder is not None and (folder / n).exists()]
+        left = [n for n in (plan.names.agenda, plan.names.agenda_pdf, plan.names.pack)
+                if folder is not None and (folder / n).exists()]
         if left:  # say so: a clerk must not take the previous build's agenda for this one's
             verb = "are" if len(left) > 1 else "is"
             reason += f"; {' and '.join(left)} in the output folder {verb} the previous build's"
-        plan.result.outputs.append(OutputResult(AGENDA, "failed", reason))
+        plan.result.outputs.append(OutputResult(plan.names.agenda, "failed", reason))
         return None
     return _with_exclusion(items)
+
+
+def _built_before(plan: _Plan, file: str) -> Entry | None:
+    """The manifest entry of a paper's Word file in the output folder, if an earlier build wrote it."""
+    if plan.manifest is None:
+        return None
+    return plan.manifest.entries.get(Path(file).stem + ".docx")
 
 
 EXCLUSION = "Exclusion of the press and public"
@@ -1255,12 +1318,12 @@ def _agenda_bytes(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> 
     from .render.docx import render_agenda
 
     assert plan.agenda is not None
-    return render_agenda(plan.agenda.meeting, rows, options.templates / "docx" / "agenda.docx")
+    return render_agenda(plan.agenda.meeting, rows, options.templates / "docx" / AGENDA_TEMPLATE)
 
 
 def _agenda_inputs(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> str:
     extra = [f"{r['number']}\0{r['title']}\0{r['page']}\0{r['description']}\0{r['part']}" for r in rows]
-    return inputs_hash([plan.job.folder / MEETING_FILE, options.templates / "docx" / "agenda.docx"], extra)
+    return inputs_hash([plan.job.folder / MEETING_FILE, options.templates / "docx" / AGENDA_TEMPLATE], extra)
 
 
 def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: dict[str, int] | None) -> Status:
@@ -1268,14 +1331,14 @@ def _agenda(plan: _Plan, options: Options, items: list[dict[str, str]], pages: d
     rows = _agenda_rows(items, pages)
     plan.step("agenda", 0, 1)
     try:
-        return _output(plan, AGENDA, _agenda_inputs(plan, options, rows),
+        return _output(plan, plan.names.agenda, _agenda_inputs(plan, options, rows),
                        lambda: _agenda_bytes(plan, options, rows), options,
                        f"{MEETING_FILE}, the papers' titles and the pack's page numbers")
     except TemplateProblem as exc:
-        plan.result.outputs.append(OutputResult(AGENDA, "failed", exc.message))
+        plan.result.outputs.append(OutputResult(plan.names.agenda, "failed", exc.message))
         return "failed"
     finally:
-        plan.step("agenda", 1, 1, AGENDA)
+        plan.step("agenda", 1, 1, plan.names.agenda)
 
 
 def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
@@ -1374,7 +1437,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     agenda_pages = _known_agenda_pages(plan, options, items)
     with work_folder() as tmp:
         tmpdir = Path(tmp)
-        provisional = tmpdir / "provisional" / AGENDA
+        provisional = tmpdir / "provisional" / plan.names.agenda
         appendices = _appendix_pdfs(plan, options, tmpdir)
         batch = list(todo) + list(appendices)
         if agenda_pages is None:
@@ -1398,25 +1461,26 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
         # the pack and the agenda's page numbers only when every paper in the pack is current
         parts, pages, blockers = _pack_parts(plan, items, agenda_pages)
         status = _agenda(plan, options, items, None if blockers else pages)
-        agenda_pdf = manifest.entries.get("agenda.pdf")
+        agenda_pdf = manifest.entries.get(plan.names.agenda_pdf)
         if status == "failed":
-            blockers.append(f"{AGENDA} could not be written")
+            blockers.append(f"{plan.names.agenda} could not be written")
         elif agenda_error is not None:  # the front sheet is written without page numbers; its PDF is not
-            _retire(plan, "agenda.pdf", "failed", agenda_error)
-        elif agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / AGENDA) or options.force:
+            _retire(plan, plan.names.agenda_pdf, "failed", agenda_error)
+        elif agenda_pdf is None or agenda_pdf.inputs != file_hash(folder / plan.names.agenda) or options.force:
             on_file = plan.counter("PDFs", len(batch) + 1, len(batch))
-            final = convert_all([folder / AGENDA], tmpdir / "agenda", on_file=on_file)[folder / AGENDA]
+            agenda_docx = folder / plan.names.agenda
+            final = convert_all([agenda_docx], tmpdir / "agenda", on_file=on_file)[agenda_docx]
             if isinstance(final, str):
-                _retire(plan, "agenda.pdf", "failed", final)
+                _retire(plan, plan.names.agenda_pdf, "failed", final)
                 blockers.append("the agenda's PDF could not be made")
             else:
-                _write_output(plan, "agenda.pdf", file_hash(folder / AGENDA),
-                              lambda: _published_pdf(final, folder / AGENDA, date), options, AGENDA,
+                _write_output(plan, plan.names.agenda_pdf, file_hash(folder / plan.names.agenda),
+                              lambda: _published_pdf(final, agenda_docx, date), options, plan.names.agenda,
                               pages=pack.page_count(final), layout=layout)
         else:
-            plan.result.outputs.append(OutputResult("agenda.pdf", "unchanged"))
+            plan.result.outputs.append(OutputResult(plan.names.agenda_pdf, "unchanged"))
     if blockers:
-        _retire(plan, PACK, "failed", f"not written: {'; '.join(dict.fromkeys(blockers))}, so it would not "
+        _retire(plan, plan.names.pack, "failed", f"not written: {'; '.join(dict.fromkeys(blockers))}, so it would not "
                                       "match the papers")
         if MEETING_JSON in manifest.entries:  # it describes the pack that went
             _retire(plan, MEETING_JSON, "removed", "the pack was not written")
@@ -1424,9 +1488,9 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     meeting = plan.agenda.meeting if plan.agenda else None
     title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
     plan.step("pack", 0, 1)
-    status = _write_output(plan, PACK, _pack_inputs(parts), lambda: pack.join(parts, title, date), options,
+    status = _write_output(plan, plan.names.pack, _pack_inputs(parts), lambda: pack.join(parts, title, date), options,
                            "the papers' PDFs")
-    plan.step("pack", 1, 1, PACK)
+    plan.step("pack", 1, 1, plan.names.pack)
     if status in ("built", "unchanged"):
         _meeting_json(plan, options, items, parts)
     elif MEETING_JSON in manifest.entries:
@@ -1459,7 +1523,7 @@ def _meeting_json(plan: _Plan, options: Options, items: list[dict[str, str]], pa
         documents.append(Document(part[0], path.name, file_hash(path), page, page + count - 1, owner.get(path.name)))
         page += count
     documents.append(Document(f"Agenda pack: {plan.agenda.meeting.committee}, {plan.agenda.meeting.long_date}",
-                              PACK, file_hash(folder / PACK), 1, page - 1))
+                              plan.names.pack, file_hash(folder / plan.names.pack), 1, page - 1))
     digest = inputs_hash([plan.job.folder / MEETING_FILE], [f"{d.file}\0{d.sha256}\0{d.first_page}" for d in documents])
     _write_output(plan, MEETING_JSON, digest, lambda: meeting_json(plan.agenda.meeting, items, documents), options,
                   "the pack and meeting.yaml")
@@ -1505,14 +1569,14 @@ def _exempt_pack(plan: _Plan, options: Options, items: list[dict[str, str]], dat
                 add(appendix_label if exempt else f"{label}, {appendix_label}",
                     appendix_pdf(item["paper"], appendix["number"]), r.source.parent / appendix["file"], exempt)
     if not parts or blockers:
-        if EXEMPT_PACK in manifest.entries or blockers:
+        if plan.names.exempt_pack in manifest.entries or blockers:
             why = ("not written: " + "; ".join(dict.fromkeys(blockers)) if blockers
                    else "the meeting has no exempt business now")
-            _retire(plan, EXEMPT_PACK, "failed" if blockers else "removed", why)
+            _retire(plan, plan.names.exempt_pack, "failed" if blockers else "removed", why)
         return
     meeting = plan.agenda.meeting
     title = f"Exempt papers, {NOT_FOR_PUBLICATION.lower()}: {meeting.committee}, {meeting.long_date}"
-    _write_output(plan, EXEMPT_PACK, _pack_inputs(parts) + "exempt",
+    _write_output(plan, plan.names.exempt_pack, _pack_inputs(parts) + "exempt",
                   lambda: pack.join(parts, title, date, marking=NOT_FOR_PUBLICATION), options, "the exempt papers' PDFs")
 
 

@@ -1,14 +1,14 @@
 """The `papers` command: parse options, call the pipeline, print its report."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .build import (AGENDA, DEFAULT_TEMPLATES, EXEMPT_PACK, MEETING_JSON, PACK, WORKBOOK, BuildReport, Options, Step,
-                    build, default_jobs, is_appendix_pdf)
+from .build import DEFAULT_TEMPLATES, BuildReport, Options, Step, build, default_jobs, is_appendix_pdf
 from .errors import PapersError
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -24,7 +24,24 @@ TEMPLATES = click.option("--templates", type=click.Path(file_okay=False, path_ty
                          help="Folder holding docx/ and xlsx/ templates.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Papers(click.Group):
+    """The command group: a fault in papers itself is said in words, not as a Python traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("PAPERS_DEBUG"):  # for whoever fixes it: the traceback
+                raise
+            # every output is written to a temporary file and renamed: none is left half-written
+            raise PapersError(f"a fault in papers itself stopped this command ({type(exc).__name__}: {exc}). "
+                              "Every file in the output folder is whole: from this run or from the one before. "
+                              "Please report it with the inputs; PAPERS_DEBUG=1 shows the details") from None
+
+
+@click.group(cls=_Papers, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="papers")
 def main() -> None:
     """Build a council's committee papers from structured inputs.
@@ -42,7 +59,7 @@ def main() -> None:
 @JOBS
 @click.option("--force", is_flag=True, help="Rebuild everything, even unchanged papers; an output edited by "
                                             "a person is first kept as <name>.edited-<n>.docx.")
-@click.option("--pdf", is_flag=True, help="Also write each paper and the agenda as tagged PDF, and pack.pdf "
+@click.option("--pdf", is_flag=True, help="Also write each paper and the agenda as tagged PDF, and the pack "
                                           "(agenda then papers, bookmarked). Needs LibreOffice.")
 @click.option("--no-audit", "no_audit", is_flag=True, help="Skip the accessibility check of what was written "
                                                            "(see `papers audit`).")
@@ -55,7 +72,8 @@ def build_command(paths: tuple[Path, ...], out: Path, jobs: int | None, force: b
     PATHS may be a meeting folder (holding meeting.yaml), a folder of meeting
     folders, or paper .yaml files; the default is inputs/. Writes
     OUT/<meeting>/<paper>.docx, budget.xlsx (the finance blocks of the
-    meeting) and agenda.docx. Unchanged papers are skipped; an output someone
+    meeting) and the agenda, named after the meeting
+    (2022-12-08-corporate-os-agenda.docx). Unchanged papers are skipped; an output someone
     edited is never overwritten without --force. Everything written is
     checked for accessibility as `papers audit` does; findings are
     warnings (--no-audit skips the check). A paper with errors
@@ -136,7 +154,7 @@ def audit_command(outs: tuple[Path, ...]) -> None:
     \b
     Example:
         papers audit outputs/2022-12-08-corporate-os
-        papers audit outputs/2022-12-08-corporate-os/pack.pdf
+        papers audit outputs/2022-12-08-corporate-os/2022-12-08-corporate-os-pack.pdf
     """
     from .audit import audit_results  # only this command needs python-docx/pypdf readers
 
@@ -201,6 +219,38 @@ def convert_command(papers: tuple[Path, ...], force: bool) -> None:
                    f"(both would be built as {paper.stem}.docx) and name it in meeting.yaml (paper: {written.name})")
 
 
+@main.command("import")
+@click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write the paper into (default: the draft's folder).")
+@click.option("--force", is_flag=True, help="Replace the paper and its files when they exist.")
+def import_command(draft: Path, out: Path | None, force: bool) -> None:
+    """Turn a Word draft into a Markdown paper: DRAFT.docx gives DIR/DRAFT.md.
+
+    Headings (Word's, or short bold or capital lines), lists (Word's, or
+    typed bullets), tables (KPI, finance into DRAFT-finance-N.csv, others),
+    links, pictures with alt text and the cover's fields are kept; typed
+    paragraph numbers are dropped (the template numbers paragraphs). What
+    cannot be placed (text boxes, comments, tracked changes, pictures
+    without alt text) is listed as warnings. Exit status 0 (warnings
+    allowed), 1 on error.
+
+    \b
+    Example:
+        papers import drafts/07-housing.docx -o inputs/2023-01-18-cabinet
+    """
+    from .importer import import_docx
+
+    result = import_docx(draft, out, force=force)
+    others = [p.name for p in result.files[1:]]
+    click.echo(f"wrote {result.paper}" + (f" (and {', '.join(others)})" if others else "")
+               + f": build it with papers build {result.paper}")
+    for problem in result.warnings:
+        click.echo(f"      {problem}")
+    count = len(result.warnings)
+    click.echo(f"{draft.name}: imported, {count} warning{'s' if count != 1 else ''}")
+
+
 @main.group("new")
 def new_group() -> None:
     """Start a meeting folder or a paper from a file with every field explained.
@@ -255,7 +305,7 @@ def new_paper_command(meeting: Path, name: str, template: str) -> None:
 @PATHS
 @OUT
 @JOBS
-@click.option("--pdf", is_flag=True, help="Also write PDFs and pack.pdf at each build. Needs LibreOffice.")
+@click.option("--pdf", is_flag=True, help="Also write PDFs and the pack at each build. Needs LibreOffice.")
 @click.option("--no-audit", "no_audit", is_flag=True, help="Skip the accessibility check of what was written.")
 @click.option("--rebuilds", type=click.IntRange(min=1), default=None,
               help="Stop after this many rebuilds (for scripts and tests); default: until Ctrl+C.")
@@ -428,9 +478,6 @@ def _last_line(report: BuildReport, done: str) -> str:
     return summary
 
 
-# what a written file is, for the count of outputs (anything else is a Word paper or a paper's PDF)
-_KINDS = {WORKBOOK: "workbook", AGENDA: "agenda", "agenda.pdf": "agenda PDF", PACK: "pack", EXEMPT_PACK: "exempt pack",
-          MEETING_JSON: "open data file"}
 
 
 def _written(report: BuildReport) -> None:
@@ -446,11 +493,12 @@ def _written(report: BuildReport) -> None:
             continue
         kinds: dict[str, int] = {}
         for name in names:
-            kind = _KINDS.get(name) or ("Word paper" if name.endswith(".docx") else
+            # a meeting output (the agenda, the packs), else a paper's Word file or PDF
+            kind = (m.names.kind(name) if m.names is not None else None) or ("Word paper" if name.endswith(".docx") else
                                         "appendix PDF" if is_appendix_pdf(name) else "paper PDF")
             kinds[kind] = kinds.get(kind, 0) + 1
         order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack", "exempt pack",
-                 "open data file"]
+                 "supplementary agenda", "supplement", "open data file"]
         parts = [_plural(kinds[k], k) if kinds[k] > 1 else f"1 {k}" for k in order if k in kinds]
         click.echo(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
 

@@ -1,5 +1,5 @@
-"""Showing a person what they changed in an output: the text we built is kept beside it, and compared
-with the file as it is now (paragraphs of a Word file, cell values of a workbook)."""
+"""Showing a person what they changed in an output: a copy of the bytes we built is kept beside it, and
+its text compared with the file as it is now (paragraphs of a Word file, cell values of a workbook)."""
 from __future__ import annotations
 
 import difflib
@@ -11,8 +11,12 @@ from pathlib import Path
 
 from .outputs import write_atomic
 
-# In the output folder: one file per output, the text of the bytes we last wrote, with their hash
+# In the output folder: one file per output, a copy of the bytes we last wrote. Their text is read only when
+# an edit is found: working it out for every output as it is written (parsing each document again, loading each
+# workbook with openpyxl) cost more than the build's own audit
 SNAPSHOTS = ".papers-built"
+KEPT = ".built"  # the copy's suffix (not .docx/.xlsx: the copies are not outputs, nothing lists them as such)
+LEGACY = ".json"  # what earlier versions kept: {"output": hash, "lines": [the text]}
 MAX_DIFF_LINES = 12  # of a diff in the report: enough to see the edit, not a page of text
 MAX_LINE = 160
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -48,25 +52,46 @@ def _paragraphs(data: bytes) -> list[str]:
 
 
 def remember(folder: Path, name: str, data: bytes, digest: str) -> None:
-    """Keep the text of an output we are about to write (WriteError when it cannot be written)."""
-    lines = text_lines(name, data)
-    if lines is None:
+    """Keep a copy of an output we are about to write, for its text later (WriteError when it cannot be
+    written). ``digest``: the hash of ``data``, which the manifest records."""
+    if not name.endswith((".docx", ".xlsx")):
         return
-    write_atomic(folder / SNAPSHOTS / f"{name}.json",
-                 json.dumps({"output": digest, "lines": lines}, ensure_ascii=False).encode("utf-8"))
+    write_atomic(folder / SNAPSHOTS / f"{name}{KEPT}", data)
+    try:
+        os.unlink(folder / SNAPSHOTS / f"{name}{LEGACY}")  # an earlier version's: it describes older bytes
+    except OSError:
+        pass
+
+
+def _built_lines(folder: Path, name: str, built: str | None) -> list[str] | None:
+    """The text of the output as built, when what is kept is of the bytes hashing to ``built``."""
+    from .manifest import bytes_hash
+
+    try:
+        kept = (folder / SNAPSHOTS / f"{name}{KEPT}").read_bytes()
+    except OSError:
+        kept = None
+    if kept is not None:
+        return text_lines(name, kept) if bytes_hash(kept) == built else None
+    try:
+        legacy = json.loads((folder / SNAPSHOTS / f"{name}{LEGACY}").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(legacy, dict) or legacy.get("output") != built:
+        return None
+    return [line for line in legacy.get("lines", []) if isinstance(line, str)]
 
 
 def edit_diff(folder: Path, name: str, built: str | None) -> list[str]:
     """A short unified diff of an output as built (bytes hashing to ``built``) against the file now;
     empty when the built text is not kept or the file cannot be read."""
+    before = _built_lines(folder, name, built)
     try:
-        kept = json.loads((folder / SNAPSHOTS / f"{name}.json").read_text(encoding="utf-8"))
-        now = text_lines(name, (folder / name).read_bytes())
-    except (OSError, ValueError):
+        now = text_lines(name, (folder / name).read_bytes()) if before is not None else None
+    except OSError:
         return []
-    if not isinstance(kept, dict) or kept.get("output") != built or now is None:
+    if before is None or now is None:
         return []
-    before = [line for line in kept.get("lines", []) if isinstance(line, str)]
     lines = _clipped(list(difflib.unified_diff(before, now, f"{name} as built", f"{name} now", n=0, lineterm="")))
     if len(lines) > MAX_DIFF_LINES:
         lines = lines[:MAX_DIFF_LINES] + [f"... ({len(lines) - MAX_DIFF_LINES} more lines)"]
@@ -123,13 +148,14 @@ def _clip(line: str, at: int) -> str:
 
 
 def forget_others(folder: Path, names: set[str]) -> None:
-    """Remove the kept text of outputs the manifest no longer lists."""
+    """Remove the kept copies of outputs the manifest no longer lists."""
     try:
         kept = os.listdir(folder / SNAPSHOTS)
     except OSError:
         return
     for file in kept:
-        if file.endswith(".json") and file[:-5] not in names:
+        suffix = next((s for s in (KEPT, LEGACY) if file.endswith(s)), None)
+        if suffix is not None and file[:-len(suffix)] not in names:
             try:
                 os.unlink(folder / SNAPSHOTS / file)
             except OSError:

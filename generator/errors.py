@@ -54,3 +54,10 @@ class TemplateProblem(PapersError):
 def errors_only(problems: list[Problem]) -> list[Problem]:
     """The error-level problems of a list."""
     return [p for p in problems if p.level == "error"]
+
+
+def internal_problem(file: str, exc: BaseException) -> Problem:
+    """A fault in papers itself met while handling ``file``, said as such (never a traceback)."""
+    return Problem(file, None, None, f"papers could not handle this file because of a fault in papers itself "
+                   f"({type(exc).__name__}: {exc}); nothing was written for it. Please report it with this file; "
+                   "until it is fixed, changing the part of the file last edited may avoid it")

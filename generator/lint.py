@@ -46,7 +46,7 @@ RULES = {
 
 # Template names the generator reads for the agenda and the workbook; papers name theirs
 # (generator/papers/) in `template:`.
-AGENDA_TEMPLATE = Path(build.AGENDA).stem
+AGENDA_TEMPLATE = Path(build.AGENDA_TEMPLATE).stem
 WORKBOOK_TEMPLATE = build.WORKBOOK
 
 # What each kind of Word template must print: the variables that carry the content of a paper's (or

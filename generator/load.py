@@ -316,6 +316,21 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str], firs
     if "undefined alias" in problem or exc.context == "while scanning an alias":
         return at(line, "a value that starts with '*' is read by YAML as an alias: put the text in quotes"
                         + (f": {_quoted(text.split(': ', 1)[-1].strip())}" if ": " in text else ""))
+    flow = exc.context in ("while parsing a flow sequence", "while parsing a flow mapping") and exc.context_mark
+    if flow or (field and value[:1] in ("[", "{") and not _closed_flow(value)):
+        # `title: [Draft] Budget` or `title: {unclosed`: YAML reads a value that starts with [ or { as a list
+        # or a set of fields, not as text
+        where = exc.context_mark.line if flow and exc.context_mark else line
+        opening = lines[where] if where is not None and where < len(lines) else text
+        found = _KEY_LINE.match(opening)
+        key_name = found.group(3) if found and found.group(3) else None
+        written = opening[found.end():].strip() if found else opening.strip().lstrip("- ")
+        bracket = (written[0] if written[:1] in ("[", "{")
+                   else "{" if exc.context == "while parsing a flow mapping" else "[")
+        what = "a list" if bracket == "[" else "a set of fields"
+        return at(where, f"{key_name + ': ' if key_name else ''}a value that starts with {bracket} is read by "
+                         f"YAML as {what}, not as text: put the text in quotes"
+                         + (f": {key_name}: {_quoted(written)}" if key_name else "") + curly)
     if "expected '-' indicator" in problem or "expected key" in problem or "block end" in problem:
         if text.lstrip().startswith("- ") and exc.context_mark is not None and "collection" in (exc.context or ""):
             return at(line, "this '-' is not lined up with the '-' of the items above it: indent it by "
@@ -329,6 +344,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str], firs
     if exc.problem and exc.context and exc.context_mark and exc.context_mark.line != line:
         msg += f" ({exc.context} on line {exc.context_mark.line + first_line})"
     return at(line, msg + curly)
+
+
+def _closed_flow(value: str) -> bool:
+    """Whether a value written as a YAML list or mapping (``[a, b]``, ``{name: x}``) ends where it should."""
+    return (value.startswith("[") and value.endswith("]")) or (value.startswith("{") and value.endswith("}"))
 
 
 def _heading_in_plain_body(lines: list[str], line: int) -> bool:

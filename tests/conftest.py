@@ -16,6 +16,10 @@ CABINET = ROOT / "inputs" / "2023-01-18-cabinet"  # committee reports, appendice
 CASES = Path(__file__).resolve().parent / "cases"
 ACCEPTANCE = Path(__file__).resolve().parent / "acceptance"
 LONE = ACCEPTANCE / "lone" / "08-planning-briefing.yaml"
+# A meeting's own outputs are named after it (README): "<date>-<short name as a file name>-pack.pdf". Written out
+# here from each meeting.yaml (date, short_name), not computed by the code under test.
+EXAMPLE_AS = "2022-12-08-corporate-os"  # date: 2022-12-08, short_name: Corporate O&S
+CABINET_AS = "2023-01-18-cabinet"  # date: 2023-01-18, short_name: Cabinet
 
 
 def run_papers(*args: str) -> "CliRunner.invoke":
@@ -71,7 +75,7 @@ def cabinet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 @pytest.fixture(scope="session")
 def example_pdfs(pdf_build: Path) -> dict[str, Path]:
     """PDFs (rendered by LibreOffice) of every paper and the agenda of the example: {stem: pdf}."""
-    pdfs = {p.stem: p for p in pdf_build.glob("*.pdf") if p.name != "pack.pdf"}
+    pdfs = {p.stem: p for p in pdf_build.glob("*.pdf") if p.name != f"{EXAMPLE_AS}-pack.pdf"}
     docs = {d.stem for d in pdf_build.glob("*.docx")}
     assert docs == set(pdfs), f"LibreOffice did not convert {sorted(docs - set(pdfs))}"
     return pdfs

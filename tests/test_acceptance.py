@@ -28,6 +28,10 @@ from wordread import W, body_items, cover_cells, level_format, norm, num_pr, ope
 
 CORPORATE = "2023-03-14-corporate-os"
 HOUSING = "2023-06-20-housing-os"
+# the meetings' own outputs are named from their date and short name (the housing meeting has none: its committee)
+CORPORATE_AS = "2023-03-14-corporate-os"
+HOUSING_AS = "2023-06-20-housing-overview-and-scrutiny-committee"
+NAMED = {CORPORATE: CORPORATE_AS, HOUSING: HOUSING_AS}
 FINANCE = "05-finance"
 HOUSING_NOTE = "06-housing-briefing"
 EXEMPT = "10a-housing-investment"
@@ -81,14 +85,15 @@ def test_both_meetings_build_with_only_the_unlisted_paper_warned_about(acceptanc
         names = {p.name for p in (out / meeting).iterdir()}
         for paper in papers:
             assert {f"{paper}.docx", f"{paper}.pdf"} <= names
-        assert {"agenda.docx", "agenda.pdf", "pack.pdf", "budget.xlsx"} <= names
+        assert {f"{NAMED[meeting]}-agenda.docx", f"{NAMED[meeting]}-agenda.pdf", f"{NAMED[meeting]}-pack.pdf",
+                "budget.xlsx"} <= names
 
 
 def test_the_outputs_audit_clean(out: Path) -> None:
     # the table written without a header row has two columns: label/value lines, drawn as a layout table
     result = run_papers("audit", out)
     assert result.exit_code == 0, result.output
-    # 19: the housing meeting's exempt paper is also in its members' exempt-pack.pdf
+    # 19: the housing meeting's exempt paper is also in its members' exempt pack
     assert result.output.splitlines()[-1] == "19 files audited: 0 errors, 0 warnings", result.output
 
 
@@ -98,7 +103,7 @@ def test_a_second_build_gives_the_same_bytes(out: Path, tmp_path: Path) -> None:
     for meeting in (CORPORATE, HOUSING):
         # the papers and the workbook (the agenda of a build without --pdf has no page numbers)
         written = sorted(p.name for p in (tmp_path / meeting).iterdir()
-                         if p.suffix in (".docx", ".xlsx") and p.name != "agenda.docx")
+                         if p.suffix in (".docx", ".xlsx") and p.name != f"{NAMED[meeting]}-agenda.docx")
         assert len(written) == (3 if meeting == CORPORATE else 4)
         for name in written:
             assert (tmp_path / meeting / name).read_bytes() == (out / meeting / name).read_bytes(), name
@@ -108,7 +113,7 @@ def test_pdfs_carry_the_meeting_date_and_an_identifier_made_from_their_content(o
     dates = {CORPORATE: dt.date(2023, 3, 14), HOUSING: dt.date(2023, 6, 20), "lone": dt.date(2023, 7, 4)}
     # the PDFs LibreOffice made (the packs are joined by pypdf, which writes its own dates and no /ID)
     pdfs = [p for folder in dates for p in sorted((out / folder).glob("*.pdf"))
-            if p.name not in ("pack.pdf", "exempt-pack.pdf")]
+            if not p.name.endswith("-pack.pdf")]
     assert len(pdfs) == 8
     for pdf in pdfs:
         data = pdf.read_bytes()
@@ -423,16 +428,16 @@ def test_exempt_report_without_introduction_or_recommendations(out: Path) -> Non
 
 
 def test_agendas_list_every_item_in_order(out: Path) -> None:
-    corporate = [(i.style, norm(i.text)) for i in body_items(open_docx(out / CORPORATE / "agenda.docx"))]
+    corporate = [(i.style, norm(i.text)) for i in body_items(open_docx(out / CORPORATE / f"{CORPORATE_AS}-agenda.docx"))]
     assert ("Normal", "The meeting will be held at 7.00 pm on 14 March 2023") in corporate
     assert ("Normal", "Committee Room 1, Civic Offices, New Road, Grays, Essex, RM17 6SL") in corporate
-    agenda = len(PdfReader(out / CORPORATE / "agenda.pdf").pages)
+    agenda = len(PdfReader(out / CORPORATE / f"{CORPORATE_AS}-agenda.pdf").pages)
     finance = len(PdfReader(out / CORPORATE / f"{FINANCE}.pdf").pages)
     briefing = len(PdfReader(out / CORPORATE / f"{HOUSING_NOTE}.pdf").pages)
 
     def span(first: int, count: int) -> str:
         return str(first) if count == 1 else f"{first} - {first + count - 1}"
-    assert cells(tables(out / CORPORATE / "agenda.docx")[0]) == [
+    assert cells(tables(out / CORPORATE / f"{CORPORATE_AS}-agenda.docx")[0]) == [
         ["Item", "Title", "Pages"],
         ["4", "Minutes of the meeting held on 31 January 2023 & matters arising", ""],
         ["5", "Report of the Cabinet Member for Finance & Resources: “Budget 2023/24”", span(agenda + 1, finance)],
@@ -440,12 +445,12 @@ def test_agendas_list_every_item_in_order(out: Path) -> None:
          span(agenda + finance + 1, briefing)],
         ["7", "Work Programme 2022/23 – “{{ draft }}” <v2>", ""],
     ]
-    housing = [norm(i.text) for i in body_items(open_docx(out / HOUSING / "agenda.docx")) if not i.in_table]
+    housing = [norm(i.text) for i in body_items(open_docx(out / HOUSING / f"{HOUSING_AS}-agenda.docx")) if not i.in_table]
     assert "The meeting will be held on 20 June 2023" in housing  # no time
     assert "Committee Room 1, Civic Offices, New Road, Grays, Essex, RM17 6SL" not in housing  # no venue
-    agenda = len(PdfReader(out / HOUSING / "agenda.pdf").pages)
+    agenda = len(PdfReader(out / HOUSING / f"{HOUSING_AS}-agenda.pdf").pages)
     briefing = len(PdfReader(out / HOUSING / "11-homelessness-briefing.pdf").pages)
-    assert cells(tables(out / HOUSING / "agenda.docx")[0]) == [
+    assert cells(tables(out / HOUSING / f"{HOUSING_AS}-agenda.docx")[0]) == [
         ["Item", "Title", "Pages"], ["1", "Apologies for Absence", ""], ["2", "Declaration of Interests", ""],
         ["10a", "Housing Revenue Account – Investment Programme 2023/24", ""],  # exempt: not in the pack
         ["11", "Briefing Note: Homelessness Prevention", span(agenda + 1, briefing)],
@@ -454,13 +459,13 @@ def test_agendas_list_every_item_in_order(out: Path) -> None:
 
 
 def test_the_published_pack_leaves_out_exempt_and_unlisted_papers(out: Path) -> None:
-    corporate = PdfReader(out / CORPORATE / "pack.pdf")
+    corporate = PdfReader(out / CORPORATE / f"{CORPORATE_AS}-pack.pdf")
     assert [o.title for o in corporate.outline] == [
         "Agenda", "Item 5: Report of the Cabinet Member for Finance & Resources: “Budget 2023/24”",
         "Item 6: Briefing Note: Housing Portfolio – Repairs, Voids & “Temporary Accommodation”"]
     assert len(corporate.pages) == 1 + len(PdfReader(out / CORPORATE / f"{FINANCE}.pdf").pages) + len(
         PdfReader(out / CORPORATE / f"{HOUSING_NOTE}.pdf").pages)
-    housing = PdfReader(out / HOUSING / "pack.pdf")
+    housing = PdfReader(out / HOUSING / f"{HOUSING_AS}-pack.pdf")
     assert [o.title for o in housing.outline] == ["Agenda", "Item 11: Briefing Note: Homelessness Prevention"]
     text = "".join(page.extract_text() for page in housing.pages)
     assert "Homelessness approaches rose" in text

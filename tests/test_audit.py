@@ -19,7 +19,7 @@ from docx.shared import Pt, RGBColor
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from conftest import run_papers
+from conftest import EXAMPLE_AS, run_papers
 from generator.audit import RULES, audit_file, audit_paths, contrast, find_documents
 
 Found = list[tuple[str, str, str]]  # (where, rule, level)
@@ -105,13 +105,13 @@ def test_the_shipped_example_with_pdfs_audits_clean(pdf_build: Path) -> None:
     files = find_documents([pdf_build])
     assert sorted(f.name for f in files) == [
         "05-central-services.docx", "05-central-services.pdf", "06-change-and-improvement.docx",
-        "06-change-and-improvement.pdf", "agenda.docx", "agenda.pdf", "pack.pdf"]
+        "06-change-and-improvement.pdf", f"{EXAMPLE_AS}-agenda.docx", f"{EXAMPLE_AS}-agenda.pdf", f"{EXAMPLE_AS}-pack.pdf"]
     assert [str(f) for f in audit_paths([pdf_build])] == []
 
 
 @pytest.mark.libreoffice
 def test_the_pack_keeps_every_part_tagged(pdf_build: Path) -> None:
-    reader = PdfReader(pdf_build / "pack.pdf")
+    reader = PdfReader(pdf_build / f"{EXAMPLE_AS}-pack.pdf")
     root = reader.root_object
     assert bool(root["/MarkInfo"]["/Marked"]) is True
     tree = root["/StructTreeRoot"].get_object()
@@ -157,7 +157,7 @@ def test_poppler_reads_each_part_of_the_pack_as_its_own_pdf(pdf_build: Path) -> 
                 merged.append(line)
         return merged
 
-    pack = structure(pdf_build / "pack.pdf")
+    pack = structure(pdf_build / f"{EXAMPLE_AS}-pack.pdf")
     assert pack[0] == "Document"
     parts: dict[str, list[str]] = {}
     for line in pack[1:]:
@@ -166,7 +166,7 @@ def test_poppler_reads_each_part_of_the_pack_as_its_own_pdf(pdf_build: Path) -> 
             parts[label.group(1)] = []
         else:
             parts[list(parts)[-1]].append(line)
-    sources = {"Agenda": "agenda.pdf", "Item 5: Report of the Cabinet Member for Central Services":
+    sources = {"Agenda": f"{EXAMPLE_AS}-agenda.pdf", "Item 5: Report of the Cabinet Member for Central Services":
                "05-central-services.pdf", "Item 6: Briefing Note: Report of Cabinet Member for Overall Change and "
                "Improvement Agenda": "06-change-and-improvement.pdf"}
     assert list(parts) == list(sources)
@@ -440,7 +440,7 @@ def test_a_pack_of_untagged_parts_is_not_claimed_tagged(tmp_path: Path) -> None:
     from generator.render.pack import join
 
     parts = [("Agenda", blank_pdf(tmp_path, "a.pdf")), ("Item 1", blank_pdf(tmp_path, "b.pdf"))]
-    pack = tmp_path / "pack.pdf"
+    pack = tmp_path / f"{EXAMPLE_AS}-pack.pdf"
     pack.write_bytes(join(parts, "Agenda pack"))
     assert "/StructTreeRoot" not in PdfReader(pack).root_object
     assert found(pack) == [("document", "pdf-tagged", "error")]  # titled and in English, but honestly untagged

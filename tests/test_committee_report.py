@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import CABINET, ROOT, problems_under, run_papers, statuses
+from conftest import CABINET, CABINET_AS, ROOT, problems_under, run_papers, statuses
 from test_pdfua import validate, verapdf  # noqa: F401  (verapdf: the validator fixture)
 from wordread import body_items, cover_cells, level_format, markdown_blocks, norm, num_pr, open_docx
 
@@ -227,7 +227,7 @@ def test_the_uncleared_report_says_draft_in_its_header_and_stays_out_of_the_pack
     assert [p.text for p in cleared.sections[0].header.paragraphs] == [""]
     pages = pdf_text(folder / f"{UNCLEARED}.pdf").split("\f")
     assert all("DRAFT – not for publication" in page for page in pages if page.strip())
-    pack = norm(pdf_text(folder / "pack.pdf"))
+    pack = norm(pdf_text(folder / f"{CABINET_AS}-pack.pdf"))
     # the agenda lists the item; the report itself is not in the published pack
     assert norm(paper(UNCLEARED)["executive_summary"]) not in pack
     assert norm(paper(UNCLEARED)["introduction"]) not in pack
@@ -237,18 +237,18 @@ def test_the_uncleared_report_says_draft_in_its_header_and_stays_out_of_the_pack
 @pytest.mark.libreoffice
 def test_the_pack_holds_the_public_appendix_bookmarked_under_its_item(cabinet: tuple[Path, str]) -> None:
     folder = cabinet[0]
-    reader = PdfReader(folder / "pack.pdf")
+    reader = PdfReader(folder / f"{CABINET_AS}-pack.pdf")
     outline = reader.outline
     titles = [o.title for o in outline if not isinstance(o, list)]
     # item 2 attaches the previous minutes; item 12 is exempt (Part 2), item 9 not cleared: neither is in it
     assert titles == ["Agenda", "Item 2: Minutes", f"Item 8: {paper(CLEARED)['title']}"]
     nested = [o for o in outline if isinstance(o, list)]
     assert [[o.title for o in n] for n in nested] == [["Appendix 1: Service budget detail"]]
-    parts = ["agenda.pdf", "item-2-minutes-2022-12-14.pdf", f"{CLEARED}.pdf", f"{CLEARED}-appendix-1.pdf"]
+    parts = [f"{CABINET_AS}-agenda.pdf", "item-2-minutes-2022-12-14.pdf", f"{CLEARED}.pdf", f"{CLEARED}-appendix-1.pdf"]
     sizes = [len(PdfReader(folder / p).pages) for p in parts]
     assert len(reader.pages) == sum(sizes)
     assert reader.get_destination_page_number(nested[0][0]) == sizes[0] + sizes[1] + sizes[2]
-    text = pdf_text(folder / "pack.pdf")
+    text = pdf_text(folder / f"{CABINET_AS}-pack.pdf")
     assert "Adult Social Care" in text  # the workbook appendix, printed
     assert "commercially sensitive" not in text  # the exempt appendix is for members only
     assert "commercially sensitive" in pdf_text(folder / f"{CLEARED}-appendix-2.pdf")
@@ -296,9 +296,9 @@ def test_a_changed_appendix_rebuilds_its_pdf_and_the_pack_only(cabinet: tuple[Pa
     result = run_papers("build", inputs, "-o", out, "--pdf", "-j", "1")
     assert result.exit_code == 0, result.output
     changed = {name for name, status in statuses(result.output).items() if status == "built"}
-    assert {f"{CLEARED}-appendix-1.pdf", "pack.pdf"} <= changed, result.output
+    assert {f"{CLEARED}-appendix-1.pdf", f"{CABINET_AS}-pack.pdf"} <= changed, result.output
     assert not changed & {f"{UNCLEARED}.docx", f"{UNCLEARED}.pdf", f"{CLEARED}-appendix-2.pdf"}, result.output
-    assert "Adult Social Care and Health" in pdf_text(out / CABINET.name / "pack.pdf")
+    assert "Adult Social Care and Health" in pdf_text(out / CABINET.name / f"{CABINET_AS}-pack.pdf")
 
 
 def test_the_portfolio_report_prints_the_same_optional_cover_rows(tmp_path: Path) -> None:
@@ -343,7 +343,7 @@ def test_an_image_outside_the_meeting_folder_is_refused(tmp_path: Path) -> None:
 def test_every_pdf_of_the_cabinet_meeting_passes_pdf_ua_1(cabinet: tuple[Path, str], verapdf: list[str]) -> None:
     # the appendices too: a workbook printed through Writer, a Word appendix, and the pack that joins them
     pdfs = sorted(cabinet[0].glob("*.pdf"))
-    assert {f"{CLEARED}-appendix-1.pdf", f"{CLEARED}-appendix-2.pdf", "pack.pdf"} <= {p.name for p in pdfs}
+    assert {f"{CLEARED}-appendix-1.pdf", f"{CLEARED}-appendix-2.pdf", f"{CABINET_AS}-pack.pdf"} <= {p.name for p in pdfs}
     results = validate(verapdf, pdfs)
     assert set(results) == {p.name for p in pdfs}, results
     assert {name: rules for name, rules in results.items() if rules} == {}

@@ -19,7 +19,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from conftest import CABINET, EXAMPLE, ROOT, run_papers
+from conftest import CABINET, CABINET_AS, EXAMPLE, ROOT, run_papers
 from generator.notice import clear_days, printed_time
 
 CLEARED = "08-q2-budget-monitoring"
@@ -52,7 +52,7 @@ def span(first: int, count: int) -> str:
 def agenda_ranges(folder: Path) -> dict[str, str]:
     """{item number: its pages} from the front sheet's tables (the Word file, as the clerk sees it)."""
     found = {}
-    for table in Document(str(folder / "agenda.docx")).tables:
+    for table in Document(str(folder / f"{CABINET_AS}-agenda.docx")).tables:
         for row in table.rows[1:]:
             cells = [c.text for c in row.cells]
             found[cells[0]] = cells[2]
@@ -64,9 +64,9 @@ def agenda_ranges(folder: Path) -> dict[str, str]:
 @pytest.mark.libreoffice
 def test_the_front_sheet_prints_every_field_in_order(cabinet: tuple[Path, str]) -> None:
     folder = cabinet[0]
-    agenda = pages(folder / "agenda.pdf")
+    agenda = pages(folder / f"{CABINET_AS}-agenda.pdf")
     minutes, report, appendix = (pages(folder / n) for n in (MINUTES, f"{CLEARED}.pdf", f"{CLEARED}-appendix-1.pdf"))
-    text = flat(pdf_text(folder / "agenda.pdf"))
+    text = flat(pdf_text(folder / f"{CABINET_AS}-agenda.pdf"))
     expected = [
         "Thurrock Council", "Cabinet", "The meeting will be held at 7.00 pm on 18 January 2023",
         "Council Chamber, Civic Offices, New Road, Grays, Essex, RM17 6SL",
@@ -168,7 +168,7 @@ def test_an_item_document_outside_the_meeting_folder_is_refused(tmp_path: Path) 
 @pytest.mark.libreoffice
 def test_every_page_of_the_pack_is_stamped_and_the_agenda_ranges_match_the_stamps(cabinet: tuple[Path, str]) -> None:
     folder = cabinet[0]
-    pack = folder / "pack.pdf"
+    pack = folder / f"{CABINET_AS}-pack.pdf"
     count = pages(pack)
     stamps = [" ".join(pdf_text(pack, n, top=30).split()) for n in range(1, count + 1)]
     assert stamps == [f"Page {n}" for n in range(1, count + 1)]
@@ -192,7 +192,7 @@ def test_every_page_of_the_pack_is_stamped_and_the_agenda_ranges_match_the_stamp
 @pytest.mark.libreoffice
 def test_part_2_is_listed_after_the_exclusion_item_and_kept_out_of_the_public_pack(cabinet: tuple[Path, str]) -> None:
     folder = cabinet[0]
-    rows = [[c.text for c in row.cells] for table in Document(str(folder / "agenda.docx")).tables
+    rows = [[c.text for c in row.cells] for table in Document(str(folder / f"{CABINET_AS}-agenda.docx")).tables
             for row in table.rows]
     numbers = [r[0] for r in rows if r[0] != "Item"]
     assert numbers == ["1", "2", "3", "4", "8", "9", "10", "12"]
@@ -200,11 +200,11 @@ def test_part_2_is_listed_after_the_exclusion_item_and_kept_out_of_the_public_pa
     assert exclusion[1].startswith("Exclusion of the press and public")
     assert ("item 12 (Waste Collection Contract: Award of Contract): paragraph 3 of Part 1 of Schedule 12A"
             in exclusion[1])
-    pack = pdf_text(folder / "pack.pdf")
+    pack = pdf_text(folder / f"{CABINET_AS}-pack.pdf")
     assert "Three compliant tenders were received" not in pack
     assert "commercially sensitive lines" not in pack  # item 8's exempt appendix
     # the members' exempt pack: item 8's exempt appendix, then the Part 2 paper, every page marked
-    exempt = folder / "exempt-pack.pdf"
+    exempt = folder / f"{CABINET_AS}-exempt-pack.pdf"
     reader = PdfReader(exempt)
     assert [o.title for o in reader.outline] == [
         "Item 8: Quarter 2 Revenue Budget Monitoring 2022/23, Appendix 2: Savings tracker",
@@ -232,16 +232,16 @@ def test_meeting_json_validates_against_its_schema_and_its_pages_are_the_packs(c
     assert [a["order"] for a in data["agenda"]] == [str(n) for n in range(1, 9)]
     # the documents are the pack's parts, in order, with the pages the agenda gives them; nothing exempt
     files = [d["file"] for d in data["documents"]]
-    assert files == ["agenda.pdf", MINUTES, f"{CLEARED}.pdf", f"{CLEARED}-appendix-1.pdf", "pack.pdf"]
+    assert files == [f"{CABINET_AS}-agenda.pdf", MINUTES, f"{CLEARED}.pdf", f"{CLEARED}-appendix-1.pdf", f"{CABINET_AS}-pack.pdf"]
     assert not any(EXEMPT in f or "appendix-2" in f for f in files)
     for document in data["documents"]:
         path = folder / document["file"]
         assert document["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    reader = PdfReader(folder / "pack.pdf")
+    reader = PdfReader(folder / f"{CABINET_AS}-pack.pdf")
     marks = {o.title: reader.get_destination_page_number(o) + 1 for o in reader.outline if not isinstance(o, list)}
     ranges = agenda_ranges(folder)
     by_file = {d["file"]: d["pages"] for d in data["documents"]}
-    assert by_file["pack.pdf"] == {"first": 1, "last": len(reader.pages)}
+    assert by_file[f"{CABINET_AS}-pack.pdf"] == {"first": 1, "last": len(reader.pages)}
     assert by_file[MINUTES]["first"] == marks["Item 2: Minutes"]
     assert f"{by_file[MINUTES]['first']}" == ranges["2"].split(" - ")[0]
     assert f"{by_file[f'{CLEARED}.pdf']['first']} - {by_file[f'{CLEARED}-appendix-1.pdf']['last']}" == ranges["8"]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 
-from conftest import EXAMPLE, ROOT, run_papers, statuses
+from conftest import EXAMPLE, EXAMPLE_AS, ROOT, run_papers, statuses
 from generator.build import render_workbook
 
 REPORT = "05-central-services"
@@ -32,7 +32,7 @@ def test_the_workbook_follows_the_finance_and_matches_a_fresh_build_byte_for_byt
     text = run_papers(*build)
     assert statuses(text.output)[f"{REPORT}.docx"] == "built"
     assert statuses(text.output)["budget.xlsx"] == "unchanged"
-    assert statuses(text.output)["agenda.docx"] == "unchanged"
+    assert statuses(text.output)[f"{EXAMPLE_AS}-agenda.docx"] == "unchanged"
 
     # a figure in the data file: the workbook is rebuilt, the other paper's finance coming from the manifest
     edit(meeting / f"{REPORT}-finance.csv", "Strategy,333", "Strategy,334")
@@ -44,12 +44,12 @@ def test_the_workbook_follows_the_finance_and_matches_a_fresh_build_byte_for_byt
     edit(meeting / f"{REPORT}.yaml", "title: ", "title: Revised ")
     titled = run_papers(*build)
     assert statuses(titled.output)["budget.xlsx"] == "built"
-    assert statuses(titled.output)["agenda.docx"] == "built"
+    assert statuses(titled.output)[f"{EXAMPLE_AS}-agenda.docx"] == "built"
 
     fresh = tmp_path / "fresh"
     assert run_papers("build", meeting, "-o", fresh, "-j", "2").exit_code == 0
     names = sorted(p.name for p in (fresh / meeting.name).iterdir() if not p.name.startswith("."))
-    assert {"budget.xlsx", "agenda.docx", f"{REPORT}.docx"} <= set(names)
+    assert {"budget.xlsx", f"{EXAMPLE_AS}-agenda.docx", f"{REPORT}.docx"} <= set(names)
     for name in names:
         assert (out / meeting.name / name).read_bytes() == (fresh / meeting.name / name).read_bytes(), name
 
@@ -98,7 +98,7 @@ def test_meeting_yaml_is_validated_again_when_it_or_the_papers_it_lists_change(m
     edit(meeting / "meeting.yaml", "venue: Council Chamber", "venue: Committee Room 1")
     moved = run_papers(*build)
     assert moved.exit_code == 0, moved.output
-    assert {statuses(moved.output)[n] for n in (f"{REPORT}.docx", f"{BRIEFING}.docx", "agenda.docx")} == {"built"}
+    assert {statuses(moved.output)[n] for n in (f"{REPORT}.docx", f"{BRIEFING}.docx", f"{EXAMPLE_AS}-agenda.docx")} == {"built"}
 
     edit(meeting / "meeting.yaml", "date: 2022-12-08", "date: 2022-13-08")
     invalid = run_papers(*build)

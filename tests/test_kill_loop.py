@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, run_papers, statuses
+from conftest import EXAMPLE, EXAMPLE_AS, ROOT, run_papers, statuses
 
 NAME = EXAMPLE.name
 REPORT = "05-central-services"
@@ -123,7 +123,7 @@ def test_pdf_builds_killed_at_random_moments_leave_what_a_clean_build_gives(tmp_
     del variants["C"]  # two versions are enough for the slower --pdf builds
     # the session's clean --pdf build of the example is version A's
     references = {"A": _outputs(pdf_build), "B": _outputs(_clean(variants["B"], tmp_path / "ref-B", ("--pdf",)))}
-    assert {"pack.pdf", "agenda.pdf", f"{REPORT}.pdf"} <= set(references["A"])
+    assert {f"{EXAMPLE_AS}-pack.pdf", f"{EXAMPLE_AS}-agenda.pdf", f"{REPORT}.pdf"} <= set(references["A"])
     landed = _kill_loop(variants, tmp_path / "out", references, 4, ("--pdf",), random.Random(9))
     assert landed >= 1, f"only {landed} of 4 kills landed while the build was writing"  # with the 16 above: 20
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLE_AS
+
 REPORT = "05-central-services"
 BRIEFING = "06-change-and-improvement"
 
@@ -33,13 +35,13 @@ def flat(text: str) -> str:
 
 
 def test_every_docx_converts_to_a_pdf(example_pdfs: dict[str, Path]) -> None:
-    assert {REPORT, BRIEFING, "agenda"} <= set(example_pdfs)
+    assert {REPORT, BRIEFING, f"{EXAMPLE_AS}-agenda"} <= set(example_pdfs)
     for stem, pdf in example_pdfs.items():
         assert pdf.read_bytes()[:5] == b"%PDF-", stem
         assert pdf_pages(pdf) >= 1, stem
 
 
-@pytest.mark.parametrize("stem, low, high", [(REPORT, 12, 30), (BRIEFING, 5, 15), ("agenda", 1, 3)])
+@pytest.mark.parametrize("stem, low, high", [(REPORT, 12, 30), (BRIEFING, 5, 15), (f"{EXAMPLE_AS}-agenda", 1, 3)])
 def test_page_counts_are_sane(example_pdfs: dict[str, Path], stem: str, low: int, high: int) -> None:
     assert low <= pdf_pages(example_pdfs[stem]) <= high
 
@@ -82,7 +84,7 @@ def test_finance_table_renders_the_published_figures(example_pdfs: dict[str, Pat
 
 def test_one_libreoffice_start_for_a_whole_build_and_the_same_pdfs_without_it(
         pdf_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import EXAMPLE, run_papers
+    from conftest import EXAMPLE, EXAMPLE_AS, run_papers
 
     from generator.render import pdf as pdf_module
 
@@ -110,7 +112,7 @@ def test_one_libreoffice_start_for_a_whole_build_and_the_same_pdfs_without_it(
     assert started[0][2].endswith("uno_worker.py")
     for name in ("meeting-a", "meeting-b"):
         assert {p.name for p in (tmp_path / "out" / name).glob("*.pdf")} == {
-            f"{REPORT}.pdf", f"{BRIEFING}.pdf", "agenda.pdf", "pack.pdf"}
+            f"{REPORT}.pdf", f"{BRIEFING}.pdf", f"{EXAMPLE_AS}-agenda.pdf", f"{EXAMPLE_AS}-pack.pdf"}
     # the fallback, soffice --convert-to (twice per meeting), writes the very same files
     started.clear()
     monkeypatch.setenv("PAPERS_NO_UNO", "1")

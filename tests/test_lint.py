@@ -127,7 +127,7 @@ def test_the_variable_lists_are_exactly_what_the_generator_provides(monkeypatch:
 
 
 def test_required_variables_cover_every_template_kind_and_are_all_provided() -> None:
-    assert lint.AGENDA_TEMPLATE + ".docx" == build.AGENDA
+    assert lint.AGENDA_TEMPLATE + ".docx" == build.AGENDA_TEMPLATE
     assert lint.WORKBOOK_TEMPLATE == build.WORKBOOK
     assert set(lint.REQUIRED_VARIABLES) == set(SCHEMAS) | {lint.AGENDA_TEMPLATE}
     for kind, groups in lint.REQUIRED_VARIABLES.items():

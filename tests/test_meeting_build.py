@@ -16,7 +16,7 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, ROOT, run_papers, statuses
+from conftest import EXAMPLE, EXAMPLE_AS, ROOT, run_papers, statuses
 
 BRIEFING = "06-change-and-improvement"
 REPORT = "05-central-services"
@@ -77,35 +77,35 @@ def first_page(pages: str) -> int:
 
 
 def test_agenda_lists_every_item_with_the_pages_it_spans_in_the_pack(pdf_build: Path) -> None:
-    rows = agenda_rows(pdf_build / "agenda.docx")
+    rows = agenda_rows(pdf_build / f"{EXAMPLE_AS}-agenda.docx")
     assert rows[0] == ["Item", "Title", "Pages"]
     assert [r[:2] for r in rows[1:]] == [
         ["5", "Report of the Cabinet Member for Central Services"],
         ["6", "Briefing Note: Report of Cabinet Member for Overall Change and Improvement Agenda"],
         ["7", "Work Programme"],
     ]
-    agenda_pages = len(PdfReader(pdf_build / "agenda.pdf").pages)
+    agenda_pages = len(PdfReader(pdf_build / f"{EXAMPLE_AS}-agenda.pdf").pages)
     report_pages = len(PdfReader(pdf_build / f"{REPORT}.pdf").pages)
     briefing_pages = len(PdfReader(pdf_build / f"{BRIEFING}.pdf").pages)
     assert rows[1][2] == f"{agenda_pages + 1} - {agenda_pages + report_pages}"
     last = agenda_pages + report_pages + briefing_pages
     assert rows[2][2] == (f"{agenda_pages + report_pages + 1} - {last}" if briefing_pages > 1 else str(last))
     assert rows[3][2] == ""  # agenda-only item: no paper in the pack
-    pack = pdf_build / "pack.pdf"
+    pack = pdf_build / f"{EXAMPLE_AS}-pack.pdf"
     assert pdf_text(pack, first_page(rows[1][2])).count("ITEM: 5") == 1
     assert "Briefing Note: Report of Cabinet Member" in pdf_text(pack, first_page(rows[2][2]))
-    agenda_text = " ".join(pdf_text(pdf_build / "agenda.pdf").split())
+    agenda_text = " ".join(pdf_text(pdf_build / f"{EXAMPLE_AS}-agenda.pdf").split())
     assert "Corporate Overview and Scrutiny Committee" in agenda_text
     assert "The meeting will be held at 7.00 pm on 8 December 2022" in agenda_text
     assert "Work Programme" in agenda_text
 
 
 def test_pack_joins_agenda_then_papers_with_a_bookmark_per_item(pdf_build: Path) -> None:
-    reader = PdfReader(pdf_build / "pack.pdf")
-    parts = ["agenda", REPORT, BRIEFING]
+    reader = PdfReader(pdf_build / f"{EXAMPLE_AS}-pack.pdf")
+    parts = [f"{EXAMPLE_AS}-agenda", REPORT, BRIEFING]
     assert len(reader.pages) == sum(len(PdfReader(pdf_build / f"{p}.pdf").pages) for p in parts)
     marks = [(o.title, reader.get_destination_page_number(o) + 1) for o in reader.outline]
-    rows = agenda_rows(pdf_build / "agenda.docx")
+    rows = agenda_rows(pdf_build / f"{EXAMPLE_AS}-agenda.docx")
     assert marks == [
         ("Agenda", 1),
         ("Item 5: Report of the Cabinet Member for Central Services", first_page(rows[1][2])),
@@ -116,7 +116,7 @@ def test_pack_joins_agenda_then_papers_with_a_bookmark_per_item(pdf_build: Path)
 
 
 def test_paper_pdfs_are_tagged_with_title_and_language(example_pdfs: dict[str, Path]) -> None:
-    for stem in (REPORT, BRIEFING, "agenda"):
+    for stem in (REPORT, BRIEFING, f"{EXAMPLE_AS}-agenda"):
         reader = PdfReader(example_pdfs[stem])
         root = reader.trailer["/Root"]
         assert "/StructTreeRoot" in root, f"{stem}.pdf is not tagged"
@@ -139,7 +139,7 @@ def test_unchanged_papers_are_skipped_and_changes_rebuild_just_what_they_touch(m
 
     again = run_papers(*build)
     assert statuses(again.output) == {f"{REPORT}.docx": "unchanged", f"{BRIEFING}.docx": "unchanged",
-                                      "budget.xlsx": "unchanged", "agenda.docx": "unchanged"}
+                                      "budget.xlsx": "unchanged", f"{EXAMPLE_AS}-agenda.docx": "unchanged"}
     assert "warning: Customer Services" in again.output  # warnings are not forgotten on a no-op rebuild
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name in before} == before
 
@@ -208,7 +208,7 @@ def test_parallel_build_gives_the_same_bytes_as_serial(meeting: Path, tmp_path: 
     assert run_papers("build", meeting, "-o", parallel, "-j", "2").exit_code == 0
     names = sorted(p.name for p in (serial / meeting.name).iterdir() if not p.name.startswith("."))
     assert names == sorted(p.name for p in (parallel / meeting.name).iterdir() if not p.name.startswith("."))
-    assert {f"{REPORT}.docx", f"{BRIEFING}.docx", "agenda.docx", "budget.xlsx"} <= set(names)
+    assert {f"{REPORT}.docx", f"{BRIEFING}.docx", f"{EXAMPLE_AS}-agenda.docx", "budget.xlsx"} <= set(names)
     for name in names:
         assert (serial / meeting.name / name).read_bytes() == (parallel / meeting.name / name).read_bytes(), name
 
@@ -285,7 +285,7 @@ def test_an_exempt_paper_stays_out_of_the_pack_when_edited_by_hand_and_changed(m
     assert first.exit_code == 0, first.output
 
     def bookmarks() -> list[str]:
-        return [o.title for o in PdfReader(out / EXAMPLE.name / "pack.pdf").outline]
+        return [o.title for o in PdfReader(out / EXAMPLE.name / f"{EXAMPLE_AS}-pack.pdf").outline]
 
     assert bookmarks() == ["Agenda", "Item 5: Report of the Cabinet Member for Central Services"]
     # a person edits the exempt paper's .docx, and its inputs change: it is skipped, and still not published
@@ -296,3 +296,28 @@ def test_an_exempt_paper_stays_out_of_the_pack_when_edited_by_hand_and_changed(m
     second = run_papers("build", meeting, "-o", out, "--pdf", "-j", "1")
     assert statuses(second.output)[f"{BRIEFING}.docx"] == "skipped"
     assert bookmarks() == ["Agenda", "Item 5: Report of the Cabinet Member for Central Services"]
+
+
+def test_building_one_paper_of_a_meeting_lists_the_others_as_last_built(meeting: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    alone = run_papers("build", meeting / f"{REPORT}.yaml", "-o", out)
+    # the briefing note was never built: the agenda cannot name it, and says why in those words
+    assert statuses(alone.output)[f"{REPORT}.docx"] == "built"
+    assert (f"item 6's paper {BRIEFING}.yaml was not part of this run and has not been built before"
+            in " ".join(alone.output.split()))
+    assert "has errors" not in alone.output
+
+    assert run_papers("build", meeting, "-o", out).exit_code == 0
+    paper = meeting / f"{REPORT}.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        "title: Report of the Cabinet Member for Central Services", "title: Central Services & Assets"),
+        encoding="utf-8")
+    again = run_papers("build", paper, "-o", out)
+    assert again.exit_code == 0, again.output
+    assert statuses(again.output)[f"{EXAMPLE_AS}-agenda.docx"] == "built"
+    front = out / meeting.name / f"{EXAMPLE_AS}-agenda.docx"
+    agenda = "\n".join(p.text for p in Document(str(front)).paragraphs)
+    agenda += "\n".join(c.text for t in Document(str(front)).tables
+                        for row in t.rows for c in row.cells)
+    assert "Central Services & Assets" in agenda
+    assert "Report of Cabinet Member for Overall Change and Improvement Agenda" in agenda

@@ -29,7 +29,7 @@ def test_a_new_meeting_and_a_paper_of_each_type_build_as_they_are(tmp_path: Path
     assert result.exit_code == 0, result.output
     for name in names.values():
         assert f"built     {name}.docx" in result.output
-    assert "built     agenda.docx" in result.output
+    assert "built     2023-01-18-cabinet-agenda.docx" in result.output  # its date and short name
 
 
 def test_new_refuses_to_overwrite(tmp_path: Path) -> None:

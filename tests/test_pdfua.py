@@ -16,6 +16,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from conftest import EXAMPLE_AS
+
 pytestmark = pytest.mark.libreoffice
 
 DRIVER = Path(__file__).resolve().parent / "verapdf" / "VeraUA.java"
@@ -59,10 +61,10 @@ def validate(command: list[str], pdfs: list[Path]) -> dict[str, list[str]]:
 def test_every_published_pdf_passes_pdf_ua_1(pdf_build: Path, verapdf: list[str], tmp_path: Path) -> None:
     pdfs = sorted(pdf_build.glob("*.pdf"))
     names = {p.name for p in pdfs}
-    assert {"pack.pdf", "agenda.pdf", "05-central-services.pdf", "06-change-and-improvement.pdf"} <= names
+    assert {f"{EXAMPLE_AS}-pack.pdf", f"{EXAMPLE_AS}-agenda.pdf", "05-central-services.pdf", "06-change-and-improvement.pdf"} <= names
     # and one without its XMP metadata stream (ISO 14289-1 7.1-8), which must fail or the check proves nothing
     broken = tmp_path / "no-metadata.pdf"
-    data = (pdf_build / "agenda.pdf").read_bytes()
+    data = (pdf_build / f"{EXAMPLE_AS}-agenda.pdf").read_bytes()
     broken.write_bytes(re.sub(rb"/Metadata\s+\d+ 0 R", lambda m: b" " * len(m.group(0)), data))
     results = validate(verapdf, pdfs + [broken])
     assert any("7.1-8" in rule for rule in results.pop(broken.name)), "the validator let a broken PDF pass"
@@ -105,7 +107,7 @@ def docx_tables(docx: Path) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("stem", ["05-central-services", "06-change-and-improvement", "agenda"])
+@pytest.mark.parametrize("stem", ["05-central-services", "06-change-and-improvement", f"{EXAMPLE_AS}-agenda"])
 def test_layout_tables_are_not_tagged_as_tables_and_data_tables_are(pdf_build: Path, stem: str) -> None:
     styles = docx_tables(pdf_build / f"{stem}.docx")
     data_tables = [s for s in styles if "layout" not in s.lower()]
@@ -115,7 +117,7 @@ def test_layout_tables_are_not_tagged_as_tables_and_data_tables_are(pdf_build: P
         assert styles[0] == "Layout Table" and len(data_tables) < len(styles)  # the cover
 
 
-@pytest.mark.parametrize("stem", ["05-central-services", "06-change-and-improvement", "agenda"])
+@pytest.mark.parametrize("stem", ["05-central-services", "06-change-and-improvement", f"{EXAMPLE_AS}-agenda"])
 def test_the_first_heading_is_an_h1_before_the_body_headings(pdf_build: Path, stem: str) -> None:
     headings = [(depth, kind) for depth, kind in structure(pdf_build / f"{stem}.pdf")
                 if re.fullmatch(r"/H[1-6]?", kind)]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, EXAMPLE_AS, ROOT
 
 SETTLE_SECONDS = 10  # how long a killed build's processes may take to go
 
@@ -146,7 +146,7 @@ def test_killing_a_pdf_build_ends_libreoffice_and_leaves_no_temporary_folder(tmp
         assert again.wait(timeout=120) == 0, again.stdout.read()
         assert list((tmp_path / "tmp").iterdir()) == []
         assert {p.name for p in (out / EXAMPLE.name).glob("*.pdf")} == {
-            "05-central-services.pdf", "06-change-and-improvement.pdf", "agenda.pdf", "pack.pdf"}
+            "05-central-services.pdf", "06-change-and-improvement.pdf", f"{EXAMPLE_AS}-agenda.pdf", f"{EXAMPLE_AS}-pack.pdf"}
     finally:
         kill_all(started)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, run_papers, statuses
+from conftest import EXAMPLE, EXAMPLE_AS, ROOT, run_papers, statuses
 
 REPORT = "05-central-services"
 BRIEFING = "06-change-and-improvement"
@@ -39,7 +39,7 @@ def test_a_misnamed_meeting_file_is_an_error_naming_the_folder_and_the_file(tmp_
     assert ("      meeting.yaml: not built: the folder has no meeting.yaml (see the meeting line below)"
             in lines)
     assert not (tmp_path / "out" / misnamed.name).exists()
-    assert (tmp_path / "out" / "2022-12-08-corporate-os" / "agenda.docx").is_file()
+    assert (tmp_path / "out" / "2022-12-08-corporate-os" / f"{EXAMPLE_AS}-agenda.docx").is_file()
     assert lines[-1] == (f"4 papers: 2 built, 2 failed, 2 warnings; build failed: 1 error in {misnamed / wrong}")
 
 
@@ -88,18 +88,19 @@ def test_an_agenda_listing_a_missing_paper_is_not_written(tmp_path: Path) -> Non
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
     assert "  meeting   meeting.yaml:10: items[1].paper: paper file not found: 06-change-and-improvment.yaml" in lines
-    assert "  failed    agenda.docx  not written while meeting.yaml has errors (fix them and build again)" in lines
-    assert not (tmp_path / "out" / EXAMPLE.name / "agenda.docx").exists()
+    assert (f"  failed    {EXAMPLE_AS}-agenda.docx  not written while meeting.yaml has errors (fix them and build "
+            "again)") in lines
+    assert not (tmp_path / "out" / EXAMPLE.name / f"{EXAMPLE_AS}-agenda.docx").exists()
     assert lines[-1] == ("2 papers: 2 built, 0 failed, 3 warnings; build failed: 1 error in meeting.yaml, "
-                         "agenda.docx not written")
+                         f"{EXAMPLE_AS}-agenda.docx not written")
 
     # after a good build, the agenda left in OUT is said to be the previous build's
     meeting.write_text(meeting.read_text(encoding="utf-8").replace("06-change-and-improvment.yaml", f"{BRIEFING}.yaml"))
     assert run_papers("build", folder, "-o", tmp_path / "out", "-j", "1").exit_code == 0
     meeting.write_text(meeting.read_text(encoding="utf-8").replace(f"{BRIEFING}.yaml", "06-change-and-improvment.yaml"))
     again = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1")
-    assert ("  failed    agenda.docx  not written while meeting.yaml has errors (fix them and build again); "
-            "agenda.docx in the output folder is the previous build's") in again.output.splitlines()
+    assert (f"  failed    {EXAMPLE_AS}-agenda.docx  not written while meeting.yaml has errors (fix them and build "
+            f"again); {EXAMPLE_AS}-agenda.docx in the output folder is the previous build's") in again.output.splitlines()
 
 
 def test_an_agenda_item_whose_paper_has_errors_is_not_published_under_its_file_name(tmp_path: Path) -> None:
@@ -108,9 +109,9 @@ def test_an_agenda_item_whose_paper_has_errors_is_not_published_under_its_file_n
     paper.write_text(paper.read_text(encoding="utf-8").replace("template: briefing_note", "template: briefing"))
     result = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1")
     assert result.exit_code == 1, result.output
-    assert (f"  failed    agenda.docx  not written: item 6's paper {BRIEFING}.yaml has errors, so its title is "
+    assert (f"  failed    {EXAMPLE_AS}-agenda.docx  not written: item 6's paper {BRIEFING}.yaml has errors, so its title is "
             "not known (fix the paper and build again)") in result.output.splitlines()
-    assert not (tmp_path / "out" / EXAMPLE.name / "agenda.docx").exists()
+    assert not (tmp_path / "out" / EXAMPLE.name / f"{EXAMPLE_AS}-agenda.docx").exists()
 
 
 # -- 9.7: the summary -------------------------------------------------------------------------
@@ -158,8 +159,8 @@ def test_progress_names_each_stage_and_each_pdf_as_libreoffice_converts_it(tmp_p
     assert stages == ["papers", "workbook", "PDFs", "agenda", "pack"]
     pdfs = [(s.done, s.total, s.item) for s in steps if s.stage == "PDFs"]
     # the two papers and a provisional agenda (for its length), one at a time, then the final agenda
-    assert pdfs == [(0, 3, ""), (1, 3, f"{REPORT}.docx"), (2, 3, f"{BRIEFING}.docx"), (3, 3, "agenda.docx"),
-                    (3, 4, ""), (4, 4, "agenda.docx")]
+    assert pdfs == [(0, 3, ""), (1, 3, f"{REPORT}.docx"), (2, 3, f"{BRIEFING}.docx"), (3, 3, f"{EXAMPLE_AS}-agenda.docx"),
+                    (3, 4, ""), (4, 4, f"{EXAMPLE_AS}-agenda.docx")]
     assert all(s.meeting == EXAMPLE.name for s in steps if s.stage != "papers")
 
 
@@ -210,7 +211,7 @@ def test_check_names_the_accessibility_warning_of_the_document_it_would_write(tm
             '(link-text): the link text "click here" does not say where the link goes '
             '(https://www.thurrock.gov.uk/plan); fix: make the link text name its destination (e.g. "the '
             'council\'s awards page"), not "click here"') in result.output.splitlines()
-    assert "  checked   agenda.docx" in result.output.splitlines()
+    assert f"  checked   {EXAMPLE_AS}-agenda.docx" in result.output.splitlines()
     assert result.output.splitlines()[-1] == "2 papers: 2 checked, 0 failed, 3 warnings"
 
 
@@ -222,8 +223,10 @@ def test_with_pdf_an_agenda_not_written_means_no_pack_but_the_papers_pdfs(tmp_pa
     result = run_papers("build", folder, "-o", tmp_path / "out", "-j", "1", "--pdf")
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
-    assert "  failed    agenda.docx  not written while meeting.yaml has errors (fix them and build again)" in lines
-    assert "  failed    pack.pdf  not written: the agenda was not written" in lines
+    assert (f"  failed    {EXAMPLE_AS}-agenda.docx  not written while meeting.yaml has errors (fix them and build "
+            "again)") in lines
+    assert f"  failed    {EXAMPLE_AS}-pack.pdf  not written: the agenda was not written" in lines
     written = sorted(p.name for p in (tmp_path / "out" / EXAMPLE.name).iterdir() if not p.name.startswith("."))
     assert written == [f"{REPORT}.docx", f"{REPORT}.pdf", f"{BRIEFING}.docx", f"{BRIEFING}.pdf", "budget.xlsx"]
-    assert lines[-1].endswith("build failed: 1 error in meeting.yaml, agenda.docx not written, pack.pdf not written")
+    assert lines[-1].endswith(f"build failed: 1 error in meeting.yaml, {EXAMPLE_AS}-agenda.docx not written, "
+                              f"{EXAMPLE_AS}-pack.pdf not written")

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 import generator.build as build_module
 import generator.outputs as outputs
-from conftest import EXAMPLE, ROOT, run_papers, statuses
+from conftest import EXAMPLE, EXAMPLE_AS, ROOT, run_papers, statuses
 from generator.build import Options, build
 from generator.errors import PapersError
 
@@ -189,9 +189,9 @@ def test_reserved_and_over_long_paper_names_are_refused_at_their_line(meeting: P
     result = run_papers("build", meeting, "-o", out, "-j", "1")
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "File name too long" not in result.output
-    assert (f"meeting.yaml:{agenda_line}: items[3].paper: 'agenda.yaml': a paper cannot be called 'agenda': its "
-            "outputs would take the place of the agenda front sheet (agenda.docx, agenda.pdf), which the build "
-            "makes for every meeting; rename the paper, e.g. to 'agenda-paper.yaml'") in result.output
+    assert (f"meeting.yaml:{agenda_line}: items[3].paper: 'agenda.yaml': a paper cannot be called 'agenda': earlier "
+            "versions gave that name to the agenda front sheet (agenda.docx, agenda.pdf), which output folders they "
+            "built still hold; rename the paper, e.g. to 'agenda-paper.yaml'") in result.output
     assert (f"meeting.yaml:{long_line}: items[4].paper: '{'x' * 40}...': the file name is too long (236 "
             "characters): its outputs' names would be longer than the file system allows; shorten it to at most "
             "200 characters") in result.output
@@ -203,17 +203,52 @@ def test_reserved_and_over_long_paper_names_are_refused_at_their_line(meeting: P
 def test_a_paper_named_as_a_meeting_output_is_refused_even_off_the_agenda(meeting: Path, tmp_path: Path) -> None:
     shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / "Pack.yaml")  # any case: Windows and macOS fold it
     shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / "agenda.yml")
+    shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / f"{EXAMPLE_AS.upper()}-pack.yaml")
     out = tmp_path / "out"
     result = run_papers("build", meeting, "-o", out, "-j", "1")
     assert result.exit_code == 1
-    assert ("Pack.yaml: 'Pack.yaml': a paper cannot be called 'Pack': its outputs would take the place of the "
+    assert ("Pack.yaml: 'Pack.yaml': a paper cannot be called 'Pack': earlier versions gave that name to the "
             "published pack (pack.pdf)") in result.output
+    # the names the meeting's outputs have now (its date and short name), in any case
+    assert (f"{EXAMPLE_AS.upper()}-pack.yaml: '{EXAMPLE_AS.upper()}-pack.yaml': a paper cannot be called "
+            f"'{EXAMPLE_AS.upper()}-pack': its outputs would take the place of the published pack "
+            f"({EXAMPLE_AS}-pack.pdf), which the build makes for the meeting") in result.output
     assert "agenda.yml: 'agenda.yml': a paper cannot be called 'agenda'" in result.output
     assert statuses(result.output)["Pack.yaml"] == "failed" and statuses(result.output)["agenda.yml"] == "failed"
     # the front sheet is the meeting's, not the paper called agenda
-    front = paragraphs(out / NAME / "agenda.docx")
+    front = paragraphs(out / NAME / f"{EXAMPLE_AS}-agenda.docx")
     assert "Corporate Overview and Scrutiny Committee" in front and "Since taking on" not in front
     assert not (out / NAME / "Pack.docx").exists()
+
+
+def test_meeting_outputs_are_named_after_the_meeting_and_old_names_are_removed_as_stale(
+        meeting: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_papers("build", meeting, "-o", out, "-j", "1").exit_code == 0
+    folder = out / NAME
+    assert (folder / "2022-12-08-corporate-os-agenda.docx").is_file() and not (folder / "agenda.docx").exists()
+    # an output folder of an earlier version: the same agenda, under the name every meeting's had
+    (folder / "2022-12-08-corporate-os-agenda.docx").rename(folder / "agenda.docx")
+    for state in (".papers-manifest.json", ".papers-manifest.backup.json"):
+        data = json.loads((folder / state).read_text(encoding="utf-8"))
+        data["outputs"]["agenda.docx"] = data["outputs"].pop("2022-12-08-corporate-os-agenda.docx")
+        (folder / state).write_text(json.dumps(data), encoding="utf-8")
+    again = run_papers("build", meeting, "-o", out, "-j", "1")
+    assert again.exit_code == 0, again.output
+    assert ("  removed   agenda.docx  out of date: the meeting's outputs are now named after it "
+            "(2022-12-08-corporate-os-agenda.docx is this agenda); the previous agenda.docx was removed"
+            ) in again.output.splitlines()
+    assert not (folder / "agenda.docx").exists() and (folder / "2022-12-08-corporate-os-agenda.docx").is_file()
+    # the meeting moves to the 9th and gets a short name with "&" and an accent: its outputs follow it
+    edit(meeting / "meeting.yaml", "date: 2022-12-08", "date: 2022-12-09")
+    edit(meeting / "meeting.yaml", "short_name: Corporate O&S", "short_name: Corporate Rés & Scrutiny")
+    moved = run_papers("build", meeting, "-o", out, "-j", "1")
+    assert moved.exit_code == 0, moved.output
+    assert statuses(moved.output)["2022-12-09-corporate-res-scrutiny-agenda.docx"] == "built"
+    assert ("  removed   2022-12-08-corporate-os-agenda.docx  out of date: the meeting's outputs are now named after "
+            "it (2022-12-09-corporate-res-scrutiny-agenda.docx is this agenda); the previous "
+            "2022-12-08-corporate-os-agenda.docx was removed") in moved.output.splitlines()
+    assert sorted(p.name for p in folder.glob("*agenda*")) == ["2022-12-09-corporate-res-scrutiny-agenda.docx"]
 
 
 def test_two_papers_that_would_share_one_output_are_refused(meeting: Path, tmp_path: Path) -> None:
@@ -313,12 +348,12 @@ def test_leftovers_of_killed_builds_are_removed(meeting: Path, tmp_path: Path) -
 def test_force_names_every_edited_output_it_keeps_aside(meeting: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_papers("build", meeting, "-o", out, "-j", "1").exit_code == 0
-    for name in ("budget.xlsx", "agenda.docx", f"{REPORT}.docx"):
+    for name in ("budget.xlsx", f"{EXAMPLE_AS}-agenda.docx", f"{REPORT}.docx"):
         path = out / NAME / name
         path.write_bytes(path.read_bytes() + b"\0")  # edited (and re-saved) by someone
     forced = run_papers("build", meeting, "-o", out, "-j", "1", "--force")
     assert forced.exit_code == 0, forced.output
-    for name in ("budget.edited-1.xlsx", "agenda.edited-1.docx", f"{REPORT}.edited-1.docx"):
+    for name in ("budget.edited-1.xlsx", f"{EXAMPLE_AS}-agenda.edited-1.docx", f"{REPORT}.edited-1.docx"):
         assert (out / NAME / name).exists()
         assert f"your edited copy kept as {name}" in forced.output, forced.output
 
@@ -404,10 +439,10 @@ def test_a_build_without_pdf_removes_the_pdfs_a_rebuilt_paper_makes_out_of_date(
     assert (f"  removed   {REPORT}.pdf  out of date: {REPORT}.docx was rebuilt; build with --pdf to make it again; "
             f"the previous {REPORT}.pdf was removed") in result.output
     assert statuses(result.output)[f"{REPORT}.docx"] == "built"
-    assert "  removed   pack.pdf  out of date: " in result.output
-    assert not (folder / f"{REPORT}.pdf").exists() and not (folder / "pack.pdf").exists()
+    assert f"  removed   {EXAMPLE_AS}-pack.pdf  out of date: " in result.output
+    assert not (folder / f"{REPORT}.pdf").exists() and not (folder / f"{EXAMPLE_AS}-pack.pdf").exists()
     # the agenda's page numbers pointed into that pack: it is rebuilt without them, and its PDF goes too
-    assert "  removed   agenda.pdf  out of date: agenda.docx was rebuilt" in result.output
+    assert f"  removed   {EXAMPLE_AS}-agenda.pdf  out of date: {EXAMPLE_AS}-agenda.docx was rebuilt" in result.output
     assert (folder / f"{BRIEFING}.pdf").read_bytes() == briefing_pdf  # still shows its Word file
 
 
@@ -421,9 +456,9 @@ def test_a_failed_paper_leaves_no_pack_with_its_old_version(meeting: Path, tmp_p
     assert result.exit_code == 1
     assert statuses(result.output)[f"{BRIEFING}.yaml"] == "failed"
     assert statuses(result.output)[f"{REPORT}.pdf"] == "built"
-    assert (f"  failed    pack.pdf  not written: {BRIEFING}.yaml has errors, so it would not match the papers; "
-            "the previous pack.pdf was removed") in result.output
-    assert not (folder / "pack.pdf").exists()
+    assert (f"  failed    {EXAMPLE_AS}-pack.pdf  not written: {BRIEFING}.yaml has errors, so it would not match the "
+            f"papers; the previous {EXAMPLE_AS}-pack.pdf was removed") in result.output
+    assert not (folder / f"{EXAMPLE_AS}-pack.pdf").exists()
     assert "I am pleased" in subprocess.run(["pdftotext", str(folder / f"{REPORT}.pdf"), "-"], capture_output=True,
                                             text=True, check=True).stdout
 
@@ -435,7 +470,7 @@ def test_a_build_without_pdf_after_one_with_keeps_the_pack_with_its_appendices(t
     first = run_papers("build", cabinet, "-o", out, "--pdf", "-j", "1")
     assert first.exit_code == 0, first.output
     before = outputs_of(out / cabinet.name)
-    assert "pack.pdf" in before and any("-appendix-" in name for name in before)
+    assert "2023-01-18-cabinet-pack.pdf" in before and any("-appendix-" in name for name in before)
     again = run_papers("build", cabinet, "-o", out, "-j", "1")
     assert again.exit_code == 0, again.output
     assert set(statuses(again.output).values()) == {"unchanged"}, again.output
