@@ -496,8 +496,9 @@ def _plan(job: Job, options: Options) -> _Plan:
                                 False, check_only=True) for paper in job.papers]
             return plan
         # a paper listed twice is an error of meeting.yaml (reported with it); it is built once
-        listed = list(dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file))
-        order = [p for p in listed if p in job.papers] + [p for p in job.papers if p not in listed]
+        listed = dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file)  # in order; a set
+        papers = set(job.papers)
+        order = [p for p in listed if p in papers] + [p for p in job.papers if p not in listed]
         for paper in job.papers:
             if paper not in listed:
                 result.problems.append(Problem(MEETING_FILE, agenda.items_line, "items",
