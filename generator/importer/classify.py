@@ -214,16 +214,19 @@ class Classifier:
     def status(self, text: str) -> None:
         low = text.lower()
         body = re.sub(r"^this (report|briefing note) is\s+", "", text, flags=re.IGNORECASE)
-        if low.startswith("this report is public") or body.lower().startswith(("public", "open")):
+        if low.startswith("this report is public") or body.lower().startswith(("public", "open", "part 1", "part i ",
+                                                                              "part i-", "part i –")) \
+                or body.lower() in ("part i", "not exempt"):
             self.front["status"] = "public"
             for match in re.finditer(r"Appendix (\d+) \(([^)]*)\), which is exempt: (.*?)(?=; Appendix \d+ \(|$)",
                                      text):
                 self.front.setdefault("exempt_appendices", {})[int(match.group(1))] = match.group(3).strip()
             return
-        if "exempt" in low or "not for publication" in low or "confidential" in low:
+        if "exempt" in low or "not for publication" in low or "confidential" in low or low.startswith(
+                ("part 2", "part ii")):
             self.front["status"] = "exempt"
-            reason = re.sub(r"^(exempt|not for publication|confidential)\s*[:,–-]?\s*", "", body,
-                            flags=re.IGNORECASE).strip()
+            reason = re.sub(r"^(part (2|ii)\s*[:,–-]?\s*)?(exempt|not for publication|confidential)?\s*[:,–-]?\s*",
+                            "", body, flags=re.IGNORECASE).strip()
             if reason:
                 self.front["exempt_reason"] = reason
             else:
@@ -242,6 +245,15 @@ class Classifier:
                 self.warn(None, f"the cover's date '{value}' is not a date: the meeting's date was not set")
             else:
                 self.meeting["date"] = parsed
+        elif key == "meeting":  # "Cabinet, 18 January 2023": the committee and the date
+            parsed = _parse_date(value)
+            if parsed is not None:
+                self.meeting["date"] = parsed
+            rest = _DATE_WORDS.sub("", _DATE_NUMERIC.sub("", _DATE_ISO.sub("", value)))
+            rest = re.sub(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", "", rest, flags=re.IGNORECASE)
+            rest = rest.strip(" ,–-:")
+            if rest:
+                self.meeting["committee"] = rest
         elif key == "item":
             self.front["item"] = value.removeprefix("ITEM:").strip()
         elif key == "committee":
@@ -251,7 +263,7 @@ class Classifier:
         elif key == "key_decision":
             low = value.lower()
             self.front["key_decision"] = not low.startswith(("non", "no"))
-            ref = re.search(r"\(Forward Plan reference ([^)]*)\)", value) or re.search(r"(FP/\S+)", value)
+            ref = re.search(r"\(Forward Plan reference ([^)]*)\)", value) or re.search(r"(FP/[^\s)]+)", value)
             if ref:
                 self.front["forward_plan_ref"] = ref.group(1).strip()
         elif key in ("accountable_assistant_director", "accountable_director"):
@@ -360,7 +372,7 @@ class Classifier:
 
     def unplaced(self, para: Para) -> None:
         for what in para.unplaced:
-            self.warn(_where(para), what)
+            self.warn(_where(para), what.split("\x00")[0])
         para.unplaced = []
 
     def line(self, para: Para, last_ordered: str | None) -> tuple[Line, str | None]:
@@ -377,6 +389,10 @@ class Classifier:
             level = int(match.group(2) or 1) - 1
             kind = "cont" if match.group(1) == "Continue" else "item"
             return Line(kind, para, markdown(runs), level, match.group(1) == "Number"), None
+        numbered = para.numbered_level is not None or para.multilevel and para.list_level == 0
+        if numbered and self.heading_like(para, para.text):  # Word's 1. / 2.1 numbering on a heading line
+            level = para.numbered_level if para.numbered_level is not None else para.list_level
+            return Line("heading", para, _heading_text(para.text), (level or 0) + 1, ordered=True), None
         if para.list_level is not None and style not in ("Numbered Paragraph", "Recommendation"):
             runs, _ = _strip_typed(runs)
             return Line("item", para, markdown(runs), para.list_level, para.list_ordered), None
@@ -393,7 +409,7 @@ class Classifier:
             rest = _cut(runs, number.end())
             if self.heading_like(para, text[number.end():]):
                 depth = number.group("multi").count(".") + 1 if number.group("multi") else 1
-                return Line("heading", para, clean(text[number.end():]).strip(), depth, ordered=True), None
+                return Line("heading", para, _heading_text(text[number.end():]), depth, ordered=True), None
             if number.group("multi"):
                 return Line("para", para, markdown(rest)), None
             if number.group("letter") and not (number.group("letter") == "i" and last_ordered != "h"):
@@ -403,7 +419,7 @@ class Classifier:
                 return Line("item", para, markdown(rest), level, True), last_ordered
             return Line("item", para, markdown(rest), 0, True), None
         if self.heading_like(para, text):
-            return Line("heading", para, clean(text).strip(), 0), None
+            return Line("heading", para, _heading_text(text), 0), None
         return Line("para", para, markdown(runs)), None
 
     def heading_like(self, para: Para, text: str) -> bool:
@@ -413,6 +429,8 @@ class Classifier:
         text = clean(text).strip()
         if not text or len(text) > HEADING_MAX_CHARS or len(text.split()) > HEADING_MAX_WORDS:
             return False
+        if text.endswith(":") and _section_name(text[:-1]):
+            text = text[:-1]  # "Report Author:", "Recommendations:": a section's name, not a lead-in
         if text.endswith((".", ",", ";", ":", "!", "?")) or not any(c.isalpha() for c in text):
             return False
         visible = [r for r in para.runs if r.text.strip() and r.text != "\x00"]
@@ -802,6 +820,20 @@ def _split(lines: list[Line], level: int = 1) -> list[tuple[Line | None, list[Li
     return parts
 
 
+def _heading_text(text: str) -> str:
+    """A heading line's text, without a colon after a section's name."""
+    text = clean(text).strip()
+    return text[:-1].rstrip() if text.endswith(":") and _section_name(text[:-1]) else text
+
+
+def _section_name(text: str) -> bool:
+    """Whether a line names a section a paper has (Recommendations, a committee report's sections ...)."""
+    text = _TYPED_NUMBER.sub("", text.strip()).strip()
+    low = text.lower()
+    return _recommendations(text) or committee_section(text) is not None or low in (
+        "report author", "appendices", "appendices to the report", "implications", "background papers")
+
+
 def _recommendations(title: str) -> bool:
     return re.match(r"^(\d+\.?\s*)?recommendations?(\(s\))?\s*:?$", title.strip(), re.IGNORECASE) is not None
 
@@ -811,7 +843,8 @@ def _unescape_heading(text: str) -> str:
 
 
 _LABELS = {
-    "date": ("date", "meeting date", "date of meeting", "meeting"),
+    "date": ("date", "meeting date", "date of meeting"),
+    "meeting": ("meeting", "meeting and date", "committee and date", "committee / date", "meeting / date"),
     "item": ("item", "agenda item", "item number", "item no", "agenda item number"),
     "committee": ("committee", "committee name", "decision maker", "decision-maker", "to"),
     "title": ("title", "report title", "subject", "title of report"),
