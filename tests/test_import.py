@@ -368,3 +368,32 @@ def test_an_author_committee_report_draft_becomes_a_committee_report(tmp_path: P
     items = [(i.style, norm(i.text)) for i in body_items(open_docx(next((tmp_path / "out").rglob("*.docx"))))]
     assert ("Normal", "Implications verified by: E. Money, Finance Manager") in items
     assert ("Numbered Paragraph", "Text of section 1.") in items
+
+
+def test_an_author_briefing_note_with_its_fields_as_lines(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    _para(doc, "Briefing Note: Library Opening Hours", bold=True, size=16)
+    _para(doc, "Committee: Cleaner, Greener and Safer Overview and Scrutiny Committee")
+    _para(doc, "Date: 12/03/2023")
+    _para(doc, "Purpose: To update Members on the new opening hours.")
+    _para(doc, "Background", bold=True)
+    _para(doc, "Libraries open later on Thursdays.")
+    _para(doc, "Next steps", bold=True)
+    _para(doc, "- Review in June")
+    _para(doc, "- Report back in September")
+    draft = tmp_path / "libraries.docx"
+    doc.save(str(draft))
+    result = run_papers("import", draft)
+    assert result.exit_code == 0, result.output
+    front, body = _front_and_body(tmp_path / "libraries.md")
+    assert front["template"] == "briefing_note"
+    assert front["title"] == "Briefing Note: Library Opening Hours"
+    assert front["committee"] == "Cleaner, Greener and Safer Overview and Scrutiny Committee"
+    assert front["purpose"] == "To update Members on the new opening hours."
+    assert front["meeting"]["date"] == __import__("datetime").date(2023, 3, 12)
+    assert [line for line in body.splitlines() if line.startswith("#")] == ["# Background", "# Next steps"]
+    assert "\n- Review in June\n- Report back in September\n" in body
+    assert "libraries.docx: imported, 0 warnings" in result.output
+    assert run_papers("build", tmp_path / "libraries.md", "-o", tmp_path / "out").exit_code == 0

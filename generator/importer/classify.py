@@ -102,6 +102,8 @@ class Classifier:
         for key in ("title", "committee", "purpose", "report_of"):
             if key in self.front and (key != "committee" or template == "briefing_note"):
                 data[key] = self.front[key]
+        if template == "briefing_note" and "committee" not in data and self.meeting.get("committee"):
+            data["committee"] = self.meeting["committee"]
         if template != "briefing_note" and "report_of" not in data:
             author = self.draft.author.strip()
             if author:
@@ -442,8 +444,11 @@ class Classifier:
 
     # -- the paper's front paragraphs (a briefing note's committee, title, purpose) ---------------------------
     def front_matter(self, lines: list[Line]) -> list[Line]:
+        """Take the paper's own lines off the top: a briefing note's committee, title, purpose and exempt line;
+        an author's title line and 'Label: value' lines (Report of: ..., Date: ...) before the first heading."""
         out: list[Line] = []
-        for n, line in enumerate(lines):
+        heading_seen = False
+        for line in lines:
             para = line.para
             style = para.style if para is not None else ""
             plain = clean(para.text).strip() if para is not None else ""
@@ -454,9 +459,16 @@ class Classifier:
             if style == "Title" and "title" not in self.front:
                 self.front["title"] = plain
                 continue
-            if para is not None and line.kind in ("para", "heading") and not out:
+            if line.kind == "heading" and not heading_seen:
+                if not out and "title" not in self.front and self.title_line(line, lines):
+                    self.front["title"] = line.text
+                    continue
+                heading_seen = True
+            if para is not None and line.kind == "para" and not heading_seen:
                 low = plain.lower()
-                if low.startswith("purpose of the briefing note:"):
+                if str(self.front.get("title", "")).lower().startswith("briefing note"):
+                    self.briefing = True
+                if low.startswith("purpose of the briefing note:") or low.startswith("purpose:") and self.briefing:
                     self.briefing = True
                     self.front["purpose"] = plain.split(":", 1)[1].strip()
                     continue
@@ -464,11 +476,24 @@ class Classifier:
                     self.front["status"] = "exempt"
                     self.front["exempt_reason"] = plain.split(":", 1)[1].strip() if ":" in plain else ""
                     continue
-                if low.startswith("purpose:") and self.briefing:
-                    self.front["purpose"] = plain.split(":", 1)[1].strip()
+                label, sep, value = plain.partition(":")
+                if sep and value.strip() and len(label.split()) <= 5 and _label(label) is not None:
+                    self.field(label, value.strip())
                     continue
             out.append(line)
+        if str(self.front.get("title", "")).lower().startswith("briefing note"):
+            self.briefing = True
         return out
+
+    @staticmethod
+    def title_line(line: Line, lines: list[Line]) -> bool:
+        """Whether a draft's first line, a bold or capitals one, is its title: it looks like no heading below."""
+        para = line.para
+        if para is None or para.outline is not None or line.ordered:
+            return False
+        look = _look(para, line.text)
+        return all(_look(ln.para, ln.text) != look for ln in lines
+                   if ln is not line and ln.kind == "heading" and ln.para is not None and ln.para.outline is None)
 
     def headings(self, lines: list[Line]) -> None:
         """Give every heading its level (1: a section, 2, 3: sub-headings).
@@ -597,6 +622,15 @@ class Classifier:
         parts = _split(lines)
         sections: list[dict[str, Any]] = []
         for title, content in parts:
+            if title is not None and template == "briefing_note" and "purpose" not in data \
+                    and title.text.lower().startswith("purpose"):
+                first = next((ln for ln in content if ln.kind == "para"), None)
+                if first is not None:
+                    data["purpose"] = clean(first.para.text).strip() if first.para else first.text
+                    content = [ln for ln in content if ln is not first]
+                    if not content:
+                        continue
+                    title = None
             if title is not None and _recommendations(title.text) and template == "portfolio_report":
                 data["recommendations"] = self.items(content, title)
                 continue
@@ -629,6 +663,9 @@ class Classifier:
             sections.append({"title": data.get("title", "Report"), "body": "To follow.\n"})
             self.warn(None, "no text found under the cover: the paper has one empty section")
         data["sections"] = sections
+        if template == "briefing_note" and "purpose" not in data:
+            self.warn(None, "no purpose found ('Purpose of the briefing note: ...'): add purpose: to the front "
+                      "matter; the briefing note does not build without it")
 
     def items(self, content: list[Line], heading: Line | None = None) -> list[str]:
         """A list section's entries: one per paragraph or list item ('None' gives none)."""
@@ -680,9 +717,7 @@ class Classifier:
             if key is None:
                 self.warn(_where(title.para), f"'{name}' is not a section of a committee report: its text was put "
                           "under the section before it, as a sub-heading")
-                target = self.previous_key
-                if target is None:
-                    continue
+                target = self.previous_key or "executive_summary"
                 extra = [Line("heading", title.para, name, 2)] + content
                 self.extra.setdefault(target, []).extend(extra)
                 continue
