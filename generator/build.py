@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -414,6 +415,12 @@ def _build(jobs: list[Job], options: Options, progress: Progress | None) -> Buil
     if progress is not None:
         progress(Step("papers", decided, decided + len(tasks), note=f"{unchanged} unchanged" if unchanged else ""))
     report = BuildReport(out=options.out.resolve() if options.write else None)
+    if options.pdf:  # one LibreOffice per worker: -j 2 converts two documents at once
+        from .render.pdf import prestart, set_instances
+
+        set_instances(options.jobs)
+        if options.write and tasks:  # started now, it is up by the time the papers' Word files are made
+            prestart(len(tasks) + 1)
 
     def finish_ready() -> None:
         # meetings in order, each as soon as its papers are done: with -j N the workbook and agenda
@@ -1350,9 +1357,10 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
 
 
 def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None,
-               inputs: str | None = None) -> None:
+               inputs: str | None = None, made: tuple[bytes, int] | None = None) -> None:
     """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are;
-    ``inputs`` is what it was made from (default: the hash of ``source``)."""
+    ``inputs`` is what it was made from (default: the hash of ``source``); ``made``: the PDF as published and
+    its page count, when worked out already (:func:`_publishing`)."""
     from .render import pack
 
     if isinstance(pdf, str):  # the previous PDF shows the previous Word file: it goes
@@ -1360,10 +1368,29 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, dat
         return
 
     def data() -> bytes:
-        return _published_pdf(pdf, source, date)
+        return made[0] if made is not None else _published_pdf(pdf, source, date)
 
     _write_output(plan, pdf.name, inputs or file_hash(source), data, options, source.name,
-                  pages=pack.page_count(pdf))
+                  pages=made[1] if made is not None else pack.page_count(pdf))
+
+
+def _publishing(date: dt.date | None, skip: Path) -> tuple[dict[Path, tuple[bytes, int]], Callable[[Path, Path], None]]:
+    """Where each converted PDF's published bytes and page count go, and the function that works them out as
+    LibreOffice hands the PDF over (while its other instances convert the next files); the PDF of ``skip`` is
+    left alone. A PDF that cannot be worked out there is worked out again, and its error reported, when it
+    is written."""
+    from .render import pack
+
+    made: dict[Path, tuple[bytes, int]] = {}
+
+    def work(source: Path, pdf: Path) -> None:
+        if source == skip:
+            return
+        try:
+            made[source] = (_published_pdf(pdf, source, date), pack.page_count(pdf))
+        except Exception:  # noqa: BLE001 - in a conversion thread: _write_pdf does it again and reports it
+            pass
+    return made, work
 
 
 def _published_pdf(pdf: Path, source: Path, date: dt.date | None) -> bytes:
@@ -1397,6 +1424,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
     from .render import pack
     from .render.pdf import convert_all, work_folder
+    from .render.stamp import prepare as stamp_font
 
     manifest = plan.manifest
     assert manifest is not None and plan.agenda is not None
@@ -1417,7 +1445,10 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             placeholder = {i["number"]: (999, 9999) for i in items if i["paper"] or i["document"]}
             provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
             batch.append(provisional)
-        converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
+        threading.Thread(target=stamp_font, name="papers-stamp-font", daemon=True).start()  # for the pack
+        published, publish = _publishing(date, provisional)
+        converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch)),
+                                on_pdf=publish) if batch else {}
         agenda_error = None
         for source, pdf in converted.items():
             if source == provisional:
@@ -1426,7 +1457,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
                 else:
                     agenda_error = pdf
             else:
-                _write_pdf(plan, options, source, pdf, date, appendices.get(source))
+                _write_pdf(plan, options, source, pdf, date, appendices.get(source), published.get(source))
         # the pack and the agenda's page numbers only when every paper in the pack is current
         parts, pages, blockers = _pack_parts(plan, items, agenda_pages)
         status = _agenda(plan, options, items, None if blockers else pages)
