@@ -146,7 +146,9 @@ class Manifest:
         # False when the record of what we wrote is lost (manifest and backup, or the journal, damaged):
         # an output that does not match its entry is then "unknown", never blamed on a person
         self.trusted = True
-        self._saved: Any = None  # the data of the manifest file as read, to skip rewriting it unchanged
+        # the bytes of the manifest file as read, to skip rewriting it unchanged (bytes, not their data parsed
+        # again: a build plans every meeting before building any, and holds all their manifests meanwhile)
+        self._saved: bytes | None = None
         self._backup_ok = False  # the backup holds the same bytes as the manifest
         self._load()
         self._fold_pending()
@@ -173,7 +175,7 @@ class Manifest:
             except Damaged as exc:
                 reasons[path] = str(exc)
                 continue
-            self._saved = json.loads(raw)
+            self._saved = raw
             self._backup_ok = main == backup
             if path != self.path:
                 state = "missing" if reasons[self.path] == "missing" else f"damaged ({reasons[self.path]})"
@@ -252,7 +254,8 @@ class Manifest:
         data: dict[str, Any] = {"format": FORMAT, "outputs": {k: vars(v) for k, v in sorted(self.entries.items())}}
         if self.meeting is not None:
             data["meeting"] = self.meeting
-        if data != self._saved or not self._backup_ok:  # equal data would serialise to the bytes already there
+        # equal data would serialise to the bytes already there
+        if not self._backup_ok or self._saved is None or data != json.loads(self._saved):
             text = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
             # the backup first: whichever write a kill interrupts, one of the two is whole and the journal stays
             for path in (self.folder / BACKUP, self.path):
@@ -262,7 +265,7 @@ class Manifest:
                     same = False
                 if not same:
                     write_atomic(path, text)
-            self._saved = json.loads(text)  # a copy: entries may change after this save
+            self._saved = text
             self._backup_ok = True
             from .edits import forget_others
 
