@@ -29,11 +29,12 @@ def page_count(pdf: Path) -> int:
 
 
 def join(parts: list[tuple[str, Path] | tuple[str, Path, bool]], title: str, date: dt.date | None = None,
-         marking: str = "") -> bytes:
+         marking: str = "", first_page: int = 1) -> bytes:
     """One PDF of ``parts`` (bookmark text, file) in order, each part bookmarked at its first page, dated
     ``date`` (midnight UTC) as its parts are; a part given as (text, file, True), an appendix, is bookmarked
     under the part before it. Every page is stamped "Page N" (N counting through the pack) at its top
-    right, and with ``marking`` ("NOT FOR PUBLICATION") at its top left when given."""
+    right, and with ``marking`` ("NOT FOR PUBLICATION") at its top left when given; N starts at ``first_page``
+    (a supplement's pages continue from the pack's)."""
     writer = PdfWriter()
     readers = [(part[0], PdfReader(part[1]), len(part) > 2 and bool(part[2])) for part in parts]
     tags = _Tags(writer) if readers and all(_tagged(reader) for _, reader, _ in readers) else None
@@ -48,7 +49,7 @@ def join(parts: list[tuple[str, Path] | tuple[str, Path, bool]], title: str, dat
             tags.add(reader, start, label)
     if tags is not None:
         tags.finish()
-    stamp_pages(writer, [(f"Page {n}", marking) for n in range(1, len(writer.pages) + 1)])
+    stamp_pages(writer, [(f"Page {n}", marking) for n in range(first_page, first_page + len(writer.pages))])
     info = {"/Title": title}
     if date is not None:
         info["/CreationDate"] = info["/ModDate"] = pdf_date(date)
