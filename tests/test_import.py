@@ -84,3 +84,211 @@ def test_an_existing_paper_is_not_replaced_without_force(built_example: Path, tm
     rows = list(csv.reader((tmp_path / "05-central-services-finance-1.csv").open()))
     assert rows[0] == ["service", "outturn", "budget", "forecast", "variance"]
     assert rows[3] == ["Customer Services", "702", "1094", "965", "-131"]  # printed (131) in the paper
+
+
+# -- an author's draft: plain Word, everything in Normal with direct formatting --------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PICTURE = CABINET / "q2-variance-chart.png"
+
+
+def _para(doc, text: str = "", bold: bool = False, size: float | None = None, font: str | None = None):
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    if text:
+        run = p.add_run(text)
+        run.bold = bold or None
+        if size:
+            run.font.size = Pt(size)
+        if font:
+            run.font.name = font
+    return p
+
+
+def _xml(p, xml: str) -> None:
+    """Append raw WordprocessingML (one element) to paragraph ``p``."""
+    from lxml import etree
+
+    p._p.append(etree.fromstring(xml))
+
+
+def _hyperlink(p, text: str, url: str) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    rid = p.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    _xml(p, f'<w:hyperlink xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships" r:id="{rid}"><w:r><w:t>{text}</w:t></w:r></w:hyperlink>')
+
+
+def _list_item(doc, text: str, level: int) -> None:
+    """A Normal paragraph in Word's own bullet list (numPr with ilvl), as Word's bullet button makes it."""
+    p = _para(doc, text)
+    num_id = doc.styles["List Bullet"].element.pPr.numPr.numId.val
+    _xml(p, f'<w:pPr xmlns:w="{W_NS}"><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+            '</w:pPr>')
+    p._p.insert(0, p._p[-1])  # pPr first
+
+
+def author_draft(path: Path) -> Path:
+    """A draft as an author sends it: a label/value cover, bold lines for headings, typed bullets and numbers."""
+    from docx import Document
+    from docx.shared import Inches
+
+    doc = Document()
+    cover = doc.add_table(rows=0, cols=2)
+    for label, value in (("Date", "18 January 2023"), ("Item", "7"), ("Committee", "Housing Overview and Scrutiny "
+                         "Committee"), ("Title", "Housing Repairs & Voids Update"),
+                         ("Report of", "Councillor B. Author, Cabinet Member for Housing"), ("Public or exempt",
+                                                                                              "Public")):
+        cells = cover.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    _para(doc, "1. INTRODUCTION", bold=True)
+    _para(doc, "1.1\tThis report updates the Committee on repairs & voids.")
+    p = _para(doc, "1.2 The repairs service has improved its response times across")
+    _xml(p, f'<w:r xmlns:w="{W_NS}"><w:br w:type="page"/></w:r>')
+    _para(doc, "all areas of the borough.")
+    _para(doc, "2. RECOMMENDATIONS", bold=True)
+    _para(doc, "2.1 That the Committee note the report.")
+    _para(doc, "3. REPAIRS", bold=True)
+    _para(doc, "Repairs performance", bold=True)
+    _para(doc, "The main changes this year were:")
+    _para(doc, "•\tNew contractor in place")
+    _para(doc, "o\tNorth area from April")
+    _para(doc, "–\tA call centre open longer")
+    _para(doc, "\uf0b7\tVoids turned round faster", font="Symbol")
+    _para(doc, "a) first lettered point")
+    _para(doc, "(i) a roman sub-point")
+    _para(doc, "b) second lettered point")
+    _list_item(doc, "Word list top", 0)
+    _list_item(doc, "Word list nested", 1)
+    p = _para(doc, "Details are on the ")
+    _hyperlink(p, "council website", "https://www.example.gov.uk/repairs")
+    p.add_run(".")
+    kpi = doc.add_table(rows=3, cols=5)
+    for r, values in enumerate((("KPI", "2021/22 Outturn", "Qtr 2 YTD", "Qtr 2 Target", "Performance"),
+                                ("Repairs on time", "91%", "95%", "90%", "ACHIEVED"),
+                                ("Average days to relet", "40", "35", "30", "FAILED"))):
+        for c, value in enumerate(values):
+            kpi.cell(r, c).text = value
+    _para(doc, "Financial Information", bold=True)
+    money = doc.add_table(rows=5, cols=4)
+    for r, values in enumerate((("Service", "Budget", "Forecast", "Variance"), ("", "£000", "£000", "£000"),
+                                ("Repairs", "1,200", "1,152", "(48)"), ("Voids", "£300", "330", "30"),
+                                ("Total", "1,500", "1,482", "(18)"))):
+        for c, value in enumerate(values):
+            money.cell(r, c).text = value
+    _para(doc, "4. RISKS", bold=True)
+    p = _para(doc, "The council will monitor the contract monthly.")
+    _xml(p, f'<w:r xmlns:w="{W_NS}"><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
+            f'<w:txbxContent><w:p><w:r><w:t>Key facts box</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape>'
+            '</w:pict></w:r>')
+    p = _para(doc, "Spending is ")
+    _xml(p, f'<w:del xmlns:w="{W_NS}" w:id="1" w:author="A" w:date="2023-01-01T00:00:00Z"><w:r><w:delText>over'
+            '</w:delText></w:r></w:del>')
+    _xml(p, f'<w:ins xmlns:w="{W_NS}" w:id="2" w:author="A" w:date="2023-01-01T00:00:00Z"><w:r><w:t>within'
+            '</w:t></w:r></w:ins>')
+    p.add_run(" budget.")
+    p = _para(doc, "")
+    run = p.add_run("Fewer complaints this year.")
+    doc.add_comment(run, text="Check this figure", author="Editor")
+    doc.add_picture(str(PICTURE), width=Inches(2))  # no alt text
+    doc.add_picture(str(PICTURE), width=Inches(2))
+    doc.paragraphs[-1]._p.xpath(".//wp:docPr")[0].set("descr", "Bar chart of repairs by month")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def _front_and_body(md: Path) -> tuple[dict, str]:
+    import yaml
+
+    text = md.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def test_an_author_draft_in_plain_word_becomes_a_structured_paper(tmp_path: Path) -> None:
+    draft = author_draft(tmp_path / "drafts" / "07-housing.docx")
+    out = tmp_path / "meeting"
+    result = run_papers("import", draft, "-o", out)
+    assert result.exit_code == 0, result.output
+    front, body = _front_and_body(out / "07-housing.md")
+    # the cover table's fields
+    assert front["template"] == "portfolio_report"
+    assert front["title"] == "Housing Repairs & Voids Update"
+    assert front["report_of"] == "Councillor B. Author, Cabinet Member for Housing"
+    assert str(front["item"]) == "7" and front["status"] == "public"
+    assert front["meeting"] == {"committee": "Housing Overview and Scrutiny Committee",
+                                "date": __import__("datetime").date(2023, 1, 18)}
+    # bold lines: '1. INTRODUCTION' a section, 'Repairs performance' a sub-heading; '2. RECOMMENDATIONS' the list
+    assert front["recommendations"] == ["That the Committee note the report."]
+    headings = [line for line in body.splitlines() if line.startswith("#")]
+    assert headings == ["# INTRODUCTION", "# REPAIRS", "## Repairs performance", "# RISKS"]
+    # typed numbers dropped; the paragraph a page break split is one again
+    assert "\nThis report updates the Committee on repairs & voids.\n" in body
+    assert "1.1" not in body and "1.2" not in body
+    assert "\nThe repairs service has improved its response times across all areas of the borough.\n" in body
+    # typed bullets (•, o nested, –, the Symbol-font bullet), lettered and roman points, Word's own list levels
+    for line in ("- New contractor in place", "  - North area from April", "- A call centre open longer",
+                 "- Voids turned round faster", "1. first lettered point", "   1. a roman sub-point",
+                 "1. second lettered point", "- Word list top", "  - Word list nested"):
+        assert f"\n{line}\n" in body, line
+    assert "[council website](https://www.example.gov.uk/repairs)" in body
+    assert "```kpis\n" in body and "title: Repairs on time" in body and "performance: FAILED" in body
+    assert "title: Financial Information" in body and "source: 07-housing-finance-1.csv" in body
+    assert "total: true" in body
+    with (out / "07-housing-finance-1.csv").open(encoding="utf-8") as f:
+        assert list(csv.reader(f)) == [["service", "budget", "forecast", "variance"],
+                                       ["Repairs", "1200", "1152", "-48"], ["Voids", "300", "330", "30"]]
+    assert "![Bar chart of repairs by month](07-housing-image-2.png)" in body
+    assert (out / "07-housing-image-2.png").read_bytes() == PICTURE.read_bytes()
+    # what could not be placed, each naming its paragraph
+    assert ('07-housing.docx: paragraph 69 ("The council will monitor the contract mo…"): warning: a text box '
+            '("Key facts box"): its text was not imported; copy it into the paper by hand') in result.output
+    assert ('paragraph 70 ("Spending is within budget."): warning: a tracked deletion ("over"): it was left out, as '
+            'if the change were accepted') in result.output
+    assert 'warning: a tracked insertion ("within"): it was kept, as if the change were accepted' in result.output
+    assert 'paragraph 71 ("Fewer complaints this year."): warning: a comment: it was not imported' in result.output
+    assert ("paragraph 72: warning: an image without alt text: it was not placed in the paper; it was saved as "
+            "07-housing-image-1.png") in result.output
+    assert "joined with paragraph 16, which a page break split off mid-sentence" in result.output
+    assert "07-housing.docx: imported, 6 warnings" in result.output
+    assert "Over" not in body and "over budget" not in body
+    # and it builds on its own
+    built = run_papers("build", out / "07-housing.md", "-o", tmp_path / "out")
+    assert built.exit_code == 0, built.output
+    docx = next((tmp_path / "out").rglob("07-housing.docx"))
+    items = [(i.style, norm(i.text)) for i in body_items(open_docx(docx))]
+    assert ("List Bullet 2", "North area from April") in items
+    assert ("List Number 2", "a roman sub-point") in items
+    assert ("Heading 2", "Repairs performance") in items
+    assert ("Table Text", "(48)") in items
+    assert cover_cells(open_docx(docx))[:2] == ["18 January 2023", "ITEM: 7"]
+
+
+def test_a_draft_with_word_headings_and_no_cover_says_what_to_fill_in(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Tenant Engagement", style="Title")
+    doc.add_heading("Background", level=1)
+    doc.add_paragraph("Tenants were asked about repairs.")
+    doc.add_heading("Findings", level=2)
+    doc.add_paragraph("Most were satisfied.", style="List Number")
+    doc.add_paragraph("Some were not.", style="List Number")
+    doc.add_heading("Next steps", level=1)
+    doc.add_paragraph("A survey follows in spring.")
+    draft = tmp_path / "engagement.docx"
+    doc.save(str(draft))
+    result = run_papers("import", draft)
+    assert result.exit_code == 0, result.output
+    front, body = _front_and_body(tmp_path / "engagement.md")
+    assert front["title"] == "Tenant Engagement"
+    assert [line for line in body.splitlines() if line.startswith("#")] == ["# Background", "## Findings",
+                                                                            "# Next steps"]
+    assert "\n1. Most were satisfied.\n1. Some were not.\n" in body
+    assert "warning: no committee found on the cover" in result.output
+    assert "warning: no meeting date found on the cover" in result.output
+    assert "report_of is the document's author, 'python-docx'" in result.output
+    assert run_papers("build", tmp_path / "engagement.md", "-o", tmp_path / "out").exit_code == 0

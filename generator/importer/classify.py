@@ -102,10 +102,16 @@ class Classifier:
         for key in ("title", "committee", "purpose", "report_of"):
             if key in self.front and (key != "committee" or template == "briefing_note"):
                 data[key] = self.front[key]
-        if template != "briefing_note":
-            data.setdefault("report_of", self.front.get("report_of"))
-            if data["report_of"] is None:
-                del data["report_of"]
+        if template != "briefing_note" and "report_of" not in data:
+            author = self.draft.author.strip()
+            if author:
+                data["report_of"] = author
+                self.warn(None, f"the cover says nobody presents the paper (Report of:): report_of is the "
+                          f"document's author, '{author}'; check it in the front matter")
+            else:
+                self.warn(None, "the cover says nobody presents the paper: add report_of: (e.g. Councillor A. "
+                          "Example, Cabinet Member for Housing) to the front matter; the paper does not build "
+                          "without it")
         for key in ("wards", "key_decision", "forward_plan_ref", "accountable_assistant_director",
                     "accountable_director"):
             if key in self.front:
@@ -447,10 +453,17 @@ class Classifier:
         return out
 
     def headings(self, lines: list[Line]) -> None:
-        """Give every heading its level (1: a section, 2, 3: sub-headings)."""
+        """Give every heading its level (1: a section, 2, 3: sub-headings).
+
+        Word's heading styles give theirs (the highest in use is a section); a typed number gives its depth
+        (``1.`` a section, ``2.1`` a sub-heading); a bold or capitals line without either takes the level of
+        lines that look the same, else goes one below the heading above it, else (a draft of such lines only)
+        ranks by its look: larger text, then capitals, then first seen, is higher."""
         styled = [ln.level for ln in lines if ln.kind == "heading" and ln.para is not None
                   and ln.para.outline is not None]
         base = min(styled) if styled else 1
+        known = bool(styled) or any(ln.kind == "heading" and ln.ordered for ln in lines)
+        looks: dict[tuple[Any, ...], int] = {}
         signatures: list[tuple[Any, ...]] = []
         current = 0
         for line in lines:
@@ -458,24 +471,24 @@ class Classifier:
                 continue
             para = line.para
             assert para is not None
+            sig = _look(para, line.text)
             if para.outline is not None:
                 line.level = min(3, max(1, para.outline - base + 1))
                 current = line.level
-                continue
-            if line.ordered:  # a typed number gives the depth: 1. a section, 1.1 a sub-heading
-                line.level = min(3, line.level if not styled else max(line.level, current + 1))
-                continue
-            if styled:
+            elif line.ordered:
+                line.level = min(3, line.level)
+                current = line.level
+                looks.setdefault(sig, line.level)
+            elif sig in looks:
+                line.level = looks[sig]
+            elif known:
                 line.level = min(3, current + 1)
-                continue
-            visible = [r for r in para.runs if r.text.strip()]
-            size = max((r.size or para.size or 0) for r in visible) if visible else 0
-            letters = [c for c in line.text if c.isalpha()]
-            sig = (size, all(c.isupper() for c in letters))
-            if sig not in signatures:
-                signatures.append(sig)
-            ranked = sorted(signatures, key=lambda s: (-s[0], not s[1], signatures.index(s)))
-            line.level = min(3, ranked.index(sig) + 1)
+                looks[sig] = line.level
+            else:
+                if sig not in signatures:
+                    signatures.append(sig)
+                ranked = sorted(signatures, key=lambda s: (-s[0], not s[1], signatures.index(s)))
+                line.level = min(3, ranked.index(sig) + 1)
 
     def template(self, lines: list[Line]) -> str:
         if self.briefing or "Committee Name" in self.used_styles:
@@ -766,6 +779,14 @@ class Classifier:
         if len(texts) > 2:
             author["service"] = ", ".join(texts[2:])
         data["report_author"] = author
+
+
+def _look(para: Para, text: str) -> tuple[float, bool, bool]:
+    """How a heading line looks: (text size, in capitals, bold)."""
+    visible = [r for r in para.runs if r.text.strip()]
+    size = max((r.size or para.size or 0) for r in visible) if visible else 0
+    letters = [c for c in text if c.isalpha()]
+    return size, bool(letters) and all(c.isupper() for c in letters), all(r.bold for r in visible)
 
 
 def _split(lines: list[Line], level: int = 1) -> list[tuple[Line | None, list[Line]]]:

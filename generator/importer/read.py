@@ -108,6 +108,7 @@ class Draft:
     blocks: list[Block]
     title: str
     subject: str
+    author: str
     created: Any
     styles: set[str]
 
@@ -148,7 +149,7 @@ class _Reader:
         blocks = list(self.blocks(body))
         core = self.document.core_properties
         styles = {s.name for s in self.document.styles if s.name}
-        return Draft(self.name, blocks, core.title or "", core.subject or "", core.created, styles)
+        return Draft(self.name, blocks, core.title or "", core.subject or "", core.author or "", core.created, styles)
 
     def blocks(self, parent: Any) -> Iterator[Block]:
         for child in parent.iterchildren():
