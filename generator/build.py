@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -425,6 +426,12 @@ def _build(jobs: list[Job], options: Options, progress: Progress | None) -> Buil
     if progress is not None:
         progress(Step("papers", decided, decided + len(tasks), note=f"{unchanged} unchanged" if unchanged else ""))
     report = BuildReport(out=options.out.resolve() if options.write else None)
+    if options.pdf:  # one LibreOffice per worker: -j 2 converts two documents at once
+        from .render.pdf import prestart, set_instances
+
+        set_instances(options.jobs)
+        if options.write and tasks:  # started now, it is up by the time the papers' Word files are made
+            prestart(len(tasks) + 1)
 
     def finish_ready() -> None:
         # meetings in order, each as soon as its papers are done: with -j N the workbook and agenda
@@ -1443,9 +1450,10 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
 
 
 def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, date: dt.date | None,
-               inputs: str | None = None) -> None:
+               inputs: str | None = None, made: tuple[bytes, int] | None = None) -> None:
     """Write LibreOffice's PDF of ``source`` (a message: why it failed), dated ``date`` as the Word files are;
-    ``inputs`` is what it was made from (default: the hash of ``source``)."""
+    ``inputs`` is what it was made from (default: the hash of ``source``); ``made``: the PDF as published and
+    its page count, when worked out already (:func:`_publishing`)."""
     from .render import pack
 
     if isinstance(pdf, str):  # the previous PDF shows the previous Word file: it goes
@@ -1453,12 +1461,31 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, dat
         return
 
     def data() -> bytes:
-        return _published_pdf(pdf, source, date)
+        return made[0] if made is not None else _published_pdf(pdf, source, date)
 
     digest = inputs or file_hash(source)
     # after publication, a revised paper's PDF gets a name of its own: the published one stays as it is
     _write_output(plan, _pdf_name(plan, pdf.name, digest), digest, data, options, source.name,
-                  pages=pack.page_count(pdf))
+                  pages=made[1] if made is not None else pack.page_count(pdf))
+
+
+def _publishing(date: dt.date | None, skip: Path) -> tuple[dict[Path, tuple[bytes, int]], Callable[[Path, Path], None]]:
+    """Where each converted PDF's published bytes and page count go, and the function that works them out as
+    LibreOffice hands the PDF over (while its other instances convert the next files); the PDF of ``skip`` is
+    left alone. A PDF that cannot be worked out there is worked out again, and its error reported, when it
+    is written."""
+    from .render import pack
+
+    made: dict[Path, tuple[bytes, int]] = {}
+
+    def work(source: Path, pdf: Path) -> None:
+        if source == skip:
+            return
+        try:
+            made[source] = (_published_pdf(pdf, source, date), pack.page_count(pdf))
+        except Exception:  # noqa: BLE001 - in a conversion thread: _write_pdf does it again and reports it
+            pass
+    return made, work
 
 
 def _published_pdf(pdf: Path, source: Path, date: dt.date | None) -> bytes:
@@ -1493,6 +1520,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     publication, the supplement instead (the agenda and pack stay as published)."""
     from .render import pack
     from .render.pdf import convert_all, work_folder
+    from .render.stamp import prepare as stamp_font
 
     manifest = plan.manifest
     assert manifest is not None and plan.agenda is not None
@@ -1529,7 +1557,10 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             provisional.write_bytes(_supplement_agenda_bytes(plan, options, number,
                                                              _supplement_rows(changes, when, placeholder)))
             batch.append(provisional)
-        converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch))) if batch else {}
+        threading.Thread(target=stamp_font, name="papers-stamp-font", daemon=True).start()  # for the pack
+        published, publish = _publishing(date, provisional)
+        converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch)),
+                                on_pdf=publish) if batch else {}
         agenda_error = None
         for source, pdf in converted.items():
             if source == provisional:
@@ -1541,7 +1572,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
                 else:
                     agenda_error = pdf
             else:
-                _write_pdf(plan, options, source, pdf, date, appendices.get(source))
+                _write_pdf(plan, options, source, pdf, date, appendices.get(source), published.get(source))
         if changes is not None:
             if agenda_error is not None:
                 changes.blockers.append(f"the supplementary agenda's PDF could not be made ({agenda_error})")
@@ -1813,7 +1844,7 @@ def _unpublish(plan: _Plan) -> None:
     _retire_unpublished(plan, "--force made the pack again, with the papers as they are now")
 
 
-def _retire_unpublished(plan: _Plan, why: str, keep: set[str] = frozenset(), status: Status = "removed") -> None:
+def _retire_unpublished(plan: _Plan, why: str, keep: set[str] | frozenset[str] = frozenset()) -> None:
     """Take away supplement outputs and revised PDFs not yet published and not in ``keep``: they would
     contradict what the inputs now give."""
     manifest = plan.manifest
@@ -1823,7 +1854,7 @@ def _retire_unpublished(plan: _Plan, why: str, keep: set[str] = frozenset(), sta
     for name in sorted(manifest.entries):
         number = plan.names.supplement_number(name) or revised_number(name)
         if number is not None and number >= done and name not in keep:
-            _retire(plan, name, status, why)
+            _retire(plan, name, "removed", why)
 
 
 def _supplement(plan: _Plan, options: Options, items: list[dict[str, str]], changes: _Changes,
@@ -1849,8 +1880,10 @@ def _supplement(plan: _Plan, options: Options, items: list[dict[str, str]], chan
     if changes.blockers or not changes.changed:
         if changes.blockers:
             why = f"not written: {'; '.join(dict.fromkeys(changes.blockers))}, so it would not match the papers"
-            _retire_unpublished(plan, why, status="failed")
-            plan.result.outputs.append(OutputResult(names.supplement(number), "failed", why))
+            # the revised and late papers' PDFs show their papers as they are: they stay for the next build
+            current = {source.name for change in changes.changed for source in change.sources}
+            _retire_unpublished(plan, why, current | {names.supplement(number)})
+            _retire(plan, names.supplement(number), "failed", why)
         else:
             _retire_unpublished(plan, "the papers are as published again")
             last = publication.releases[-1]
@@ -1898,10 +1931,8 @@ def _supplement(plan: _Plan, options: Options, items: list[dict[str, str]], chan
     name = names.supplement(number)
     if blockers:
         why = f"not written: {'; '.join(dict.fromkeys(blockers))}, so it would not match the papers"
-        _retire_unpublished(plan, why, keep={docx, agenda_pdf} | {s.name for c in changes.changed for s in c.sources},
-                            status="failed")
-        if not any(o.name == name for o in plan.result.outputs):
-            plan.result.outputs.append(OutputResult(name, "failed", why))
+        _retire_unpublished(plan, why, {docx, agenda_pdf, name} | {s.name for c in changes.changed for s in c.sources})
+        _retire(plan, name, "failed", why)
         _meeting_json(plan, options, items, published)
         return
     title = f"Supplementary agenda {number}: {meeting.committee}, {meeting.long_date}"

@@ -146,8 +146,16 @@ def test_poppler_reads_each_part_of_the_pack_as_its_own_pdf(pdf_build: Path) -> 
     """An independent reader (poppler) walks the pack's structure tree: each Part holds what its PDF held."""
     def structure(pdf: Path) -> list[str]:
         out = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True, text=True, check=True).stdout
-        # annotation object numbers differ between a part and the pack; everything else must not
-        return [line.strip() for line in out.splitlines() if not re.fullmatch(r"\s*Object \d+ \d+", line)]
+        # annotation object numbers differ between a part and the pack; everything else must not. An element's
+        # attributes are a dictionary, whose entries have no order (ISO 32000-1 7.3.7): compared as a set
+        lines = [line.strip() for line in out.splitlines() if not re.fullmatch(r"\s*Object \d+ \d+", line)]
+        merged: list[str] = []
+        for line in lines:
+            if line.startswith("/") and merged and merged[-1].startswith("/"):
+                merged[-1] = "\n".join(sorted([*merged[-1].split("\n"), line]))
+            else:
+                merged.append(line)
+        return merged
 
     pack = structure(pdf_build / f"{EXAMPLE_AS}-pack.pdf")
     assert pack[0] == "Document"

@@ -281,31 +281,6 @@ def test_openpyxl_page_setup_lists_its_attributes() -> None:
          "render/xlsx.py copies the model sheet's page setup attribute by attribute from __attrs__")
 
 
-# -- pypdf ----------------------------------------------------------------------------------------
-
-def test_pypdf_add_object_and_root_object_make_catalog_entries() -> None:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DictionaryObject, IndirectObject, NameObject
-
-    hook("pypdf PdfWriter._add_object", params(PdfWriter._add_object) == ["self", "obj"],
-         f"signature is now {params(PdfWriter._add_object)}")
-    writer = PdfWriter()
-    writer.add_blank_page(100, 100)
-    tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    ref = writer._add_object(tree)
-    hook("pypdf PdfWriter._add_object", isinstance(ref, IndirectObject) and ref.get_object() is tree,
-         "no longer returns an indirect reference to the object added")
-    root = writer._root_object
-    hook("pypdf PdfWriter._root_object", isinstance(root, DictionaryObject) and root.get("/Type") == "/Catalog",
-         "is no longer the document catalog")
-    root[NameObject("/StructTreeRoot")] = ref
-    buf = io.BytesIO()
-    writer.write(buf)
-    catalog = PdfReader(io.BytesIO(buf.getvalue())).trailer["/Root"].get_object()
-    hook("pypdf PdfWriter._root_object", catalog["/StructTreeRoot"].get_object().get("/Type") == "/StructTreeRoot",
-         "an entry set on _root_object is not in the written catalog (the pack would lose its structure tree)")
-
-
 # -- PyYAML ---------------------------------------------------------------------------------------
 
 def test_pyyaml_composer_takes_tags_from_our_resolve_override() -> None:

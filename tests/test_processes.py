@@ -7,6 +7,7 @@ temporary folders can be checked.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -129,7 +130,9 @@ def test_killing_a_pdf_build_ends_libreoffice_and_leaves_no_temporary_folder(tmp
     # through the UNO worker, and through soffice --convert-to (where the UNO bridge is missing)
     env = {"PAPERS_NO_UNO": "1"} if uno == "convert-to" else {}
     build = start_build([str(EXAMPLE), "-o", str(out), "--pdf", "-j", "1"], tmp_path, **env)
-    started = wait_for(build, lambda children: "soffice.bin" in {name(p) for p in children})
+    # LibreOffice starts while the papers are made: killed once it runs and the papers are there to convert
+    written = out / EXAMPLE.name / "06-change-and-improvement.docx"
+    started = wait_for(build, lambda children: "soffice.bin" in {name(p) for p in children} and written.exists())
     try:
         build.kill()
         build.wait()
@@ -190,7 +193,7 @@ def test_a_conversion_over_its_time_limit_stops_the_real_libreoffice_and_its_wor
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(pdf.tempfile, "tempdir", None)  # tempfile reads TMPDIR again
     office = pdf._Office(60)
-    monkeypatch.setattr(pdf, "_running", office)
+    monkeypatch.setattr(pdf, "_offices", [office])
     started = descendants(office.proc.pid) | {office.proc.pid}
     try:
         assert "soffice.bin" in {name(p) for p in started}
@@ -201,7 +204,7 @@ def test_a_conversion_over_its_time_limit_stops_the_real_libreoffice_and_its_wor
         assert result == {docx: "LibreOffice did not finish converting paper.docx within 0.001 s; it was stopped"}
         assert still_running(started) == set(), [name(p) for p in started if running(p)]
         assert not Path(office.work.name).exists()
-        assert pdf._running is None
+        assert pdf._offices == []
     finally:
         kill_all(started)
         pdf.finish()
@@ -231,3 +234,68 @@ def test_a_build_removes_the_temporary_folders_older_killed_builds_left_in_out(t
     assert sorted(p.name for p in (out / EXAMPLE.name).iterdir() if p.name.startswith(".papers-pdf")) == [
         ".papers-pdf-link"]  # a link is not followed
     assert (outside / "keep.txt").read_text() == "not ours"
+
+
+@pytest.mark.libreoffice
+def test_a_parallel_pdf_build_converts_with_one_libreoffice_per_worker_and_leaves_none(pdf_build: Path,
+                                                                                     tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build = start_build([str(EXAMPLE), "-o", str(out), "--pdf", "-j", "2"], tmp_path)
+    profiles: dict[int, str] = {}  # each LibreOffice seen, and the profile it runs with
+    try:
+        while build.poll() is None:
+            for pid in descendants(build.pid):
+                found = re.search(r"-env:UserInstallation=(\S+)", _cmdline(pid)) if name(pid) == "soffice.bin" else None
+                if found:
+                    profiles[pid] = found.group(1)
+            time.sleep(0.02)
+        output = build.stdout.read()
+        assert build.returncode == 0, output
+        assert len(set(profiles.values())) == 2, profiles  # two instances at -j 2, each with its own profile
+        assert still_running(set(profiles)) == set(), [name(p) for p in profiles if running(p)]
+        assert [_cmdline(p) for p in parents() if str(tmp_path) in _cmdline(p)] == []
+        assert list((tmp_path / "tmp").iterdir()) == []
+        for pdf in sorted(pdf_build.glob("*.pdf")):  # the very bytes of a build with one LibreOffice
+            assert (out / EXAMPLE.name / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name
+    finally:
+        build.kill()
+        kill_all(set(profiles))
+
+
+class _FakeOffice:
+    """An instance that hangs on one file name and converts the others (writes a stand-in PDF)."""
+
+    def __init__(self, hangs_on: str) -> None:
+        self.hangs_on, self.killed, self.converted = hangs_on, False, []
+        self.proc = type("Proc", (), {"poll": staticmethod(lambda: None)})()
+
+    def convert_one(self, file: Path, outdir: Path, seconds: float) -> Path | None:
+        if file.name == self.hangs_on:
+            time.sleep(0.05)
+            return None
+        pdf = outdir / f"{file.stem}.pdf"
+        pdf.write_bytes(b"%PDF-1.6 " + file.name.encode())
+        self.converted.append(file.name)
+        return pdf
+
+    def kill(self) -> None:
+        self.killed = True
+
+
+def test_a_hung_conversion_fails_alone_and_the_other_instance_converts_the_rest(tmp_path: Path) -> None:
+    from generator.render import pdf
+
+    files = [tmp_path / f"{n:02d}-paper.docx" for n in range(1, 9)]
+    offices = [_FakeOffice("03-paper.docx"), _FakeOffice("03-paper.docx")]
+    seen: list[str] = []
+    result = pdf._convert_on(offices, files, tmp_path, 7, lambda f: seen.append(f.name))  # type: ignore[arg-type]
+    assert result[files[2]] == "LibreOffice did not finish converting 03-paper.docx within 7 s; it was stopped"
+    assert [o.killed for o in offices].count(True) == 1  # the one that hung, and only it
+    hung = next(o for o in offices if o.killed)
+    other = next(o for o in offices if not o.killed)
+    assert "03-paper.docx" not in other.converted
+    for f in files[:2] + files[3:]:  # everything else converted, most of it by the instance still running
+        assert result[f] == tmp_path / f"{f.stem}.pdf" and result[f].read_bytes().endswith(f.name.encode())
+    assert len(other.converted) >= 5 and set(hung.converted + other.converted) == {f.name for f in files} - {
+        "03-paper.docx"}
+    assert sorted(seen) == sorted(f.name for f in files)  # progress: every file once

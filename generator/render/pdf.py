@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,36 +93,55 @@ def not_finished(file: Path, seconds: float) -> str:
 
 
 OnFile = Callable[[Path], None]  # called with each input once LibreOffice is done with it (for progress)
+OnPdf = Callable[[Path, Path], None]  # called with an input and its PDF as soon as it is converted
 
 
 def convert(files: list[Path], outdir: Path, target: str = "pdf",
             on_file: OnFile | None = None) -> dict[Path, Path | None]:
-    """Convert files with a single LibreOffice start; map each input to its output (None if it failed)."""
+    """Convert files with the build's LibreOffice; map each input to its output (None if it failed)."""
     return {f: out if isinstance(out, Path) else None
             for f, out in convert_all(files, outdir, target, on_file).items()}
 
 
-def convert_all(files: list[Path], outdir: Path, target: str = "pdf",
-                on_file: OnFile | None = None) -> dict[Path, Path | str]:
-    """Convert files with a single LibreOffice start; map each input to its output, or to why it failed.
+def convert_all(files: list[Path], outdir: Path, target: str = "pdf", on_file: OnFile | None = None,
+                on_pdf: OnPdf | None = None) -> dict[Path, Path | str]:
+    """Convert files with the build's LibreOffice instances; map each input to its output, or to why it failed.
 
-    ``target`` is a LibreOffice --convert-to argument: "pdf" (tagged PDF/UA for Writer
-    documents), or e.g. "xlsx" to have Calc load, recalculate and save a workbook. Each file has
-    :func:`per_file_seconds`; a LibreOffice that takes longer is stopped, with all it started.
-    ``on_file`` is called with each input once LibreOffice is done with it.
+    ``target`` is a LibreOffice --convert-to argument: "pdf" (tagged PDF/UA for Writer documents, converted
+    by up to :func:`set_instances` LibreOffice instances at once, each file by one of them), or e.g. "xlsx"
+    to have Calc load, recalculate and save a workbook. Each file has :func:`per_file_seconds`; a
+    LibreOffice that takes longer is stopped, with all it started, and the file reported as not converted.
+    ``on_file`` is called with each input once LibreOffice is done with it; ``on_pdf``, where LibreOffice runs
+    over UNO, with each input and its PDF as soon as that is made, in the thread that converted it, while
+    the other instances go on converting (for work on the PDF that can overlap theirs; it must not raise).
+    The result is in the order of ``files``.
     """
     if not files:
         return {}
     outdir.mkdir(parents=True, exist_ok=True)
     seconds = per_file_seconds()
-    office = _office(seconds) if target == "pdf" else None
-    if office is not None:
-        return office.convert(files, outdir, seconds, on_file)
-    if _hung is not None and target == "pdf":  # it did not even start: no file of this build is tried again
+    if target != "pdf":
+        return _convert_to(files, outdir, target, seconds, on_file)
+    results: dict[Path, Path | str] = {}
+    left = files
+    # a round ends early only when every instance was stopped (hung): the files left get new ones (started
+    # here, in the build's thread), until LibreOffice no longer starts
+    while left and (offices := _offices_for(len(left), seconds)):
+        results.update(_convert_on(offices, left, outdir, seconds, on_file, on_pdf))
+        left = [f for f in left if f not in results]
+    if left:
+        results.update(_without_uno(left, outdir, seconds, on_file))
+    return {f: results[f] for f in files}
+
+
+def _without_uno(files: list[Path], outdir: Path, seconds: float, on_file: OnFile | None) -> dict[Path, Path | str]:
+    """PDFs where no LibreOffice over UNO runs: none if it did not even start (no file of this build is tried
+    again), else through ``soffice --convert-to``."""
+    if _hung is not None:
         for f in files if on_file is not None else []:
             on_file(f)
         return {f: not_finished(f, _hung) + " (it did not start)" for f in files}
-    return _convert_to(files, outdir, target, seconds, on_file)
+    return _convert_to(files, outdir, "pdf", seconds, on_file)
 
 
 def _convert_to(files: list[Path], outdir: Path, target: str, seconds: float,
@@ -146,24 +167,73 @@ def _convert_to(files: list[Path], outdir: Path, target: str, seconds: float,
     return out
 
 
+def _convert_on(offices: list[_Office], files: list[Path], outdir: Path, seconds: float,
+                on_file: OnFile | None, on_pdf: OnPdf | None = None) -> dict[Path, Path | str]:
+    """Convert ``files`` on ``offices``, one thread per instance, each taking the next file when it is done.
+
+    A file that takes longer than ``seconds`` (or whose LibreOffice dies) stops that instance, with all it
+    started, and is reported as not converted; the other instances go on with the rest. Files that no
+    instance took (all were stopped) are left out of the result."""
+    todo = deque(files)
+    results: dict[Path, Path | str] = {}
+    lock = threading.Lock()  # guards todo and results, and keeps on_file (progress) calls one at a time
+
+    def take() -> Path | None:
+        with lock:
+            return todo.popleft() if todo else None
+
+    def done(file: Path, result: Path | str) -> None:
+        with lock:
+            results[file] = result
+            if on_file is not None:
+                on_file(file)
+
+    def work(office: _Office) -> None:
+        while (file := take()) is not None:
+            result = office.convert_one(file, outdir, seconds)
+            if result is None:  # hung or gone: it is stopped, and the others go on
+                gone = office.proc.poll() is not None
+                _retire(office)
+                done(file, "LibreOffice stopped while converting it" if gone else not_finished(file, seconds))
+                return
+            if on_pdf is not None and isinstance(result, Path):
+                on_pdf(file, result)
+            done(file, result)
+
+    threads = [threading.Thread(target=work, args=(office,), name="papers-pdf", daemon=True)
+               for office in offices[1:]]
+    for thread in threads:
+        thread.start()
+    work(offices[0])
+    for thread in threads:
+        thread.join()
+    return results
+
+
 class _Office:
-    """One LibreOffice kept running for the whole build, driven by uno_worker.py: every conversion of
-    a build (the papers, then the agenda once their page numbers are known) shares one start.
+    """One LibreOffice kept running for the whole build, driven by uno_worker.py: every conversion it is
+    given (papers, then the agenda once their page numbers are known) shares its one start. A build runs
+    up to :func:`set_instances` of them, each with its own profile, work folder and pipe.
 
     The worker and LibreOffice die with the build (lifeline.py); a file that takes longer than its
     time limit stops both, and the build goes on without them."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, wait: bool = True) -> None:
         self.owner = os.getpid()
         self.work = work_folder()
         self.office: int | None = None  # LibreOffice's process group, once it is up
-        # a private profile and pipe: concurrent builds and a user's open LibreOffice never collide
+        # a private profile and pipe: concurrent builds, instances and a user's open LibreOffice never collide
         pipe = f"papers-{os.getpid()}-{os.path.basename(self.work.name)}"
         self.proc = subprocess.Popen(
             [UNO_PYTHON, str(_HERE / "uno_worker.py"), soffice(), self.work.name, pipe, str(os.getpid()),
              str(seconds)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env=office_env(), start_new_session=True)  # its own group: not stopped half-way by a Ctrl-C
+        if wait:
+            self.wait_ready(seconds)
+
+    def wait_ready(self, seconds: float) -> None:
+        """Wait until LibreOffice answers (its start has ``seconds``, and 5 more for the worker's own)."""
         ready = self._reply(seconds + 5)
         if not (ready or {}).get("ready"):
             self.kill()
@@ -181,32 +251,27 @@ class _Office:
         except ValueError:
             return None
 
+    def convert_one(self, file: Path, outdir: Path, seconds: float) -> Path | str | None:
+        """Convert one file: its PDF, why LibreOffice could not convert it, or None when LibreOffice did not
+        answer within ``seconds`` (hung) or is gone (the caller stops it)."""
+        dst = outdir / f"{file.stem}.pdf"
+        pdf_filter, data = _pdf_export(file)
+        request = {"src": str(file.resolve()), "dst": str(dst.resolve()), "filter": pdf_filter, "data": data}
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            reply = self._reply(seconds)
+        except OSError:
+            reply = None
+        if reply is None:
+            return None
+        return dst if reply.get("ok") and dst.is_file() else "LibreOffice could not convert it"
+
     def convert(self, files: list[Path], outdir: Path, seconds: float,
                 on_file: OnFile | None = None) -> dict[Path, Path | str]:
-        out: dict[Path, Path | str] = {}
-        for n, f in enumerate(files):
-            dst = outdir / f"{f.stem}.pdf"
-            pdf_filter, data = _pdf_export(f)
-            request = {"src": str(f.resolve()), "dst": str(dst.resolve()), "filter": pdf_filter, "data": data}
-            assert self.proc.stdin is not None
-            try:
-                self.proc.stdin.write(json.dumps(request) + "\n")
-                self.proc.stdin.flush()
-                reply = self._reply(seconds)
-            except OSError:
-                reply = None
-            if reply is None:  # hung or gone: stop it; the rest go through soffice --convert-to
-                gone = self.proc.poll() is not None
-                _give_up()
-                out[f] = "LibreOffice stopped while converting it" if gone else not_finished(f, seconds)
-                if on_file is not None:
-                    on_file(f)
-                out.update(convert_all(files[n + 1:], outdir, "pdf", on_file))
-                return out
-            out[f] = dst if reply.get("ok") and dst.is_file() else "LibreOffice could not convert it"
-            if on_file is not None:
-                on_file(f)
-        return out
+        """Convert ``files`` one after the other on this instance (see :func:`_convert_on`)."""
+        return _convert_on([self], files, outdir, seconds, on_file)
 
     def kill(self) -> None:
         """Stop the worker and LibreOffice at once, however they are (hung, say)."""
@@ -216,16 +281,23 @@ class _Office:
         self.proc.wait()
         self.work.cleanup()
 
+    def begin_close(self) -> None:
+        """Ask the worker to stop LibreOffice; :meth:`close` waits for it."""
+        if os.getpid() == self.owner and self.proc.poll() is None and self.proc.stdin and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.write(json.dumps({"stop": True}) + "\n")
+                self.proc.stdin.close()
+            except OSError:
+                pass
+
     def close(self) -> None:
         if os.getpid() != self.owner:  # a forked copy of the build process: the parent owns it
             return
-        if self.proc.poll() is None:
-            try:
-                assert self.proc.stdin is not None
-                self.proc.stdin.close()  # the worker then stops LibreOffice
-                self.proc.wait(timeout=30)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
+        self.begin_close()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
         self.kill()
 
 
@@ -237,48 +309,121 @@ class _NotStarted(OSError):
         self.seconds = seconds
 
 
-_running: _Office | None = None
-_unavailable = False
+_instances = 1  # how many LibreOffice instances may convert at once (set_instances: the build's -j)
+_offices: list[_Office] = []  # the running instances, started on first use
+_pending: list[_Office] = []  # started ahead of their first file (prestart), not yet known to be up
+_start_failed = False  # an instance did not start in this build: no more are started alongside the others
+_unavailable = False  # no UNO in this build: soffice --convert-to converts
 _hung: float | None = None  # the time limit LibreOffice did not start within, in this build
+_pool_lock = threading.Lock()
+_registered = False
 
 
-def _office(seconds: float) -> _Office | None:
-    """The build's LibreOffice over UNO, started on first use; None where UNO cannot be used."""
-    global _running, _unavailable, _hung
-    if _running is None and not _unavailable:
+def set_instances(count: int) -> None:
+    """Let up to ``count`` LibreOffice instances convert at once (the build's -j), each started on first use,
+    with its own profile: one instance converts one document at a time."""
+    global _instances
+    _instances = max(1, count)
+
+
+def prestart(files: int) -> None:
+    """Start the instances that ``files`` conversions will use now, without waiting for them: LibreOffice's
+    start (seconds, most of it waiting) goes on while the build makes the Word files. Nothing when UNO
+    cannot be used or LibreOffice is not installed (the conversion then says so)."""
+    global _registered
+    with _pool_lock:
+        if _unavailable or _start_failed or os.environ.get("PAPERS_NO_UNO") or not os.access(UNO_PYTHON, os.X_OK) \
+                or not (shutil.which("soffice") or shutil.which("libreoffice")):
+            return
+        missing = min(_instances, files) - len(_offices) - len(_pending)
+        _pending.extend(_Office(per_file_seconds(), wait=False) for _ in range(missing))
+        if _pending and not _registered:
+            atexit.register(finish)
+            _registered = True
+
+
+def _offices_for(files: int, seconds: float) -> list[_Office]:
+    """The instances to convert ``files`` files with, started (side by side) up to what is allowed and useful;
+    none where UNO cannot be used or LibreOffice does not start."""
+    global _unavailable
+    with _pool_lock:
+        if _unavailable:
+            return []
         if os.environ.get("PAPERS_NO_UNO") or not os.access(UNO_PYTHON, os.X_OK):
             _unavailable = True
-            return None
+            return []
+        wanted = min(_instances, files)
+        pending = list(_pending)
+        _pending.clear()
+        missing = 0 if _start_failed and _offices else wanted - len(_offices) - len(pending)  # no second try
+    _add(_confirmed(pending, seconds) + _start(missing, seconds))
+    with _pool_lock:
+        return list(_offices[:wanted])
+
+
+def _start(count: int, seconds: float) -> list[_Office | OSError]:
+    """Start ``count`` instances side by side: each, or why it failed.
+
+    Started from the calling thread, which must outlive them: Linux's parent-death signal, which ends an
+    instance when its build dies (lifeline.py), is sent when the *thread* that started it ends."""
+    if count <= 0:
+        return []
+    soffice()  # LibreOffice not installed: said at once
+    return _confirmed([_Office(seconds, wait=False) for _ in range(count)], seconds)
+
+
+def _confirmed(spawned: list[_Office], seconds: float) -> list[_Office | OSError]:
+    """Each of ``spawned`` once it is up, or why it did not start."""
+    results: list[_Office | OSError] = []
+    for office in spawned:  # they all start meanwhile: waiting for one after the other costs nothing
         try:
-            _running = _Office(seconds)
-            atexit.register(_stop_office)
-        except _NotStarted as exc:
-            _unavailable, _hung = True, exc.seconds
-        except OSError:
-            _unavailable = True  # soffice --convert-to then starts once per batch
-    return _running
+            office.wait_ready(seconds)
+            results.append(office)
+        except OSError as exc:
+            results.append(exc)
+    return results
 
 
-def _stop_office() -> None:
-    global _running
-    if _running is not None:
-        office, _running = _running, None
-        office.close()
+def _add(started: list[_Office | OSError]) -> None:
+    """Take started instances into the build's; when none runs and one failed, UNO is given up on."""
+    global _unavailable, _hung, _registered, _start_failed
+    with _pool_lock:
+        _offices.extend(s for s in started if isinstance(s, _Office))
+        if _offices and not _registered:
+            atexit.register(finish)
+            _registered = True
+        failures = [s for s in started if not isinstance(s, _Office)]
+        _start_failed = _start_failed or bool(failures)
+        if failures and not _offices:
+            # hung at start: another start would hang too; else soffice --convert-to starts once per batch
+            hung = [f.seconds for f in failures if isinstance(f, _NotStarted)]
+            _unavailable, _hung = True, (hung[0] if hung else None)
 
 
-def _give_up() -> None:
-    global _unavailable, _running
-    _unavailable = True
-    if _running is not None:
-        office, _running = _running, None
-        office.kill()
+def _retire(office: _Office) -> None:
+    """Stop an instance (hung, say) and take it out of the build's."""
+    with _pool_lock:
+        if office in _offices:
+            _offices.remove(office)
+    office.kill()
 
 
 def finish() -> None:
-    """Stop the LibreOffice a build started (at the end of the build); the next build tries UNO again."""
-    global _unavailable, _hung
-    _stop_office()
-    _unavailable, _hung = False, None
+    """Stop the LibreOffice instances a build started (at the end of the build); the next build tries UNO
+    again."""
+    global _unavailable, _hung, _start_failed
+    with _pool_lock:
+        offices, pending = list(_offices), list(_pending)
+        _offices.clear()
+        _pending.clear()
+    for office in pending:  # started ahead, never used
+        office.kill()
+    for office in offices:  # every instance told first: they stop side by side
+        office.begin_close()
+    for office in offices:
+        office.close()
+    with _pool_lock:
+        _unavailable, _hung, _start_failed = False, None, False
 
 
 def _pdf_export(source: Path) -> tuple[str, dict[str, bool]]:
@@ -348,6 +493,27 @@ def fixed_pdf(data: bytes, date: dt.date) -> bytes:
     for start, end in spans:
         out[start:end] = (digest * (1 + (end - start) // len(digest)))[:end - start]
     return bytes(out)
+
+
+def object_offsets(data: bytes) -> dict[int, int] | None:
+    """Where each object (of generation 0) of a PDF starts, from its one classic cross-reference table (as
+    LibreOffice writes); None for a PDF that has none (a cross-reference stream, or updates appended)."""
+    xref = _STARTXREF.search(data)
+    table = int(xref.group(1)) if xref else -1
+    if table < 0 or not data.startswith(b"xref", table) or b"/Prev" in data[table:]:
+        return None
+    end = data.find(b"trailer", table)
+    offsets: dict[int, int] = {}
+    number = 0
+    for line in data[table + 4:end].splitlines():
+        fields = line.split()
+        if len(fields) == 2:  # a subsection: its first object number and its length
+            number = int(fields[0])
+        elif len(fields) == 3:
+            if fields[2] == b"n" and fields[1] == b"00000":
+                offsets[number] = int(fields[0])
+            number += 1
+    return offsets
 
 
 def edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:

@@ -1,4 +1,4 @@
-"""Text stamped on every page of a pack ("Page 5", "NOT FOR PUBLICATION"), drawn with pypdf.
+"""Text stamped on every page of a pack ("Page 5", "NOT FOR PUBLICATION"), drawn with pikepdf.
 
 Each stamp is its own content stream after the page's own (which is wrapped in q/Q so that nothing it
 leaves set moves the stamp), marked as a pagination Artifact so that PDF/UA readers skip it, in a
@@ -9,11 +9,12 @@ byte-identical.
 from __future__ import annotations
 
 import io
+import threading
+import zlib
 from functools import lru_cache
 
-from pypdf import PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, NumberObject,
-                           StreamObject)
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf
 
 from ..errors import PapersError
 from .metrics import font_file
@@ -28,9 +29,22 @@ class StampError(PapersError):
     """The stamp's font cannot be found or read."""
 
 
-@lru_cache(maxsize=None)
+_making = threading.Lock()
+
+
+def prepare() -> None:
+    """Make the stamps' font subset now (a fifth of a second; in a thread while LibreOffice converts)."""
+    _font()
+
+
 def _font() -> tuple[bytes, list[int], int, tuple[int, int, int, int], int, int]:
-    """The subset font file, widths (1/1000 em) of FIRST..LAST, and the descriptor's metrics."""
+    """The subset font file, widths (1/1000 em) of FIRST..LAST, and the descriptor's metrics (made once)."""
+    with _making:  # made once, whichever thread asks first
+        return _made_font()
+
+
+@lru_cache(maxsize=None)
+def _made_font() -> tuple[bytes, list[int], int, tuple[int, int, int, int], int, int]:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -61,24 +75,16 @@ def _font() -> tuple[bytes, list[int], int, tuple[int, int, int, int], int, int]
             bbox, round(hhea.descent * 1000 / units), 0)  # type: ignore[return-value]
 
 
-def _font_dict(writer: PdfWriter) -> DictionaryObject:
+def _font_dict(pdf: Pdf) -> Dictionary:
     data, widths, ascent, bbox, descent, _ = _font()
-    file = StreamObject()
-    file._data = data
-    file[NameObject("/Length1")] = NumberObject(len(data))
-    compressed = file.flate_encode()
-    descriptor = DictionaryObject({
-        NameObject("/Type"): NameObject("/FontDescriptor"), NameObject("/FontName"): NameObject("/LiberationSans"),
-        NameObject("/Flags"): NumberObject(32), NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in bbox),
-        NameObject("/ItalicAngle"): NumberObject(0), NameObject("/Ascent"): NumberObject(ascent),
-        NameObject("/Descent"): NumberObject(descent), NameObject("/CapHeight"): NumberObject(ascent),
-        NameObject("/StemV"): NumberObject(80), NameObject("/FontFile2"): writer._add_object(compressed)})
-    return DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/TrueType"),
-        NameObject("/BaseFont"): NameObject("/LiberationSans"), NameObject("/FirstChar"): NumberObject(FIRST),
-        NameObject("/LastChar"): NumberObject(LAST), NameObject("/Widths"): ArrayObject(NumberObject(w) for w in widths),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        NameObject("/FontDescriptor"): writer._add_object(descriptor)})
+    file = pikepdf.Stream(pdf, zlib.compress(data, 9))
+    file.Filter, file.Length1 = Name.FlateDecode, len(data)
+    descriptor = Dictionary(Type=Name.FontDescriptor, FontName=Name.LiberationSans, Flags=32, FontBBox=Array(bbox),
+                            ItalicAngle=0, Ascent=ascent, Descent=descent, CapHeight=ascent, StemV=80,
+                            FontFile2=pdf.make_indirect(file))
+    return Dictionary(Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name.LiberationSans, FirstChar=FIRST,
+                      LastChar=LAST, Widths=Array(widths), Encoding=Name.WinAnsiEncoding,
+                      FontDescriptor=pdf.make_indirect(descriptor))
 
 
 def text_width(text: str) -> float:
@@ -87,33 +93,29 @@ def text_width(text: str) -> float:
     return sum(widths[ord(c) - FIRST] for c in text) * SIZE / 1000
 
 
-def stamp_pages(writer: PdfWriter, texts: list[tuple[str, str]]) -> None:
-    """Stamp page i of ``writer`` with ``texts[i]`` = (top right text, top left text; either may be empty)."""
-    font = writer._add_object(_font_dict(writer))
-    for page, (right, left) in zip(writer.pages, texts):
-        box = page.mediabox
-        width, top = float(box.right), float(box.top)
+def stamp_pages(pdf: Pdf, texts: list[tuple[str, str]]) -> None:
+    """Stamp page i of ``pdf`` with ``texts[i]`` = (top right text, top left text; either may be empty)."""
+    font = pdf.make_indirect(_font_dict(pdf))
+    save = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))  # one for every page: it is the same bytes
+    for page, (right, left) in zip(pdf.pages, texts):
+        box = [float(v) for v in page.mediabox]
+        width, top = max(box[0], box[2]), max(box[1], box[3])
         lines = []
-        for text, x in ((right, width - 36 - text_width(right)), (left, float(box.left) + 36)):
+        for text, x in ((right, width - 36 - text_width(right)), (left, min(box[0], box[2]) + 36)):
             if text:
                 escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-                lines.append(f"BT {FONT} {SIZE} Tf 0 g {FloatObject(x)} {FloatObject(top - MARGIN)} Td "
-                             f"({escaped}) Tj ET")
+                lines.append(f"BT {FONT} {SIZE} Tf 0 g {_number(x)} {_number(top - MARGIN)} Td ({escaped}) Tj ET")
         if not lines:
             continue
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else DictionaryObject()
-        fonts = resources.get("/Font")
-        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
-        fonts[NameObject(FONT)] = font
-        resources[NameObject("/Font")] = fonts
-        page[NameObject("/Resources")] = resources
-        before, after = DecodedStreamObject(), DecodedStreamObject()
-        before.set_data(b"q\n")
-        after.set_data(("Q\n/Artifact <</Type /Pagination /Subtype /Header>> BDC\n" + "\n".join(lines)
-                        + "\nEMC\n").encode("latin-1"))
-        contents = page.get("/Contents")
-        own = contents.get_object() if contents is not None else ArrayObject()
-        parts = list(own) if isinstance(own, ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *parts,
-                                                     writer._add_object(after)])
+        page.add_resource(font, Name.Font, Name(FONT))  # into the page's own resources (inherited ones copied)
+        stamp = pikepdf.Stream(pdf, ("Q\n/Artifact <</Type /Pagination /Subtype /Header>> BDC\n" + "\n".join(lines)
+                                     + "\nEMC\n").encode("latin-1"))
+        contents = page.obj.get("/Contents")
+        own = list(contents) if isinstance(contents, Array) else [] if contents is None else [contents]
+        page.obj.Contents = Array([save, *own, pdf.make_indirect(stamp)])
+
+
+def _number(value: float) -> str:
+    """A PDF number: at most four decimals, no trailing zeros (the same text for the same value)."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
