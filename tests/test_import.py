@@ -397,3 +397,30 @@ def test_an_author_briefing_note_with_its_fields_as_lines(tmp_path: Path) -> Non
     assert "\n- Review in June\n- Report back in September\n" in body
     assert "libraries.docx: imported, 0 warnings" in result.output
     assert run_papers("build", tmp_path / "libraries.md", "-o", tmp_path / "out").exit_code == 0
+
+
+def test_bullets_nested_by_indent_headings_bold_by_character_style_and_rendered_page_breaks(tmp_path: Path) -> None:
+    from docx import Document
+    from docx.shared import Twips
+
+    doc = Document()
+    for label, value in (("Date", "1 March 2023"), ("Committee", "Planning Committee"), ("Title", "Enforcement"),
+                         ("Report of", "Head of Planning")):
+        row = doc.add_table(rows=1, cols=2).rows[0] if not doc.tables else doc.tables[0].add_row()
+        row.cells[0].text, row.cells[1].text = label, value
+    doc.add_paragraph().add_run("Cases this year", style="Strong")
+    for text, indent in (("\u2022\tNew cases", 720), ("\u2022\tFrom complaints", 1440), ("\u2022\tClosed", 720)):
+        doc.add_paragraph(text).paragraph_format.left_indent = Twips(indent)
+    _para(doc, "Most cases were closed within the eight weeks the service aims")
+    p = _para(doc, "")
+    _xml(p, f'<w:r xmlns:w="{W_NS}"><w:lastRenderedPageBreak/><w:t>for, and none went to appeal.</w:t></w:r>')
+    draft = tmp_path / "enforcement.docx"
+    doc.save(str(draft))
+    result = run_papers("import", draft)
+    assert result.exit_code == 0, result.output
+    front, body = _front_and_body(tmp_path / "enforcement.md")
+    assert front["title"] == "Enforcement" and front["meeting"]["committee"] == "Planning Committee"
+    assert body.lstrip().startswith("# Cases this year\n")
+    assert "\n- New cases\n  - From complaints\n- Closed\n" in body
+    assert "\nMost cases were closed within the eight weeks the service aims for, and none went to appeal.\n" in body
+    assert "a page break split off mid-sentence" in result.output

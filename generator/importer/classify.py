@@ -400,11 +400,13 @@ class Classifier:
             return Line("item", para, markdown(runs), para.list_level, para.list_ordered), None
         text = para.text
         bullet = _TYPED_BULLET.match(text)
-        if bullet and not (para.bullet_font or "").lower().startswith("symbol") or \
-                bullet and (para.bullet_font or "").lower().startswith("symbol"):
+        if bullet:
             glyph = bullet.group(1) or bullet.group(2)
             indent = len(text[:bullet.start(1) if bullet.group(1) else bullet.start(2)].expandtabs(4)) // 4
-            level = max(_BULLETS.get(glyph, 0), min(indent, 2))
+            # nested by the glyph (o, ▪), by tabs or spaces before it, or by the paragraph's indent (Word
+            # indents its list levels by half an inch: 720, 1440, 2160 twips)
+            by_indent = 0 if para.indent < 1080 else 1 if para.indent < 1800 else 2
+            level = max(_BULLETS.get(glyph, 0), min(indent, 2), by_indent)
             return Line("item", para, markdown(_cut(runs, bullet.end())), level), None
         number = _TYPED_NUMBER.match(text)
         if number:
@@ -436,7 +438,7 @@ class Classifier:
         if text.endswith((".", ",", ";", ":", "!", "?")) or not any(c.isalpha() for c in text):
             return False
         visible = [r for r in para.runs if r.text.strip() and r.text != "\x00"]
-        bold = bool(visible) and all(r.bold for r in visible)
+        bold = bool(visible) and (all(r.bold for r in visible) or para.style_bold and para.style != "Normal")
         letters = [c for c in text if c.isalpha()]
         caps = (len(letters) >= 4 and all(c.isupper() for c in letters)) or \
             (bool(visible) and all(r.caps for r in visible)) or para.style_caps

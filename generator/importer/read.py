@@ -61,7 +61,6 @@ class Para:
     list_ordered: bool = False
     numbered_level: int | None = None  # 0-based level of Word's paragraph numbering (1. / 2.1 / 2.1.1 ...)
     multilevel: bool = False  # the list is a multi-level numbering (1. then 1.1): its level 0 may be headings
-    bullet_font: str | None = None  # the font of the first run (a Symbol-font bullet)
     page_break_before: bool = False  # the paragraph starts a page (pageBreakBefore)
     breaks: list[int] = field(default_factory=list)  # offsets in the text of page breaks (typed or rendered)
     style_bold: bool = False
@@ -70,6 +69,7 @@ class Para:
     pictures: list[Picture] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)  # what could not be imported, in words
     in_table: bool = False
+    indent: int = 0  # twips: the paragraph's left indent, set on it
 
     @property
     def text(self) -> str:
@@ -135,7 +135,11 @@ def read_docx(path: Path) -> Draft:
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors ... for damaged packages
         raise PapersError(f"{name}: the Word document is damaged and cannot be read: open "
                           "it in Word (which may repair it), save it again as .docx, then import that file") from None
-    return _Reader(document, name).read()
+    try:
+        return _Reader(document, name).read()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # XML Word would not write (bad values)
+        raise PapersError(f"{name}: part of the Word document is damaged and cannot be read ({exc}): open it in "
+                          "Word, save it again as .docx, then import that file") from None
 
 
 class _Reader:
@@ -149,6 +153,7 @@ class _Reader:
         self.comments = _comments(document)
         self.field_link: str | None = None  # the address of a HYPERLINK field being read
         self.field_code: list[str] | None = None
+        self._char_styles: dict[str, tuple[bool, bool]] = {}
 
     def read(self) -> Draft:
         body = self.document.element.body
@@ -222,6 +227,10 @@ class _Reader:
         para.style_caps = bool(font is not None and _inherited(style, "all_caps"))
         size = _inherited(style, "size") if style is not None else None
         para.size = size.pt if size is not None else None
+        ind = p.find(f"{_w('pPr')}/{_w('ind')}")
+        if ind is not None:
+            value = ind.get(_w("left")) or ind.get(_w("start")) or "0"
+            para.indent = int(value) if value.lstrip("-").isdigit() else 0
         ppr = p.find(_w("pPr"))
         if ppr is not None and _on(ppr.find(_w("pageBreakBefore"))):
             para.page_break_before = True
@@ -269,15 +278,17 @@ class _Reader:
         bold = italic = caps = False
         size = None
         if rpr is not None:
-            bold = _on(rpr.find(_w("b")))
-            italic = _on(rpr.find(_w("i")))
+            char_style = rpr.find(_w("rStyle"))
+            if char_style is not None:  # a character style (Strong, Emphasis) gives its bold and italic
+                bold, italic = self.char_style(char_style.get(_w("val")) or "")
+            if rpr.find(_w("b")) is not None:
+                bold = _on(rpr.find(_w("b")))
+            if rpr.find(_w("i")) is not None:
+                italic = _on(rpr.find(_w("i")))
             caps = _on(rpr.find(_w("caps")))
             sz = rpr.find(_w("sz"))
             if sz is not None and (sz.get(_w("val")) or "").isdigit():
                 size = int(sz.get(_w("val"))) / 2
-            fonts = rpr.find(_w("rFonts"))
-            if fonts is not None and not para.runs and para.bullet_font is None:
-                para.bullet_font = fonts.get(_w("ascii")) or fonts.get(_w("hAnsi"))
             if rpr.find(_w("vanish")) is not None and _on(rpr.find(_w("vanish"))):
                 return  # hidden text is not part of the paper
         text: list[str] = []
@@ -310,7 +321,6 @@ class _Reader:
                     text.append(chr(int(code, 16)))
                 except ValueError:
                     pass
-                para.bullet_font = para.bullet_font or child.get(_w("font"))
             elif tag == _w("drawing"):
                 flush()
                 self.drawing(child, para)
@@ -349,6 +359,14 @@ class _Reader:
                 kind = "footnote" if tag == _w("footnoteReference") else "endnote"
                 para.unplaced.append(f"a {kind}: its text was not imported; put it in the paragraph's text by hand")
         flush()
+
+    def char_style(self, style_id: str) -> tuple[bool, bool]:
+        """(bold, italic) of a character style."""
+        if style_id not in self._char_styles:
+            style = next((s for s in self.document.styles if s.style_id == style_id), None)
+            self._char_styles[style_id] = (bool(_inherited(style, "bold")), bool(_inherited(style, "italic"))) \
+                if style is not None else (False, False)
+        return self._char_styles[style_id]
 
     def comment(self, element: Any, para: Para) -> None:
         cid = element.get(_w("id")) or ""
