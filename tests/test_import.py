@@ -249,7 +249,8 @@ def test_an_author_draft_in_plain_word_becomes_a_structured_paper(tmp_path: Path
     assert ('paragraph 70 ("Spending is within budget."): warning: a tracked deletion ("over"): it was left out, as '
             'if the change were accepted') in result.output
     assert 'warning: a tracked insertion ("within"): it was kept, as if the change were accepted' in result.output
-    assert 'paragraph 71 ("Fewer complaints this year."): warning: a comment: it was not imported' in result.output
+    assert ('paragraph 71 ("Fewer complaints this year."): warning: a comment ("Check this figure", by Editor): it was '
+            'not imported; read it in Word and act on it in the paper') in result.output
     assert ("paragraph 72: warning: an image without alt text: it was not placed in the paper; it was saved as "
             "07-housing-image-1.png") in result.output
     assert "joined with paragraph 16, which a page break split off mid-sentence" in result.output
@@ -292,3 +293,134 @@ def test_a_draft_with_word_headings_and_no_cover_says_what_to_fill_in(tmp_path: 
     assert "warning: no meeting date found on the cover" in result.output
     assert "report_of is the document's author, 'python-docx'" in result.output
     assert run_papers("build", tmp_path / "engagement.md", "-o", tmp_path / "out").exit_code == 0
+
+
+def committee_draft(path: Path) -> Path:
+    """An author's committee report: a label/value cover, numbered bold headings, 'Implications verified by'."""
+    from docx import Document
+
+    doc = Document()
+    cover = doc.add_table(rows=0, cols=2)
+    for label, value in (("Meeting", "Cabinet, Wednesday 18th January 2023"), ("Agenda item", "10"),
+                         ("Report title", "Housing Allocations Policy"),
+                         ("Wards and communities affected", "All"), ("Key Decision", "Key (FP/2022/077)"),
+                         ("Report of", "Councillor C. Writer, Cabinet Member for Housing"),
+                         ("Accountable Director", "D. Lead, Corporate Director of Housing"),
+                         ("Status", "Part 2 – exempt: paragraph 3 of Part 1 of Schedule 12A")):
+        cells = cover.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    heads = ("Recommendation(s)", "Introduction and Background", "Issues, Options and Analysis of Options",
+             "Reasons for Recommendation", "Consultation (including Overview and Scrutiny, if applicable)",
+             "Impact on corporate policies, priorities, performance and community impact")
+    for n, head in enumerate(heads, 1):
+        _para(doc, f"{n}. {head}", bold=True)
+        _para(doc, f"{n}.1 Text of section {n}.")
+    _para(doc, "7. Implications", bold=True)
+    for n, (head, who) in enumerate((("Financial", "E. Money, Finance Manager"), ("Legal", "F. Law, Solicitor"),
+                                     ("Diversity and Equality", "G. Fair, Equalities Officer")), 1):
+        _para(doc, f"7.{n} {head}", bold=True)
+        _para(doc, f"The {head.lower()} implications are small.")
+        _para(doc, f"Implications verified by: {who}")
+    p = _para(doc, "See the ")
+    _xml(p, f'<w:r xmlns:w="{W_NS}"><w:fldChar w:fldCharType="begin"/></w:r>')
+    _xml(p, f'<w:r xmlns:w="{W_NS}"><w:instrText xml:space="preserve"> HYPERLINK "https://www.example.gov.uk/'
+            'allocations" </w:instrText></w:r>')
+    _xml(p, f'<w:r xmlns:w="{W_NS}"><w:fldChar w:fldCharType="separate"/></w:r>')
+    _xml(p, f'<w:r xmlns:w="{W_NS}"><w:t>allocations policy</w:t></w:r>')
+    _xml(p, f'<w:r xmlns:w="{W_NS}"><w:fldChar w:fldCharType="end"/></w:r>')
+    p.add_run(".")
+    _para(doc, "8. Background papers used in preparing the report", bold=True)
+    _para(doc, "None")
+    _para(doc, "9. Appendices to the report", bold=True)
+    _para(doc, "None")
+    _para(doc, "Report Author:", bold=True)
+    _para(doc, "H. Author")
+    _para(doc, "Housing Strategy Manager")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def test_an_author_committee_report_draft_becomes_a_committee_report(tmp_path: Path) -> None:
+    draft = committee_draft(tmp_path / "10-allocations.docx")
+    result = run_papers("import", draft)
+    assert result.exit_code == 0, result.output
+    front, body = _front_and_body(tmp_path / "10-allocations.md")
+    assert front["template"] == "committee_report"
+    assert front["meeting"] == {"committee": "Cabinet", "date": __import__("datetime").date(2023, 1, 18)}
+    assert str(front["item"]) == "10" and front["title"] == "Housing Allocations Policy"
+    assert front["wards"] == "All" and front["key_decision"] is True and front["forward_plan_ref"] == "FP/2022/077"
+    assert front["accountable_director"] == {"name": "D. Lead", "title": "Corporate Director of Housing"}
+    assert front["status"] == "exempt"
+    assert front["exempt_reason"] == "paragraph 3 of Part 1 of Schedule 12A"
+    assert front["report_author"] == {"name": "H. Author", "title": "Housing Strategy Manager"}
+    assert front["implications"]["legal"]["verified_by"] == {"name": "F. Law", "title": "Solicitor"}
+    assert front["background_papers"] == []
+    assert [line for line in body.splitlines() if line.startswith("#")] == [
+        "# Recommendation(s)", "# Introduction and Background", "# Issues, Options and Analysis of Options",
+        "# Reasons for Recommendation", "# Consultation (including Overview and Scrutiny, if applicable)",
+        "# Impact on corporate policies, priorities, performance and community impact",
+        "# Financial implications", "# Legal implications", "# Diversity and Equality implications"]
+    assert "- Text of section 1.\n" in body and "\nText of section 4.\n" in body and "4.1" not in body
+    assert "[allocations policy](https://www.example.gov.uk/allocations)" in body
+    built = run_papers("build", tmp_path / "10-allocations.md", "-o", tmp_path / "out")
+    assert built.exit_code == 0, built.output
+    items = [(i.style, norm(i.text)) for i in body_items(open_docx(next((tmp_path / "out").rglob("*.docx"))))]
+    assert ("Normal", "Implications verified by: E. Money, Finance Manager") in items
+    assert ("Numbered Paragraph", "Text of section 1.") in items
+
+
+def test_an_author_briefing_note_with_its_fields_as_lines(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    _para(doc, "Briefing Note: Library Opening Hours", bold=True, size=16)
+    _para(doc, "Committee: Cleaner, Greener and Safer Overview and Scrutiny Committee")
+    _para(doc, "Date: 12/03/2023")
+    _para(doc, "Purpose: To update Members on the new opening hours.")
+    _para(doc, "Background", bold=True)
+    _para(doc, "Libraries open later on Thursdays.")
+    _para(doc, "Next steps", bold=True)
+    _para(doc, "- Review in June")
+    _para(doc, "- Report back in September")
+    draft = tmp_path / "libraries.docx"
+    doc.save(str(draft))
+    result = run_papers("import", draft)
+    assert result.exit_code == 0, result.output
+    front, body = _front_and_body(tmp_path / "libraries.md")
+    assert front["template"] == "briefing_note"
+    assert front["title"] == "Briefing Note: Library Opening Hours"
+    assert front["committee"] == "Cleaner, Greener and Safer Overview and Scrutiny Committee"
+    assert front["purpose"] == "To update Members on the new opening hours."
+    assert front["meeting"]["date"] == __import__("datetime").date(2023, 3, 12)
+    assert [line for line in body.splitlines() if line.startswith("#")] == ["# Background", "# Next steps"]
+    assert "\n- Review in June\n- Report back in September\n" in body
+    assert "libraries.docx: imported, 0 warnings" in result.output
+    assert run_papers("build", tmp_path / "libraries.md", "-o", tmp_path / "out").exit_code == 0
+
+
+def test_bullets_nested_by_indent_headings_bold_by_character_style_and_rendered_page_breaks(tmp_path: Path) -> None:
+    from docx import Document
+    from docx.shared import Twips
+
+    doc = Document()
+    for label, value in (("Date", "1 March 2023"), ("Committee", "Planning Committee"), ("Title", "Enforcement"),
+                         ("Report of", "Head of Planning")):
+        row = doc.add_table(rows=1, cols=2).rows[0] if not doc.tables else doc.tables[0].add_row()
+        row.cells[0].text, row.cells[1].text = label, value
+    doc.add_paragraph().add_run("Cases this year", style="Strong")
+    for text, indent in (("\u2022\tNew cases", 720), ("\u2022\tFrom complaints", 1440), ("\u2022\tClosed", 720)):
+        doc.add_paragraph(text).paragraph_format.left_indent = Twips(indent)
+    _para(doc, "Most cases were closed within the eight weeks the service aims")
+    p = _para(doc, "")
+    _xml(p, f'<w:r xmlns:w="{W_NS}"><w:lastRenderedPageBreak/><w:t>for, and none went to appeal.</w:t></w:r>')
+    draft = tmp_path / "enforcement.docx"
+    doc.save(str(draft))
+    result = run_papers("import", draft)
+    assert result.exit_code == 0, result.output
+    front, body = _front_and_body(tmp_path / "enforcement.md")
+    assert front["title"] == "Enforcement" and front["meeting"]["committee"] == "Planning Committee"
+    assert body.lstrip().startswith("# Cases this year\n")
+    assert "\n- New cases\n  - From complaints\n- Closed\n" in body
+    assert "\nMost cases were closed within the eight weeks the service aims for, and none went to appeal.\n" in body
+    assert "a page break split off mid-sentence" in result.output

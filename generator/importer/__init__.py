@@ -44,7 +44,12 @@ def import_docx(draft: Path, out: Path | None = None, force: bool = False) -> Im
         if place.is_dir():
             appendices.update((p.name, p) for p in place.glob(f"{glob.escape(stem)}-appendix-*")
                               if p.suffix.lower() in (".pdf", ".docx", ".xlsx") and p.is_file())
-    imported = classify(read_docx(draft), stem, slug, sorted(appendices))
+    read = read_docx(draft)
+    try:
+        imported = classify(read, stem, slug, sorted(appendices))
+    except RecursionError:  # a document nested beyond reason (tables in tables ...)
+        raise PapersError(f"{draft.name}: the document is nested too deeply to import: paste its text into a new "
+                          "document and import that") from None
     for name in imported.appendices:
         if appendices[name].parent.resolve() != folder.resolve():
             imported.copies.append((name, appendices[name].read_bytes()))

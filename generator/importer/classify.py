@@ -102,6 +102,8 @@ class Classifier:
         for key in ("title", "committee", "purpose", "report_of"):
             if key in self.front and (key != "committee" or template == "briefing_note"):
                 data[key] = self.front[key]
+        if template == "briefing_note" and "committee" not in data and self.meeting.get("committee"):
+            data["committee"] = self.meeting["committee"]
         if template != "briefing_note" and "report_of" not in data:
             author = self.draft.author.strip()
             if author:
@@ -214,16 +216,19 @@ class Classifier:
     def status(self, text: str) -> None:
         low = text.lower()
         body = re.sub(r"^this (report|briefing note) is\s+", "", text, flags=re.IGNORECASE)
-        if low.startswith("this report is public") or body.lower().startswith(("public", "open")):
+        if low.startswith("this report is public") or body.lower().startswith(("public", "open", "part 1", "part i ",
+                                                                              "part i-", "part i –")) \
+                or body.lower() in ("part i", "not exempt"):
             self.front["status"] = "public"
             for match in re.finditer(r"Appendix (\d+) \(([^)]*)\), which is exempt: (.*?)(?=; Appendix \d+ \(|$)",
                                      text):
                 self.front.setdefault("exempt_appendices", {})[int(match.group(1))] = match.group(3).strip()
             return
-        if "exempt" in low or "not for publication" in low or "confidential" in low:
+        if "exempt" in low or "not for publication" in low or "confidential" in low or low.startswith(
+                ("part 2", "part ii")):
             self.front["status"] = "exempt"
-            reason = re.sub(r"^(exempt|not for publication|confidential)\s*[:,–-]?\s*", "", body,
-                            flags=re.IGNORECASE).strip()
+            reason = re.sub(r"^(part (2|ii)\s*[:,–-]?\s*)?(exempt|not for publication|confidential)?\s*[:,–-]?\s*",
+                            "", body, flags=re.IGNORECASE).strip()
             if reason:
                 self.front["exempt_reason"] = reason
             else:
@@ -242,6 +247,15 @@ class Classifier:
                 self.warn(None, f"the cover's date '{value}' is not a date: the meeting's date was not set")
             else:
                 self.meeting["date"] = parsed
+        elif key == "meeting":  # "Cabinet, 18 January 2023": the committee and the date
+            parsed = _parse_date(value)
+            if parsed is not None:
+                self.meeting["date"] = parsed
+            rest = _DATE_WORDS.sub("", _DATE_NUMERIC.sub("", _DATE_ISO.sub("", value)))
+            rest = re.sub(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", "", rest, flags=re.IGNORECASE)
+            rest = rest.strip(" ,–-:")
+            if rest:
+                self.meeting["committee"] = rest
         elif key == "item":
             self.front["item"] = value.removeprefix("ITEM:").strip()
         elif key == "committee":
@@ -251,7 +265,7 @@ class Classifier:
         elif key == "key_decision":
             low = value.lower()
             self.front["key_decision"] = not low.startswith(("non", "no"))
-            ref = re.search(r"\(Forward Plan reference ([^)]*)\)", value) or re.search(r"(FP/\S+)", value)
+            ref = re.search(r"\(Forward Plan reference ([^)]*)\)", value) or re.search(r"(FP/[^\s)]+)", value)
             if ref:
                 self.front["forward_plan_ref"] = ref.group(1).strip()
         elif key in ("accountable_assistant_director", "accountable_director"):
@@ -360,7 +374,7 @@ class Classifier:
 
     def unplaced(self, para: Para) -> None:
         for what in para.unplaced:
-            self.warn(_where(para), what)
+            self.warn(_where(para), what.split("\x00")[0])
         para.unplaced = []
 
     def line(self, para: Para, last_ordered: str | None) -> tuple[Line, str | None]:
@@ -377,23 +391,29 @@ class Classifier:
             level = int(match.group(2) or 1) - 1
             kind = "cont" if match.group(1) == "Continue" else "item"
             return Line(kind, para, markdown(runs), level, match.group(1) == "Number"), None
+        numbered = para.numbered_level is not None or para.multilevel and para.list_level == 0
+        if numbered and self.heading_like(para, para.text):  # Word's 1. / 2.1 numbering on a heading line
+            level = para.numbered_level if para.numbered_level is not None else para.list_level
+            return Line("heading", para, _heading_text(para.text), (level or 0) + 1, ordered=True), None
         if para.list_level is not None and style not in ("Numbered Paragraph", "Recommendation"):
             runs, _ = _strip_typed(runs)
             return Line("item", para, markdown(runs), para.list_level, para.list_ordered), None
         text = para.text
         bullet = _TYPED_BULLET.match(text)
-        if bullet and not (para.bullet_font or "").lower().startswith("symbol") or \
-                bullet and (para.bullet_font or "").lower().startswith("symbol"):
+        if bullet:
             glyph = bullet.group(1) or bullet.group(2)
             indent = len(text[:bullet.start(1) if bullet.group(1) else bullet.start(2)].expandtabs(4)) // 4
-            level = max(_BULLETS.get(glyph, 0), min(indent, 2))
+            # nested by the glyph (o, ▪), by tabs or spaces before it, or by the paragraph's indent (Word
+            # indents its list levels by half an inch: 720, 1440, 2160 twips)
+            by_indent = 0 if para.indent < 1080 else 1 if para.indent < 1800 else 2
+            level = max(_BULLETS.get(glyph, 0), min(indent, 2), by_indent)
             return Line("item", para, markdown(_cut(runs, bullet.end())), level), None
         number = _TYPED_NUMBER.match(text)
         if number:
             rest = _cut(runs, number.end())
             if self.heading_like(para, text[number.end():]):
                 depth = number.group("multi").count(".") + 1 if number.group("multi") else 1
-                return Line("heading", para, clean(text[number.end():]).strip(), depth, ordered=True), None
+                return Line("heading", para, _heading_text(text[number.end():]), depth, ordered=True), None
             if number.group("multi"):
                 return Line("para", para, markdown(rest)), None
             if number.group("letter") and not (number.group("letter") == "i" and last_ordered != "h"):
@@ -403,7 +423,7 @@ class Classifier:
                 return Line("item", para, markdown(rest), level, True), last_ordered
             return Line("item", para, markdown(rest), 0, True), None
         if self.heading_like(para, text):
-            return Line("heading", para, clean(text).strip(), 0), None
+            return Line("heading", para, _heading_text(text), 0), None
         return Line("para", para, markdown(runs)), None
 
     def heading_like(self, para: Para, text: str) -> bool:
@@ -413,10 +433,12 @@ class Classifier:
         text = clean(text).strip()
         if not text or len(text) > HEADING_MAX_CHARS or len(text.split()) > HEADING_MAX_WORDS:
             return False
+        if text.endswith(":") and _section_name(text[:-1]):
+            text = text[:-1]  # "Report Author:", "Recommendations:": a section's name, not a lead-in
         if text.endswith((".", ",", ";", ":", "!", "?")) or not any(c.isalpha() for c in text):
             return False
         visible = [r for r in para.runs if r.text.strip() and r.text != "\x00"]
-        bold = bool(visible) and all(r.bold for r in visible)
+        bold = bool(visible) and (all(r.bold for r in visible) or para.style_bold and para.style != "Normal")
         letters = [c for c in text if c.isalpha()]
         caps = (len(letters) >= 4 and all(c.isupper() for c in letters)) or \
             (bool(visible) and all(r.caps for r in visible)) or para.style_caps
@@ -424,8 +446,11 @@ class Classifier:
 
     # -- the paper's front paragraphs (a briefing note's committee, title, purpose) ---------------------------
     def front_matter(self, lines: list[Line]) -> list[Line]:
+        """Take the paper's own lines off the top: a briefing note's committee, title, purpose and exempt line;
+        an author's title line and 'Label: value' lines (Report of: ..., Date: ...) before the first heading."""
         out: list[Line] = []
-        for n, line in enumerate(lines):
+        heading_seen = False
+        for line in lines:
             para = line.para
             style = para.style if para is not None else ""
             plain = clean(para.text).strip() if para is not None else ""
@@ -436,9 +461,16 @@ class Classifier:
             if style == "Title" and "title" not in self.front:
                 self.front["title"] = plain
                 continue
-            if para is not None and line.kind in ("para", "heading") and not out:
+            if line.kind == "heading" and not heading_seen:
+                if not out and "title" not in self.front and self.title_line(line, lines):
+                    self.front["title"] = line.text
+                    continue
+                heading_seen = True
+            if para is not None and line.kind == "para" and not heading_seen:
                 low = plain.lower()
-                if low.startswith("purpose of the briefing note:"):
+                if str(self.front.get("title", "")).lower().startswith("briefing note"):
+                    self.briefing = True
+                if low.startswith("purpose of the briefing note:") or low.startswith("purpose:") and self.briefing:
                     self.briefing = True
                     self.front["purpose"] = plain.split(":", 1)[1].strip()
                     continue
@@ -446,11 +478,24 @@ class Classifier:
                     self.front["status"] = "exempt"
                     self.front["exempt_reason"] = plain.split(":", 1)[1].strip() if ":" in plain else ""
                     continue
-                if low.startswith("purpose:") and self.briefing:
-                    self.front["purpose"] = plain.split(":", 1)[1].strip()
+                label, sep, value = plain.partition(":")
+                if sep and value.strip() and len(label.split()) <= 5 and _label(label) is not None:
+                    self.field(label, value.strip())
                     continue
             out.append(line)
+        if str(self.front.get("title", "")).lower().startswith("briefing note"):
+            self.briefing = True
         return out
+
+    @staticmethod
+    def title_line(line: Line, lines: list[Line]) -> bool:
+        """Whether a draft's first line, a bold or capitals one, is its title: it looks like no heading below."""
+        para = line.para
+        if para is None or para.outline is not None or line.ordered:
+            return False
+        look = _look(para, line.text)
+        return all(_look(ln.para, ln.text) != look for ln in lines
+                   if ln is not line and ln.kind == "heading" and ln.para is not None and ln.para.outline is None)
 
     def headings(self, lines: list[Line]) -> None:
         """Give every heading its level (1: a section, 2, 3: sub-headings).
@@ -579,6 +624,15 @@ class Classifier:
         parts = _split(lines)
         sections: list[dict[str, Any]] = []
         for title, content in parts:
+            if title is not None and template == "briefing_note" and "purpose" not in data \
+                    and title.text.lower().startswith("purpose"):
+                first = next((ln for ln in content if ln.kind == "para"), None)
+                if first is not None:
+                    data["purpose"] = clean(first.para.text).strip() if first.para else first.text
+                    content = [ln for ln in content if ln is not first]
+                    if not content:
+                        continue
+                    title = None
             if title is not None and _recommendations(title.text) and template == "portfolio_report":
                 data["recommendations"] = self.items(content, title)
                 continue
@@ -611,6 +665,9 @@ class Classifier:
             sections.append({"title": data.get("title", "Report"), "body": "To follow.\n"})
             self.warn(None, "no text found under the cover: the paper has one empty section")
         data["sections"] = sections
+        if template == "briefing_note" and "purpose" not in data:
+            self.warn(None, "no purpose found ('Purpose of the briefing note: ...'): add purpose: to the front "
+                      "matter; the briefing note does not build without it")
 
     def items(self, content: list[Line], heading: Line | None = None) -> list[str]:
         """A list section's entries: one per paragraph or list item ('None' gives none)."""
@@ -662,9 +719,7 @@ class Classifier:
             if key is None:
                 self.warn(_where(title.para), f"'{name}' is not a section of a committee report: its text was put "
                           "under the section before it, as a sub-heading")
-                target = self.previous_key
-                if target is None:
-                    continue
+                target = self.previous_key or "executive_summary"
                 extra = [Line("heading", title.para, name, 2)] + content
                 self.extra.setdefault(target, []).extend(extra)
                 continue
@@ -802,6 +857,20 @@ def _split(lines: list[Line], level: int = 1) -> list[tuple[Line | None, list[Li
     return parts
 
 
+def _heading_text(text: str) -> str:
+    """A heading line's text, without a colon after a section's name."""
+    text = clean(text).strip()
+    return text[:-1].rstrip() if text.endswith(":") and _section_name(text[:-1]) else text
+
+
+def _section_name(text: str) -> bool:
+    """Whether a line names a section a paper has (Recommendations, a committee report's sections ...)."""
+    text = _TYPED_NUMBER.sub("", text.strip()).strip()
+    low = text.lower()
+    return _recommendations(text) or committee_section(text) is not None or low in (
+        "report author", "appendices", "appendices to the report", "implications", "background papers")
+
+
 def _recommendations(title: str) -> bool:
     return re.match(r"^(\d+\.?\s*)?recommendations?(\(s\))?\s*:?$", title.strip(), re.IGNORECASE) is not None
 
@@ -811,7 +880,8 @@ def _unescape_heading(text: str) -> str:
 
 
 _LABELS = {
-    "date": ("date", "meeting date", "date of meeting", "meeting"),
+    "date": ("date", "meeting date", "date of meeting"),
+    "meeting": ("meeting", "meeting and date", "committee and date", "committee / date", "meeting / date"),
     "item": ("item", "agenda item", "item number", "item no", "agenda item number"),
     "committee": ("committee", "committee name", "decision maker", "decision-maker", "to"),
     "title": ("title", "report title", "subject", "title of report"),

@@ -7,6 +7,7 @@ drawings with their alt text, page breaks and list numbering.
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,8 @@ class Para:
     outline: int | None = None  # 1-based heading level, from the style (Heading N, outline level)
     list_level: int | None = None  # 0-based level of Word list numbering (numPr), direct or by style
     list_ordered: bool = False
-    bullet_font: str | None = None  # the font of the first run (a Symbol-font bullet)
+    numbered_level: int | None = None  # 0-based level of Word's paragraph numbering (1. / 2.1 / 2.1.1 ...)
+    multilevel: bool = False  # the list is a multi-level numbering (1. then 1.1): its level 0 may be headings
     page_break_before: bool = False  # the paragraph starts a page (pageBreakBefore)
     breaks: list[int] = field(default_factory=list)  # offsets in the text of page breaks (typed or rendered)
     style_bold: bool = False
@@ -67,6 +69,7 @@ class Para:
     pictures: list[Picture] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)  # what could not be imported, in words
     in_table: bool = False
+    indent: int = 0  # twips: the paragraph's left indent, set on it
 
     @property
     def text(self) -> str:
@@ -132,7 +135,11 @@ def read_docx(path: Path) -> Draft:
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors ... for damaged packages
         raise PapersError(f"{name}: the Word document is damaged and cannot be read: open "
                           "it in Word (which may repair it), save it again as .docx, then import that file") from None
-    return _Reader(document, name).read()
+    try:
+        return _Reader(document, name).read()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # XML Word would not write (bad values)
+        raise PapersError(f"{name}: part of the Word document is damaged and cannot be read ({exc}): open it in "
+                          "Word, save it again as .docx, then import that file") from None
 
 
 class _Reader:
@@ -143,6 +150,10 @@ class _Reader:
         self.paragraphs = 0
         self.tables = 0
         self.numbering = _NumberingInfo(document)
+        self.comments = _comments(document)
+        self.field_link: str | None = None  # the address of a HYPERLINK field being read
+        self.field_code: list[str] | None = None
+        self._char_styles: dict[str, tuple[bool, bool]] = {}
 
     def read(self) -> Draft:
         body = self.document.element.body
@@ -205,13 +216,21 @@ class _Reader:
         style = paragraph.style
         para = Para(self.paragraphs, style.name if style is not None else "Normal", in_table=in_table)
         para.outline = _outline(style, p)
-        level, ordered = self.numbering.level(p, style)
-        para.list_level, para.list_ordered = level, ordered
+        level, kind, multilevel = self.numbering.level(p, style)
+        para.multilevel = multilevel
+        if kind == "paragraph":
+            para.numbered_level = level
+        elif level is not None:
+            para.list_level, para.list_ordered = level, kind not in ("bullet", "none")
         font = style.font if style is not None else None
         para.style_bold = bool(font is not None and _inherited(style, "bold"))
         para.style_caps = bool(font is not None and _inherited(style, "all_caps"))
         size = _inherited(style, "size") if style is not None else None
         para.size = size.pt if size is not None else None
+        ind = p.find(f"{_w('pPr')}/{_w('ind')}")
+        if ind is not None:
+            value = ind.get(_w("left")) or ind.get(_w("start")) or "0"
+            para.indent = int(value) if value.lstrip("-").isdigit() else 0
         ppr = p.find(_w("pPr"))
         if ppr is not None and _on(ppr.find(_w("pageBreakBefore"))):
             para.page_break_before = True
@@ -245,7 +264,7 @@ class _Reader:
             elif tag in (_w("smartTag"), _w("customXml"), _w("fldSimple"), _w("sdt"), _w("sdtContent")):
                 self.inline(child, para, link)
             elif tag == _w("commentRangeStart"):
-                para.unplaced.append("a comment: it was not imported; read it in Word and act on it in the paper")
+                self.comment(child, para)
             elif tag == _w("pPr"):
                 if child.find(f"{_w('rPr')}/{_w('ins')}") is not None:
                     pass  # an inserted paragraph mark: the paragraph itself is kept
@@ -259,22 +278,24 @@ class _Reader:
         bold = italic = caps = False
         size = None
         if rpr is not None:
-            bold = _on(rpr.find(_w("b")))
-            italic = _on(rpr.find(_w("i")))
+            char_style = rpr.find(_w("rStyle"))
+            if char_style is not None:  # a character style (Strong, Emphasis) gives its bold and italic
+                bold, italic = self.char_style(char_style.get(_w("val")) or "")
+            if rpr.find(_w("b")) is not None:
+                bold = _on(rpr.find(_w("b")))
+            if rpr.find(_w("i")) is not None:
+                italic = _on(rpr.find(_w("i")))
             caps = _on(rpr.find(_w("caps")))
             sz = rpr.find(_w("sz"))
             if sz is not None and (sz.get(_w("val")) or "").isdigit():
                 size = int(sz.get(_w("val"))) / 2
-            fonts = rpr.find(_w("rFonts"))
-            if fonts is not None and not para.runs and para.bullet_font is None:
-                para.bullet_font = fonts.get(_w("ascii")) or fonts.get(_w("hAnsi"))
             if rpr.find(_w("vanish")) is not None and _on(rpr.find(_w("vanish"))):
                 return  # hidden text is not part of the paper
         text: list[str] = []
 
         def flush() -> None:
             if text:
-                para.runs.append(Run("".join(text), bold, italic, caps, link, size))
+                para.runs.append(Run("".join(text), bold, italic, caps, link or self.field_link, size))
                 text.clear()
 
         for child in r.iterchildren():
@@ -300,7 +321,6 @@ class _Reader:
                     text.append(chr(int(code, 16)))
                 except ValueError:
                     pass
-                para.bullet_font = para.bullet_font or child.get(_w("font"))
             elif tag == _w("drawing"):
                 flush()
                 self.drawing(child, para)
@@ -318,13 +338,44 @@ class _Reader:
                     if fallback is not None:
                         self.vml(fallback, para)
             elif tag == _w("commentReference"):
-                if not any(u.startswith("a comment") for u in para.unplaced):
-                    para.unplaced.append("a comment: it was not imported; read it in Word and act on it in the "
-                                         "paper")
+                self.comment(child, para)
+            elif tag == _w("fldChar"):
+                kind = child.get(_w("fldCharType"))
+                if kind == "begin":
+                    self.field_code = []
+                elif kind == "separate" and self.field_code is not None:
+                    code = re.match(r'\s*HYPERLINK\s+"([^"]+)"', "".join(self.field_code))
+                    flush()
+                    self.field_link = code.group(1) if code else None
+                    self.field_code = None
+                elif kind == "end":
+                    flush()
+                    self.field_link = None
+                    self.field_code = None
+            elif tag == _w("instrText"):
+                if self.field_code is not None:
+                    self.field_code.append(child.text or "")
             elif tag == _w("footnoteReference") or tag == _w("endnoteReference"):
                 kind = "footnote" if tag == _w("footnoteReference") else "endnote"
                 para.unplaced.append(f"a {kind}: its text was not imported; put it in the paragraph's text by hand")
         flush()
+
+    def char_style(self, style_id: str) -> tuple[bool, bool]:
+        """(bold, italic) of a character style."""
+        if style_id not in self._char_styles:
+            style = next((s for s in self.document.styles if s.style_id == style_id), None)
+            self._char_styles[style_id] = (bool(_inherited(style, "bold")), bool(_inherited(style, "italic"))) \
+                if style is not None else (False, False)
+        return self._char_styles[style_id]
+
+    def comment(self, element: Any, para: Para) -> None:
+        cid = element.get(_w("id")) or ""
+        if any(u.startswith("a comment") and f"#{cid}" in u for u in para.unplaced):
+            return
+        text, author = self.comments.get(cid, ("", ""))
+        said = f' ("{_short(text)}"' + (f", by {author}" if author else "") + ")" if text else ""
+        para.unplaced.append(f"a comment{said}: it was not imported; read it in Word and act on it in the paper"
+                             + f"\x00#{cid}")
 
     def drawing(self, drawing: Any, para: Para) -> None:
         if drawing.find(f".//{{{WPS}}}txbx") is not None or drawing.find(f".//{_w('txbxContent')}") is not None:
@@ -388,8 +439,8 @@ class _NumberingInfo:
             for level, fmt in levels.items():
                 self.formats[(num.get(_w("numId")) or "", level)] = fmt
 
-    def level(self, p: Any, style: Any) -> tuple[int | None, bool]:
-        """(list level, numbered) of a paragraph; (None, False) when it is no list item."""
+    def level(self, p: Any, style: Any) -> tuple[int | None, str, bool]:
+        """(list level, number format, multi-level) of a paragraph; level None when it is no list item."""
         num_pr = p.find(f"{_w('pPr')}/{_w('numPr')}")
         style_el = style
         while num_pr is None and style_el is not None:
@@ -397,17 +448,32 @@ class _NumberingInfo:
             num_pr = ppr.find(_w("numPr")) if ppr is not None else None
             style_el = style_el.base_style
         if num_pr is None:
-            return None, False
+            return None, "", False
         num_id = num_pr.find(_w("numId"))
         ilvl = num_pr.find(_w("ilvl"))
         nid = num_id.get(_w("val")) if num_id is not None else None
         if nid in (None, "0"):
-            return None, False  # numbering removed
+            return None, "", False  # numbering removed
         level = int(ilvl.get(_w("val")) or 0) if ilvl is not None else 0
         fmt = self.formats.get((nid or "", level), "bullet")
-        if fmt == "paragraph":
-            return None, False
-        return level, fmt not in ("bullet", "none")
+        return level, fmt, self.formats.get((nid or "", 1)) == "paragraph"
+
+
+def _comments(document: Any) -> dict[str, tuple[str, str]]:
+    """Comment id -> (its text, its author), from the comments part when there is one."""
+    out: dict[str, tuple[str, str]] = {}
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/comments") and not rel.is_external:
+            from lxml import etree
+
+            try:
+                root = etree.fromstring(rel.target_part.blob)
+            except etree.XMLSyntaxError:
+                return out
+            for comment in root.iter(_w("comment")):
+                text = " ".join("".join(t.text or "" for t in p.iter(_w("t"))) for p in comment.iter(_w("p")))
+                out[comment.get(_w("id")) or ""] = (text.strip(), comment.get(_w("author")) or "")
+    return out
 
 
 def _outline(style: Any, p: Any) -> int | None:
