@@ -494,8 +494,10 @@ def _written(report: BuildReport) -> None:
         kinds: dict[str, int] = {}
         for name in names:
             # a meeting output (the agenda, the packs), else a paper's Word file or PDF
-            kind = (m.names.kind(name) if m.names is not None else None) or ("Word paper" if name.endswith(".docx") else
-                                        "appendix PDF" if is_appendix_pdf(name) else "paper PDF")
+            kind = (m.names.kind(name) if m.names is not None else None) or (
+                "Word paper" if name.endswith(".docx") else "workbook" if name.endswith(".xlsx")
+                else "open data file" if name.endswith(".json") else "appendix PDF" if is_appendix_pdf(name)
+                else "paper PDF")
             kinds[kind] = kinds.get(kind, 0) + 1
         order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack", "exempt pack",
                  "supplementary agenda", "supplement", "open data file"]

@@ -175,3 +175,17 @@ def test_a_fault_of_ours_outside_any_paper_is_said_in_words(tmp_path: Path, monk
     assert result.exit_code == 1
     assert "a fault in papers itself stopped this command (KeyError: 'pages')" in result.output
     assert "Traceback" not in result.output and not isinstance(result.exception, KeyError)
+
+
+def test_a_lone_papers_workbook_is_counted_as_a_workbook(tmp_path: Path) -> None:
+    folder = tmp_path / "lone"
+    folder.mkdir()
+    shutil.copy(EXAMPLE / "05-central-services-finance.csv", folder)
+    paper = (EXAMPLE / "05-central-services.yaml").read_text(encoding="utf-8")
+    (folder / "05-central-services.yaml").write_text(
+        "meeting: {committee: Corporate Overview and Scrutiny Committee, date: 2022-12-08}\n" + paper, encoding="utf-8")
+    result = run_papers("build", folder / "05-central-services.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out" / "lone").iterdir() if not p.name.startswith(".")) == [
+        "05-central-services.docx", "budget.xlsx"]
+    assert "2 files (1 Word paper, 1 workbook)" in result.output
