@@ -26,7 +26,9 @@ from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_h
 from .outputs import (LEGACY_NAMES, MEETING_JSON, WORKBOOK, MeetingOutputs, WriteError, meeting_outputs,
                       output_name_problem)
 from .model import MEETING_FILE, ItemDetails, Meeting, MeetingInputs, Paper
-from .notice import council_file
+from .notice import council_file, printed_date
+from .publish.record import (Publication, base_name, content_hash, release_of, revised_name,
+                             revised_number)
 
 
 # assemble (validation: pydantic, markdown-it), finance and the renderers are imported where they
@@ -101,6 +103,7 @@ class MeetingResult:
     problems: list[Problem] = field(default_factory=list)  # of meeting.yaml itself and meeting outputs
     outputs: list[OutputResult] = field(default_factory=list)
     names: MeetingOutputs | None = None  # of the meeting's own outputs (None: papers on their own)
+    notes: list[str] = field(default_factory=list)  # what happened after publication (the supplement), in words
 
     @property
     def ok(self) -> bool:
@@ -373,6 +376,14 @@ class _Plan:
     audited: dict[str, list[Problem]] = field(default_factory=dict)  # outputs audited before they were written
 
     @property
+    def publication(self) -> Publication | None:
+        """What was published of the meeting (`papers publish`); None before, and in a build with --force, which
+        makes the pack again."""
+        if self.manifest is None or not self.manifest.published:
+            return None
+        return Publication([release_of(r) for r in self.manifest.published])
+
+    @property
     def names(self) -> MeetingOutputs:
         """The names of the meeting's own outputs (the agenda, the packs): see outputs.meeting_outputs."""
         assert self.result.names is not None, "a meeting's outputs are named only once its meeting.yaml is read"
@@ -545,6 +556,25 @@ def _plan(job: Job, options: Options) -> _Plan:
 def names_of(meeting: Meeting, folder: Path) -> MeetingOutputs:
     """The names of the outputs of the meeting in ``folder`` (outputs.meeting_outputs)."""
     return meeting_outputs(meeting.date, meeting.short_name, meeting.committee, folder.name)
+
+
+def meeting_sources(folder: Path, templates: Path) -> dict[str, str]:
+    """Every file a meeting's build reads, by its name in the meeting folder (``templates/...`` for the
+    templates), with its sha256, and the generator's version: what `papers publish` compares with the build."""
+    from .manifest import generator_version
+
+    found: dict[str, str] = {}
+    for base, prefix in ((folder, ""), (templates, "templates/")):
+        for path in sorted(base.rglob("*")):
+            parts = path.relative_to(base).parts
+            # hidden files and folders, and Word's lock files (~$name.docx), are no one's input
+            if path.is_file() and not any(part.startswith((".", "~$")) for part in parts):
+                found[prefix + "/".join(parts)] = file_hash(path)
+    council = council_file(folder)
+    if council.is_file():
+        found[f"../{council.name}"] = file_hash(council)
+    found["generator"] = generator_version()
+    return found
 
 
 def _remove_renamed(plan: _Plan) -> None:
@@ -756,6 +786,10 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
     try:
         if plan.agenda is not None:
             _remove_renamed(plan)
+            if options.force and manifest.published:
+                _unpublish(plan)
+            if options.pdf:
+                manifest.pending = None  # until this build has made everything that would be published
         _load_unrecorded(plan, options)
         _workbook(plan, options)
         agenda_items = _agenda_items(plan, options) if plan.agenda is not None else None
@@ -773,6 +807,11 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
                 _retire(plan, plan.names.pack, "failed" if options.pdf else "removed",
                         f"{'not written: ' if options.pdf else ''}the agenda was not written")
         _stale_papers(plan)
+        if options.pdf and manifest.pending is not None:
+            if plan.result.ok:  # what the build was made from: `papers publish` refuses once any of it changes
+                manifest.pending["sources"] = meeting_sources(plan.job.folder, options.templates)
+            else:
+                manifest.pending = None
         if options.audit:  # the papers were audited as they were built
             for output in plan.result.outputs:
                 if output.status == "built" and output.name.endswith((".docx", ".pdf")):
@@ -867,6 +906,12 @@ def _retire(plan: _Plan, name: str, status: Status, why: str) -> None:
     manifest = plan.manifest
     assert manifest is not None
     path = manifest.folder / name
+    publication = plan.publication
+    if publication is not None and name in publication.files:  # kept as published, whatever happens after
+        if status == "failed":
+            plan.result.outputs.append(OutputResult(name, status, f"{why}; the file as published on "
+                                                    f"{publication.when(name)} is kept"))
+        return
     try:
         state = manifest.state(name) if name in manifest.entries else "edited" if os.path.lexists(path) else "missing"
         manifest.entries.pop(name, None)
@@ -907,6 +952,9 @@ def _remove_stale_pdfs(plan: _Plan) -> list[str]:
         if r.output is None or r.status not in ("built", "unchanged"):
             continue  # a failed paper's PDF still shows its (old) Word file; an edited one's shows what we built
         pdf = r.output.with_suffix(".pdf").name
+        publication = plan.publication
+        if publication is not None and pdf in publication.files:
+            continue  # kept as published: a revision goes into a supplement, made with --pdf
         if pdf in manifest.entries and not _pdf_current(plan, pdf, r.output):
             _retire(plan, pdf, "removed", f"{r.output.name} was rebuilt; build with --pdf to make it again")
             removed.append(pdf)
@@ -920,6 +968,10 @@ def _outputs_without_pdf(plan: _Plan, options: Options, items: list[dict[str, st
     manifest = plan.manifest
     assert manifest is not None
     removed = _remove_stale_pdfs(plan)
+    if plan.publication is not None:  # the agenda and pack stay as published; a supplement needs --pdf
+        if removed or any(r.status == "built" for r in plan.result.papers):
+            _retire_unpublished(plan, "a paper was rebuilt; build with --pdf to make the supplement again")
+        return
     parts, pages, blockers = _pack_parts(plan, items, _known_agenda_pages(plan, options, items))
     _agenda(plan, options, items, pages if not blockers else None)
     folder = manifest.folder
@@ -964,56 +1016,95 @@ def _pack_parts(plan: _Plan, items: list[dict[str, str]], agenda_pages: int | No
     parts: PackParts = [("Agenda", folder / plan.names.agenda_pdf)]
     by_stem = {r.source.stem: r for r in plan.result.papers}
     for item in items:
-        if item["part"] == "2":
-            continue  # exempt business: for members only, never in the published pack
-        if item.get("document"):  # an attached document (the previous minutes): as it is, in the pack
-            name = item["document"]
-            found = manifest.entries.get(name)
-            if found is None or found.pages is None or not _pdf_current(plan, name, plan.job.folder / item["file"]):
-                blockers.append(f"{name} is not up to date")
-                continue
-            pages[item["number"]] = (page, page + found.pages - 1)
-            page += found.pages
-            parts.append((f"Item {item['number']}: {item['title']}", folder / name))
+        sources = _item_sources(plan, item, by_stem)
+        if isinstance(sources, str):
+            blockers.append(sources)
             continue
-        r = by_stem.get(item["paper"]) if item["paper"] else None
-        if r is None:
-            continue  # a title-only item, or a listed file that is not there (meeting.yaml's error)
-        pdf = f"{item['paper']}.pdf"
-        if r.status == "failed":
-            blockers.append(f"{r.source.name} has errors")
-            continue
-        # the pack is published: an exempt paper (Schedule 12A) has its own PDF for members, but is not in it
-        if _maybe_exempt(r):
-            continue
-        if r.status == "skipped" and r.entry is None:
-            blockers.append(f"{r.output.name if r.output else r.source.name} is out of date (edited by hand)")
-            continue
-        entry = manifest.entries.get(pdf)
-        # a paper skipped as edited (inputs unchanged) is published as we built it
-        current = (entry is not None and entry.pages is not None and r.output is not None
-                   and (_pdf_current(plan, pdf, r.output) if r.status != "skipped" else manifest.state(pdf) == "ours"))
-        if not current:
-            blockers.append(f"{pdf} is not up to date")
-            continue
-        assert entry is not None and entry.pages is not None
         first = page
-        page += entry.pages
-        parts.append((f"Item {item['number']}: {item['title']}", folder / pdf))
-        # its public appendices follow it, bookmarked under it; an exempt one is for members only
-        docx = manifest.entries.get(f"{item['paper']}.docx")
-        for appendix in docx.appendices if docx is not None else []:
-            if appendix["exempt"]:
-                continue
-            name = appendix_pdf(item["paper"], appendix["number"])
-            found = manifest.entries.get(name)
-            if found is None or found.pages is None or not _pdf_current(plan, name, r.source.parent / appendix["file"]):
-                blockers.append(f"{name} is not up to date")
-                continue
-            page += found.pages
-            parts.append((f"Appendix {appendix['number']}: {appendix['title']}", folder / name, True))
-        pages[item["number"]] = (first, page - 1)
+        page = _add_parts(plan, sources or [], parts, page, blockers)
+        if sources:
+            pages[item["number"]] = (first, page - 1)
     return parts, pages, blockers
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A PDF an agenda item puts in the pack: bookmark, output name, the file it is made from and that file's
+    hash (what the PDF's manifest entry records as its inputs), and whether it is an appendix (nested)."""
+
+    label: str
+    name: str
+    path: Path
+    digest: str
+    nested: bool = False
+
+
+def _item_sources(plan: _Plan, item: dict[str, str], by_stem: dict[str, PaperResult]) -> list[_Source] | str | None:
+    """The PDFs an item puts in the published pack, in order; a reason (text) when it cannot be published now
+    (its paper has errors, or is out of date); None when it puts nothing in the pack (no paper or document,
+    Part 2, exempt, uncleared)."""
+    manifest = plan.manifest
+    assert manifest is not None
+    if item["part"] == "2":
+        return None  # exempt business: for members only, never in the published pack
+    label = f"Item {item['number']}: {item['title']}"
+    if item.get("document"):  # an attached document (the previous minutes): as it is, in the pack
+        source = plan.job.folder / item["file"]
+        try:
+            return [_Source(label, item["document"], source, file_hash(source))]
+        except OSError:
+            return f"{item['file']} cannot be read"
+    r = by_stem.get(item["paper"]) if item["paper"] else None
+    if r is None:
+        return None  # a title-only item, or a listed file that is not there (meeting.yaml's error)
+    if r.status == "failed":
+        return f"{r.source.name} has errors"
+    # the pack is published: an exempt paper (Schedule 12A) has its own PDF for members, but is not in it
+    if _maybe_exempt(r):
+        return None
+    docx = manifest.entries.get(f"{item['paper']}.docx")
+    if (r.status == "skipped" and r.entry is None) or docx is None or r.output is None:
+        return f"{r.output.name if r.output else r.source.name} is out of date (edited by hand)"
+    # the PDF shows the Word file as we built it (a paper skipped as edited is published as built)
+    sources = [_Source(label, f"{item['paper']}.pdf", r.output, docx.output)]
+    for appendix in docx.appendices:  # its public appendices follow it; an exempt one is for members only
+        if appendix["exempt"]:
+            continue
+        path = r.source.parent / appendix["file"]
+        try:
+            digest = file_hash(path)
+        except OSError:
+            return f"{appendix['file']} cannot be read"
+        sources.append(_Source(f"Appendix {appendix['number']}: {appendix['title']}",
+                               appendix_pdf(item["paper"], appendix["number"]), path, digest, True))
+    return sources
+
+
+def _add_parts(plan: _Plan, sources: list[_Source], parts: PackParts, page: int, blockers: list[str]) -> int:
+    """Add an item's PDFs to a pack's ``parts`` (a blocker for each that is not current); returns the page
+    after them."""
+    assert plan.manifest is not None
+    for source in sources:
+        entry = _current_pdf(plan, source.name, source.digest)
+        if entry is None or entry.pages is None:
+            blockers.append(f"{source.name} is not up to date")
+            continue
+        page += entry.pages
+        path = plan.manifest.folder / source.name
+        parts.append((source.label, path, True) if source.nested else (source.label, path))
+    return page
+
+
+def _current_pdf(plan: _Plan, name: str, digest: str) -> Entry | None:
+    """The manifest entry of the PDF ``name`` when it is ours, counted, and made from the file of hash ``digest``."""
+    manifest = plan.manifest
+    assert manifest is not None
+    entry = manifest.entries.get(name)
+    try:
+        ours = entry is not None and manifest.state(name) == "ours"
+    except WriteError:
+        ours = False
+    return entry if ours and entry is not None and entry.pages is not None and entry.inputs == digest else None
 
 
 PackParts = list[tuple[str, Path] | tuple[str, Path, bool]]  # (bookmark, PDF[, nested under the one before])
@@ -1185,12 +1276,13 @@ def _appendix_pdfs(plan: _Plan, options: Options, tmpdir: Path) -> dict[Path, st
     assert manifest is not None
     todo: dict[Path, str] = {}
     for name, source, written in _attachments(plan):
-        entry = manifest.entries.get(name)
         try:
             digest = file_hash(source)
         except OSError:
             plan.result.outputs.append(OutputResult(name, "failed", f"cannot read {written}"))
             continue
+        name = _pdf_name(plan, name, digest)  # after publication, a revised appendix gets a name of its own
+        entry = manifest.entries.get(name)
         if not options.force and entry is not None and manifest.state(name) == "ours" and entry.inputs == digest:
             plan.result.outputs.append(OutputResult(name, "unchanged"))
         elif source.suffix.lower() == ".pdf":
@@ -1323,8 +1415,8 @@ def _agenda_bytes(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> 
     return render_agenda(plan.agenda.meeting, rows, options.templates / "docx" / AGENDA_TEMPLATE)
 
 
-def _agenda_inputs(plan: _Plan, options: Options, rows: list[dict[str, str]]) -> str:
-    extra = [f"{r['number']}\0{r['title']}\0{r['page']}\0{r['description']}\0{r['part']}" for r in rows]
+def _agenda_inputs(plan: _Plan, options: Options, rows: list[dict[str, str]], kind: str = "") -> str:
+    extra = [kind] + [f"{r['number']}\0{r['title']}\0{r['page']}\0{r['description']}\0{r['part']}" for r in rows]
     return inputs_hash([plan.job.folder / MEETING_FILE, options.templates / "docx" / AGENDA_TEMPLATE], extra)
 
 
@@ -1351,9 +1443,10 @@ def _stale_pdfs(plan: _Plan, options: Options) -> list[PaperResult]:
     for r in plan.result.papers:
         if r.status not in ("built", "unchanged") or r.output is None:
             continue
-        pdf = r.output.with_suffix(".pdf").name
+        digest = file_hash(r.output)
+        pdf = _pdf_name(plan, r.output.with_suffix(".pdf").name, digest)
         entry = manifest.entries.get(pdf)
-        if options.force or entry is None or manifest.state(pdf) != "ours" or entry.inputs != file_hash(r.output):
+        if options.force or entry is None or manifest.state(pdf) != "ours" or entry.inputs != digest:
             stale.append(r)
     return stale
 
@@ -1372,7 +1465,9 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, dat
     def data() -> bytes:
         return made[0] if made is not None else _published_pdf(pdf, source, date)
 
-    _write_output(plan, pdf.name, inputs or file_hash(source), data, options, source.name,
+    digest = inputs or file_hash(source)
+    # after publication, a revised paper's PDF gets a name of its own: the published one stays as it is
+    _write_output(plan, _pdf_name(plan, pdf.name, digest), digest, data, options, source.name,
                   pages=made[1] if made is not None else pack.page_count(pdf))
 
 
@@ -1427,7 +1522,8 @@ def _lone_pdfs(plan: _Plan, options: Options) -> None:
 
 
 def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
-    """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack."""
+    """PDF of each paper and the agenda (one LibreOffice start for all), then the bookmarked pack; after
+    publication, the supplement instead (the agenda and pack stay as published)."""
     from .render import pack
     from .render.pdf import convert_all, work_folder
     from .render.stamp import prepare as stamp_font
@@ -1437,10 +1533,20 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
     folder = manifest.folder
     date = plan.agenda.meeting.date  # the PDFs' dates, as the Word files'
     todo = [r.output for r in _stale_pdfs(plan, options) if r.output is not None]
+    publication = plan.publication
     # The agenda's length must be known before its page numbers are: it comes from the last build
     # when the agenda's rows are the same, else from a provisional copy converted with the papers.
+    # So does a supplementary agenda's.
     layout = _agenda_inputs(plan, options, _agenda_rows(items, {}))
-    agenda_pages = _known_agenda_pages(plan, options, items)
+    agenda_pages = _known_agenda_pages(plan, options, items) if publication is None else 0
+    changes = _changes(plan, items) if publication is not None else None
+    front_pages = None
+    if changes is not None and changes.changed and not changes.blockers:
+        assert publication is not None
+        number = publication.next_number
+        when = printed_date(publication.first.date)
+        front_layout = _agenda_inputs(plan, options, _supplement_rows(changes, when, {}), f"supplement {number}")
+        front_pages = _known_supplement_pages(plan, options, number, front_layout)
     with work_folder() as tmp:
         tmpdir = Path(tmp)
         provisional = tmpdir / "provisional" / plan.names.agenda
@@ -1451,6 +1557,12 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
             placeholder = {i["number"]: (999, 9999) for i in items if i["paper"] or i["document"]}
             provisional.write_bytes(_agenda_bytes(plan, options, _agenda_rows(items, placeholder)))
             batch.append(provisional)
+        elif changes is not None and changes.changed and not changes.blockers and front_pages is None:
+            provisional.parent.mkdir()
+            placeholder = {c.item["number"]: (9999, 99999) for c in changes.changed}
+            provisional.write_bytes(_supplement_agenda_bytes(plan, options, number,
+                                                             _supplement_rows(changes, when, placeholder)))
+            batch.append(provisional)
         threading.Thread(target=stamp_font, name="papers-stamp-font", daemon=True).start()  # for the pack
         published, publish = _publishing(plan, options, date, provisional)
         converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch)),
@@ -1459,11 +1571,20 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
         for source, pdf in converted.items():
             if source == provisional:
                 if isinstance(pdf, Path):
-                    agenda_pages = pack.page_count(pdf)
+                    if publication is None:
+                        agenda_pages = pack.page_count(pdf)
+                    else:
+                        front_pages = pack.page_count(pdf)
                 else:
                     agenda_error = pdf
             else:
                 _write_pdf(plan, options, source, pdf, date, appendices.get(source), published.get(source))
+        if changes is not None:
+            if agenda_error is not None:
+                changes.blockers.append(f"the supplementary agenda's PDF could not be made ({agenda_error})")
+            _supplement(plan, options, items, changes, front_pages, tmpdir, date)
+            _exempt_pack(plan, options, items, date)
+            return
         # the pack and the agenda's page numbers only when every paper in the pack is current
         parts, pages, blockers = _pack_parts(plan, items, agenda_pages)
         status = _agenda(plan, options, items, None if blockers else pages)
@@ -1491,47 +1612,66 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
         if MEETING_JSON in manifest.entries:  # it describes the pack that went
             _retire(plan, MEETING_JSON, "removed", "the pack was not written")
         return
-    meeting = plan.agenda.meeting if plan.agenda else None
-    title = f"Agenda pack: {meeting.committee}, {meeting.long_date}" if meeting else "Agenda pack"
+    meeting = plan.agenda.meeting
+    title = f"Agenda pack: {meeting.committee}, {meeting.long_date}"
     plan.step("pack", 0, 1)
     status = _write_output(plan, plan.names.pack, _pack_inputs(parts), lambda: pack.join(parts, title, date), options,
                            "the papers' PDFs")
     plan.step("pack", 1, 1, plan.names.pack)
     if status in ("built", "unchanged"):
-        _meeting_json(plan, options, items, parts)
+        documents = _documents(plan, items, parts, 1, plan.names.pack, title, 0)
+        by_stem = {r.source.stem: r for r in plan.result.papers}
+        published = {}  # what `papers publish` records of each item: the hash of what its PDFs are made from
+        for item in items:
+            sources = _item_sources(plan, item, by_stem)
+            if isinstance(sources, list) and sources:
+                published[_item_key(item)] = content_hash([source.digest for source in sources])
+        manifest.pending = {"number": 0, "documents": [asdict(d) for d in documents], "items": published,
+                            "first_page": 1, "last_page": documents[-1].last_page}
+        _meeting_json(plan, options, items, documents)
     elif MEETING_JSON in manifest.entries:
         _retire(plan, MEETING_JSON, "removed", "the pack was not written")
     _exempt_pack(plan, options, items, date)
 
 
-def _meeting_json(plan: _Plan, options: Options, items: list[dict[str, str]], parts: PackParts) -> None:
-    """``meeting.json`` beside the pack: the meeting and the PDFs it publishes, with their pages in the pack."""
-    from .opendata import Document, meeting_json
+def _documents(plan: _Plan, items: list[dict[str, str]], parts: PackParts, first_page: int, pack_name: str,
+               title: str, supplement: int) -> list[Any]:
+    """The published PDFs of a pack (``parts``, then the pack itself), with their pages in it and the agenda
+    item each belongs to (opendata.Document)."""
+    from .opendata import Document
     from .render import pack
 
     manifest = plan.manifest
-    assert manifest is not None and plan.agenda is not None
-    folder = manifest.folder
+    assert manifest is not None
+    by_stem = {r.source.stem: r for r in plan.result.papers}
     owner: dict[str, str] = {}  # which item each PDF of the pack belongs to
     for item in items:
-        if item.get("document"):
-            owner[item["document"]] = item["number"]
-        if item["paper"]:
-            owner[f"{item['paper']}.pdf"] = item["number"]
-            docx = manifest.entries.get(f"{item['paper']}.docx")
-            for appendix in docx.appendices if docx is not None else []:
-                owner[appendix_pdf(item["paper"], appendix["number"])] = item["number"]
+        sources = _item_sources(plan, item, by_stem)
+        for source in sources if isinstance(sources, list) else []:
+            owner[source.name] = owner[_pdf_name(plan, source.name, source.digest)] = item["number"]
     documents = []
-    page = 1
+    page = first_page
     for part in parts:
         path = part[1]
-        entry = manifest.entries.get(path.name)  # the pack's parts are current: their page counts are recorded
+        # a part in the output folder is current (the pack is made only then): its page count is recorded
+        entry = manifest.entries.get(path.name) if path.parent == manifest.folder else None
         count = entry.pages if entry is not None and entry.pages else pack.page_count(path)
-        documents.append(Document(part[0], path.name, file_hash(path), page, page + count - 1, owner.get(path.name)))
+        documents.append(Document(part[0], path.name, file_hash(path), page, page + count - 1, owner.get(path.name),
+                                  pack_name, supplement, base_name(path.name)))
         page += count
-    documents.append(Document(f"Agenda pack: {plan.agenda.meeting.committee}, {plan.agenda.meeting.long_date}",
-                              plan.names.pack, file_hash(folder / plan.names.pack), 1, page - 1))
-    digest = inputs_hash([plan.job.folder / MEETING_FILE], [f"{d.file}\0{d.sha256}\0{d.first_page}" for d in documents])
+    documents.append(Document(title, pack_name, file_hash(manifest.folder / pack_name), first_page, page - 1, None,
+                              pack_name, supplement, pack_name))
+    return documents
+
+
+def _meeting_json(plan: _Plan, options: Options, items: list[dict[str, str]], documents: list[Any]) -> None:
+    """``meeting.json`` beside the pack: the meeting and the PDFs it publishes (the pack's, and after publication
+    the supplements'), with their pages."""
+    from .opendata import meeting_json
+
+    assert plan.agenda is not None
+    digest = inputs_hash([plan.job.folder / MEETING_FILE], [f"{d.file}\0{d.sha256}\0{d.first_page}\0{d.item}"
+                                                           for d in documents] + [json.dumps(items, sort_keys=True)])
     _write_output(plan, MEETING_JSON, digest, lambda: meeting_json(plan.agenda.meeting, items, documents), options,
                   "the pack and meeting.yaml")
 
@@ -1575,8 +1715,9 @@ def _exempt_pack(plan: _Plan, options: Options, items: list[dict[str, str]], dat
                 appendix_label = f"Appendix {appendix['number']}: {appendix['title']}"
                 add(appendix_label if exempt else f"{label}, {appendix_label}",
                     appendix_pdf(item["paper"], appendix["number"]), r.source.parent / appendix["file"], exempt)
+    exempt_pack = plan.names.exempt_pack
     if not parts or blockers:
-        if plan.names.exempt_pack in manifest.entries or blockers:
+        if exempt_pack in manifest.entries or blockers:
             why = ("not written: " + "; ".join(dict.fromkeys(blockers)) if blockers
                    else "the meeting has no exempt business now")
             _retire(plan, plan.names.exempt_pack, "failed" if blockers else "removed", why)
@@ -1585,6 +1726,250 @@ def _exempt_pack(plan: _Plan, options: Options, items: list[dict[str, str]], dat
     title = f"Exempt papers, {NOT_FOR_PUBLICATION.lower()}: {meeting.committee}, {meeting.long_date}"
     _write_output(plan, plan.names.exempt_pack, _pack_inputs(parts) + "exempt",
                   lambda: pack.join(parts, title, date, marking=NOT_FOR_PUBLICATION), options, "the exempt papers' PDFs")
+
+
+# -- after publication: supplements ----------------------------------------------------------------
+
+
+@dataclass
+class _Change:
+    """An agenda item that differs from what was published: revised, or late (not published at all)."""
+
+    item: dict[str, str]
+    kind: Literal["Revised", "Late item"]
+    key: str  # the paper's stem, or the attached document's file
+    digest: str  # content_hash of its sources
+    sources: list[_Source]  # under the names they take after publication
+
+
+@dataclass
+class _Changes:
+    changed: list[_Change] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)
+
+
+def _pdf_name(plan: _Plan, name: str, digest: str) -> str:
+    """The name the PDF ``name`` made from the file of hash ``digest`` takes: its own; after publication, the
+    published file that shows that file (kept as published), or when none does, a revision of its own
+    (``<stem>-revised-<n>.pdf``, n the supplement it is made for)."""
+    publication = plan.publication
+    if publication is None or name not in publication.files:
+        return name
+    latest = publication.latest(name)
+    manifest = plan.manifest
+    assert manifest is not None
+    entry = manifest.entries.get(latest)
+    if entry is not None and entry.inputs == digest:
+        return latest
+    return revised_name(name, publication.next_number)
+
+
+def _item_key(item: dict[str, str]) -> str:
+    """What identifies an agenda item's content across builds: its paper's stem, or its document's file."""
+    return item["paper"] or item["file"]
+
+
+def _changes(plan: _Plan, items: list[dict[str, str]]) -> _Changes:
+    """The items that differ from what was published (revised, or late), in agenda order; and a warning for
+    each published item that is no longer on the agenda, which no supplement can withdraw."""
+    publication = plan.publication
+    assert publication is not None
+    published = publication.items
+    by_stem = {r.source.stem: r for r in plan.result.papers}
+    found = _Changes()
+    present = set()
+    for item in items:
+        key = _item_key(item)
+        if key:
+            present.add(key)
+        sources = _item_sources(plan, item, by_stem)
+        if isinstance(sources, str):
+            found.blockers.append(sources)
+            continue
+        if not sources:
+            continue
+        digest = content_hash([s.digest for s in sources])
+        if published.get(key) == digest:
+            continue
+        named = [_Source(s.label, _pdf_name(plan, s.name, s.digest), s.path, s.digest, s.nested) for s in sources]
+        found.changed.append(_Change(item, "Late item" if key not in published else "Revised", key, digest, named))
+    for key in published:
+        if key not in present:
+            when = printed_date(next(r.date for r in reversed(publication.releases) if key in r.items))
+            plan.result.problems.append(Problem(MEETING_FILE, None, "items", (
+                f"'{key}', published on {when}, is no longer on the agenda: a supplement cannot withdraw what was "
+                "published, and the published pack still holds it; announce its withdrawal at the meeting (or "
+                "build with --force to make the pack again without it, then publish that)"), "warning"))
+    return found
+
+
+def _supplement_rows(changes: _Changes, when: str, pages: dict[str, tuple[int, int]] | None
+                     ) -> list[dict[str, str]]:
+    """The supplementary agenda's rows: each revised or late item, marked, with its pages (None: not known)."""
+    rows = []
+    for change in changes.changed:
+        mark = (f"Revised: replaces the version published on {when}." if change.kind == "Revised"
+                else f"Late item: not available when the agenda was published on {when}.")
+        rows.append({**change.item, "description": " ".join(filter(None, [mark, change.item.get("description")]))})
+    return _agenda_rows(rows, pages)
+
+
+def _supplement_agenda_bytes(plan: _Plan, options: Options, number: int, rows: list[dict[str, str]]) -> bytes:
+    from .render.docx import render_agenda
+
+    assert plan.agenda is not None
+    return render_agenda(plan.agenda.meeting, rows, options.templates / "docx" / AGENDA_TEMPLATE,
+                         supplement=number)
+
+
+def _known_supplement_pages(plan: _Plan, options: Options, number: int, layout: str) -> int | None:
+    """The supplementary agenda PDF's length from the last build, while its rows (but page numbers) are the same."""
+    manifest = plan.manifest
+    assert manifest is not None
+    name = plan.names.supplement_agenda(number, pdf=True)
+    entry = manifest.entries.get(name)
+    try:
+        ours = manifest.state(name) == "ours"
+    except WriteError:
+        ours = False
+    return entry.pages if entry is not None and entry.layout == layout and ours and not options.force else None
+
+
+def _unpublish(plan: _Plan) -> None:
+    """--force after publication: the agenda and pack are made again from the papers as they are now, so the
+    record of what was published no longer describes them; it is cleared (publish again), and so are the
+    supplements not yet published."""
+    manifest = plan.manifest
+    assert manifest is not None
+    publication = plan.publication
+    assert publication is not None
+    when = publication.first.date
+    plan.result.problems.append(Problem(plan.names.pack, None, None, (
+        f"published on {when}: --force makes the agenda and the pack again from the papers as they are now, "
+        f"so the record of that publication was cleared; run `papers publish {plan.job.folder}` to publish "
+        "them again"), "warning"))
+    manifest.published = []
+    _retire_unpublished(plan, "--force made the pack again, with the papers as they are now")
+
+
+def _retire_unpublished(plan: _Plan, why: str, keep: set[str] | frozenset[str] = frozenset()) -> None:
+    """Take away supplement outputs and revised PDFs not yet published and not in ``keep``: they would
+    contradict what the inputs now give."""
+    manifest = plan.manifest
+    assert manifest is not None
+    publication = plan.publication
+    done = publication.next_number if publication is not None else 1
+    for name in sorted(manifest.entries):
+        number = plan.names.supplement_number(name) or revised_number(name)
+        if number is not None and number >= done and name not in keep:
+            _retire(plan, name, "removed", why)
+
+
+def _supplement(plan: _Plan, options: Options, items: list[dict[str, str]], changes: _Changes,
+                front_pages: int | None, tmpdir: Path, date: dt.date) -> None:
+    """After publication: the published agenda, pack and PDFs are left as published; the revised and late
+    items go into supplement n (its front sheet "Supplementary agenda n", then their PDFs), stamped with page
+    numbers that continue from the last page published; meeting.json lists it with what was published."""
+    from .opendata import Document
+    from .render import pack
+    from .render.pdf import convert_all
+
+    manifest = plan.manifest
+    publication = plan.publication
+    assert manifest is not None and publication is not None and plan.agenda is not None
+    names, folder, number = plan.names, manifest.folder, publication.next_number
+    meeting = plan.agenda.meeting
+    when = printed_date(publication.first.date)
+    for name in (names.agenda, names.agenda_pdf, names.pack):
+        plan.result.outputs.append(OutputResult(name, "unchanged", f"published on {publication.first.date}: left as "
+                                                "published (build with --force to make it again)"
+                                   if name == names.pack else ""))
+    published = [Document(**d) for r in publication.releases for d in r.documents]
+    if changes.blockers or not changes.changed:
+        if changes.blockers:
+            why = f"not written: {'; '.join(dict.fromkeys(changes.blockers))}, so it would not match the papers"
+            # the revised and late papers' PDFs show their papers as they are: they stay for the next build
+            current = {source.name for change in changes.changed for source in change.sources}
+            _retire_unpublished(plan, why, current | {names.supplement(number)})
+            _retire(plan, names.supplement(number), "failed", why)
+        else:
+            _retire_unpublished(plan, "the papers are as published again")
+            last = publication.releases[-1]
+            what = f"supplement {last.number}" if last.number else "the agenda and pack"
+            plan.result.notes.append(f"{what} published on {last.date}; no paper changed or was added since, so "
+                                     "there is no supplement")
+            manifest.pending = {"number": None}
+        _meeting_json(plan, options, items, published)
+        return
+    start = publication.last_page + 1
+    page = start + (front_pages or 0)
+    pages: dict[str, tuple[int, int]] = {}
+    agenda_pdf = names.supplement_agenda(number, pdf=True)
+    parts: PackParts = [(f"Supplementary agenda {number}", folder / agenda_pdf)]
+    blockers = [] if front_pages is not None else ["the supplementary agenda's PDF could not be made"]
+    for change in changes.changed:
+        first = page
+        page = _add_parts(plan, change.sources, parts, page, blockers)
+        pages[change.item["number"]] = (first, page - 1)
+    rows = _supplement_rows(changes, when, pages if not blockers else None)
+    docx = names.supplement_agenda(number)
+    layout = _agenda_inputs(plan, options, _supplement_rows(changes, when, {}), f"supplement {number}")
+    try:
+        status = _output(plan, docx, _agenda_inputs(plan, options, rows, f"supplement {number}"),
+                         lambda: _supplement_agenda_bytes(plan, options, number, rows), options,
+                         f"{MEETING_FILE} and the revised and late papers")
+    except TemplateProblem as exc:
+        plan.result.outputs.append(OutputResult(docx, "failed", exc.message))
+        status = "failed"
+    if status == "failed":
+        blockers.append(f"{docx} could not be written")
+    else:
+        entry = manifest.entries.get(agenda_pdf)
+        if entry is None or entry.inputs != file_hash(folder / docx) or options.force:
+            final = convert_all([folder / docx], tmpdir / "supplement")[folder / docx]
+            if isinstance(final, str):
+                _retire(plan, agenda_pdf, "failed", final)
+                blockers.append("the supplementary agenda's PDF could not be made")
+            else:
+                _write_output(plan, agenda_pdf, file_hash(folder / docx),
+                              lambda: _published_pdf(final, folder / docx, date), options, docx,
+                              pages=pack.page_count(final), layout=layout)
+        else:
+            plan.result.outputs.append(OutputResult(agenda_pdf, "unchanged"))
+    name = names.supplement(number)
+    if blockers:
+        why = f"not written: {'; '.join(dict.fromkeys(blockers))}, so it would not match the papers"
+        _retire_unpublished(plan, why, {docx, agenda_pdf, name} | {s.name for c in changes.changed for s in c.sources})
+        _retire(plan, name, "failed", why)
+        _meeting_json(plan, options, items, published)
+        return
+    title = f"Supplementary agenda {number}: {meeting.committee}, {meeting.long_date}"
+    status = _write_output(plan, name, _pack_inputs(parts) + f"\0{start}",
+                           lambda: pack.join(parts, title, date, first_page=start), options,
+                           "the revised and late papers' PDFs")
+    keep = {docx, agenda_pdf, name} | {s.name for c in changes.changed for s in c.sources}
+    _retire_unpublished(plan, "no longer part of the supplement", keep)
+    if status not in ("built", "unchanged"):
+        _meeting_json(plan, options, items, published)
+        return
+    documents = _documents(plan, items, parts, start, name, title, number)
+    revised = sum(c.kind == "Revised" for c in changes.changed)
+    late = len(changes.changed) - revised
+    count = len(changes.changed)
+    plan.result.notes.append(
+        f"supplement {number}: {count} item{'s' if count != 1 else ''} ({revised} revised, {late} late): {name}, "
+        f"pages {start}-{page - 1}")
+    plan.result.notes.append(f"published on {publication.first.date}: {names.agenda_pdf}, {names.pack} and the "
+                             "papers' PDFs as published were left as they are")
+    for change in changes.changed:
+        for source in change.sources:
+            base = base_name(source.name)
+            if base != source.name and revised_number(source.name) == number:
+                plan.result.notes.append(f"{base} as published was left as it is; its revision is {source.name}")
+    manifest.pending = {"number": number, "documents": [asdict(d) for d in documents],
+                        "items": {c.key: c.digest for c in changes.changed}, "first_page": start,
+                        "last_page": page - 1}
+    _meeting_json(plan, options, items, published + documents)
 
 
 def default_jobs() -> int:

@@ -111,13 +111,15 @@ def check_command(paths: tuple[Path, ...], strict: bool, templates: Path, publis
         report = build(list(paths) or [Path("inputs")], Options(templates=templates, strict=strict, write=False),
                        progress=progress)
     if publish:
-        _print_not_ready(report)
+        if not _print_not_ready(report):
+            raise SystemExit(1)
         return
     _print(report, "checked")
 
 
-def _print_not_ready(report: BuildReport) -> None:
-    from .publish import not_ready
+def _print_not_ready(report: BuildReport) -> bool:
+    """Print each meeting's papers, ready or not and why; returns whether everything is ready."""
+    from .publish.ready import not_ready
 
     found = not_ready(report)
     listed = {id(n.result): n for n in found}
@@ -136,8 +138,48 @@ def _print_not_ready(report: BuildReport) -> None:
     total = len(report.papers)
     click.echo(f"{len(found)} of {total} paper{'s' if total != 1 else ''} not ready to publish")
     # the meeting's own errors (meeting.yaml) stop publication too; its outputs are not the question here
-    if found or any(p.level == "error" for m in report.meetings for p in m.problems):
-        raise SystemExit(1)
+    return not (found or any(p.level == "error" for m in report.meetings for p in m.problems))
+
+
+@main.command("publish")
+@click.argument("meeting", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@OUT
+@TEMPLATES
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date of publication (YYYY-MM-DD)  [default: today]")
+def publish_command(meeting: Path, out: Path, templates: Path, on: Any) -> None:
+    """Record what OUT holds of MEETING as published: each file's name, sha256, pages, and the date.
+
+    First runs `papers check --publish` (every paper must be ready), then checks that OUT holds a
+    current `papers build --pdf` of the meeting. After publication the agenda, the pack and the papers'
+    PDFs stay as published: a build in which papers changed or were added makes a supplement
+    (Supplementary agenda 1, <date>-<committee>-supplement-1.pdf), which `papers publish` then records.
+
+    \b
+    Example:
+        papers build inputs/2022-12-08-corporate-os --pdf -o outputs/
+        papers publish inputs/2022-12-08-corporate-os -o outputs/ --date 2022-11-30
+    """
+    import datetime as dt
+
+    from .publish.command import NotPublished, publish
+
+    with _progress() as progress:
+        report = build([meeting], Options(templates=templates, write=False), progress=progress)
+    if not _print_not_ready(report):
+        raise NotPublished(f"{meeting.name} was not published: every paper must be ready (see above), then build "
+                           "with --pdf, then publish")
+    when = on.date() if on is not None else dt.date.today()
+    done = publish(meeting, Options(out=out, templates=templates), when)
+    what = f"supplement {done.number}" if done.number else "the agenda and pack"
+    if done.already:
+        click.echo(f"nothing new to publish: {what} of {meeting.name} was published on {done.date}, and nothing "
+                   "has changed since")
+        return
+    for name, sha256, pages in done.files:
+        click.echo(f"  published {name}  {_plural(pages, 'page') if pages else ''}  sha256 {sha256[:12]}")
+    click.echo(f"published {what} of {meeting.name} on {done.date}: {_plural(len(done.files), 'file')} recorded "
+               f"in {done.manifest}")
 
 
 @main.command("audit")
@@ -453,6 +495,8 @@ def _print(report: BuildReport, done: str) -> None:
             _print_diff(output.diff)
         for problem in meeting.problems:  # the meeting's own: meeting.yaml, workbook, agenda, pack
             click.echo(f"  {'meeting':<10}{problem}")
+        for note in meeting.notes:  # after publication: the supplement, and what was left as published
+            click.echo(f"  {note}")
     if done == "built":
         _summary_table(report)
         _written(report)
@@ -500,7 +544,7 @@ def _written(report: BuildReport) -> None:
                 else "paper PDF")
             kinds[kind] = kinds.get(kind, 0) + 1
         order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack", "exempt pack",
-                 "supplementary agenda", "supplement", "open data file"]
+                 "supplementary agenda", "supplementary agenda PDF", "supplement", "open data file"]
         parts = [_plural(kinds[k], k) if kinds[k] > 1 else f"1 {k}" for k in order if k in kinds]
         click.echo(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
 

@@ -109,8 +109,12 @@ def _entry(name: object, value: object) -> Entry:
     return Entry(**known)
 
 
-def _parse(raw: bytes) -> tuple[dict[str, Entry], dict[str, Any] | None]:
-    """The entries and meeting record of a manifest file's bytes (Damaged when they are not a manifest)."""
+Parsed = tuple[dict[str, Entry], dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]
+
+
+def _parse(raw: bytes) -> Parsed:
+    """The entries, meeting record, pending release and publications of a manifest file's bytes (Damaged when
+    they are not a manifest)."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except ValueError:
@@ -120,7 +124,14 @@ def _parse(raw: bytes) -> tuple[dict[str, Entry], dict[str, Any] | None]:
     if data.get("format") != FORMAT:
         raise Damaged(f"format {data.get('format')!r}, not {FORMAT}: written by another version")
     meeting = data.get("meeting")
-    return {k: _entry(k, v) for k, v in data["outputs"].items()}, meeting if isinstance(meeting, dict) else None
+    pending = data.get("pending")
+    published = data.get("published", [])
+    from .publish.record import well_formed
+
+    if not well_formed(published):  # the record of what the council published must never be guessed at
+        raise Damaged("its record of what was published is not one `papers publish` writes")
+    return ({k: _entry(k, v) for k, v in data["outputs"].items()}, meeting if isinstance(meeting, dict) else None,
+            pending if isinstance(pending, dict) else None, published)
 
 
 class Manifest:
@@ -133,6 +144,10 @@ class Manifest:
         # meeting.yaml as last validated (with the hash it was validated at): a rebuild that finds
         # it unchanged uses this instead of validating it again, which would import pydantic
         self.meeting: dict[str, Any] | None = None
+        # what `papers publish` would record of the last --pdf build (its files, pages, items and the hashes of
+        # every input it was made from), and what it has recorded: the pack (0), then each supplement
+        self.pending: dict[str, Any] | None = None
+        self.published: list[dict[str, Any]] = []
         # a warning per damaged state file, for the report: what was wrong and what the build does about it
         self.damaged: list[Problem] = []
         # False when the record of what we wrote is lost (manifest and backup, or the journal, damaged):
@@ -161,7 +176,7 @@ class Manifest:
                 reasons.setdefault(path, "missing")
                 continue
             try:
-                self.entries, self.meeting = _parse(raw)
+                self.entries, self.meeting, self.pending, self.published = _parse(raw)
             except Damaged as exc:
                 reasons[path] = str(exc)
                 continue
@@ -244,6 +259,10 @@ class Manifest:
         data: dict[str, Any] = {"format": FORMAT, "outputs": {k: vars(v) for k, v in sorted(self.entries.items())}}
         if self.meeting is not None:
             data["meeting"] = self.meeting
+        if self.pending is not None:
+            data["pending"] = self.pending
+        if self.published:
+            data["published"] = self.published
         if data != self._saved or not self._backup_ok:  # equal data would serialise to the bytes already there
             text = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
             # the backup first: whichever write a kill interrupts, one of the two is whole and the journal stays

@@ -4,7 +4,8 @@ Open Civic Data (https://open-civic-data.readthedocs.io, OCDEP 4: Events) descri
 event with a name, a start time with its offset, a location, a status, participants, agenda items
 (order, description, related entities) and documents (note, media type, links). We follow it and add
 what a council site needs to list the pack without reading PDFs: each document's file, sha256 and
-pages in the pack. Only what is published goes in: exempt papers are never named among the documents.
+pages in the pack (after publication, the supplements' documents too, with the supplement they are in and
+its pages, which continue the pack's). Only what is published goes in: exempt papers are never named among the documents.
 docs/meeting.schema.json is its JSON Schema.
 """
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Document:
     first_page: int
     last_page: int
     item: str | None = None  # the agenda item it belongs to (None: the agenda, the pack)
+    pack: str = ""  # the pack whose pages first_page and last_page are (the main pack, or a supplement)
+    supplement: int = 0  # 0: the pack as first published; n: supplement n
+    base: str = ""  # the output it stands for (a revised paper's PDF: the published one it replaces)
 
 
 def start(meeting: Meeting) -> tuple[str, bool]:
@@ -79,6 +83,8 @@ def meeting_json(meeting: Meeting, items: list[dict[str, str]], documents: list[
         "documents": [{"note": d.note, "file": d.file, "media_type": "application/pdf", "sha256": d.sha256,
                        "date": (meeting.published or meeting.date).isoformat(),
                        "links": [{"media_type": "application/pdf", "url": d.file}],
-                       "pages": {"first": d.first_page, "last": d.last_page}} for d in documents],
+                       "pages": {"first": d.first_page, "last": d.last_page},
+                       "pack": d.pack, **({"supplement": d.supplement} if d.supplement else {})}
+                      for d in documents],
     }
     return (json.dumps(event, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -177,6 +177,11 @@ class MeetingOutputs:
         """Supplement ``n``'s front sheet ("Supplementary agenda n"), as Word or PDF."""
         return f"{self.stem}-supplement-{n}-agenda.{'pdf' if pdf else 'docx'}"
 
+    def supplement_number(self, name: str) -> int | None:
+        """Which supplement ``name`` (its pack or front sheet) belongs to; None: it is not one."""
+        found = re.fullmatch(re.escape(self.stem) + r"-supplement-(\d+)(-agenda\.(docx|pdf)|\.pdf)", name)
+        return int(found.group(1)) if found else None
+
     def kind(self, name: str) -> str | None:
         """What a meeting output is, for the build's count of files written (None: not a meeting output)."""
         kinds = {self.agenda: "agenda", self.agenda_pdf: "agenda PDF", self.pack: "pack",
@@ -185,7 +190,8 @@ class MeetingOutputs:
             return kinds[name]
         found = re.fullmatch(re.escape(self.stem) + r"-supplement-\d+(-agenda)?\.(docx|pdf)", name)
         if found:
-            return "supplementary agenda" if found.group(1) else "supplement"
+            return ("supplement" if not found.group(1) else "supplementary agenda" if found.group(2) == "docx"
+                    else "supplementary agenda PDF")
         return None
 
     def stale(self, name: str) -> bool:

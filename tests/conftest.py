@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -104,3 +105,64 @@ def problems_under(output: str, name: str) -> list[str]:
             break
         out.append(line.strip())
     return out
+
+
+@pytest.fixture(scope="session")
+def publication(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The example meeting (its stated variance corrected, so that it is ready) built with --pdf, published,
+    then a figure changed and a late paper added, built (supplement 1), published, a paper changed again,
+    built (supplement 2), and at last built with --force; the reports of each step and copies of the PDFs
+    after each build, by step: "published", "supplement-1", "supplement-2", "forced" (do not modify them)."""
+    assert shutil.which("soffice"), "LibreOffice is required: run the tests with `make test`"
+    base = tmp_path_factory.mktemp("publication")
+    meeting = base / "in" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, meeting)
+    finance = meeting / "05-central-services-finance.csv"
+
+    def edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    out = base / "out"
+    folder = out / EXAMPLE.name
+    steps: dict[str, Any] = {"meeting": meeting, "out": out, "folder": folder, "reports": {}}
+
+    def step(name: str, *args: str, status: int = 0) -> None:
+        result = run_papers(*args)
+        assert result.exit_code == status, result.output
+        steps["reports"][name] = result.output
+        if args[0] == "build":
+            copy = base / "copies" / name
+            copy.mkdir(parents=True)
+            for output in [*folder.glob("*.pdf"), folder / "meeting.json"]:
+                shutil.copy(output, copy / output.name)
+            steps[name] = copy
+
+    edit(finance, "Customer Services,702,1094,965,-131", "Customer Services,702,1094,965,-129")
+    step("built", "build", meeting, "-o", out, "--pdf", "-j", "1")
+    step("published", "publish", meeting, "-o", out, "--date", "2022-11-30")
+    # one figure changed (Legal Services' forecast), and a late paper
+    edit(finance, "Legal Services,2013,1890,1939,49", "Legal Services,2013,1890,1941,51")
+    late = (meeting / "06-change-and-improvement.yaml").read_text(encoding="utf-8")
+    late = re.sub(r"^title: .*$", "title: Late Briefing on Customer Services", late, count=1, flags=re.MULTILINE)
+    (meeting / "07-late-briefing.yaml").write_text(late, encoding="utf-8")
+    with (meeting / "meeting.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - number: 8\n    paper: 07-late-briefing.yaml\n")
+    step("supplement-1", "build", meeting, "-o", out, "--pdf", "-j", "1")
+    (folder / f"{EXAMPLE_AS}-supplement-1.pdf").unlink()  # made again from the same PDFs: the same bytes
+    step("rejoined", "build", meeting, "-o", out, "--pdf", "-j", "1")
+    # a paper saved after the build: publishing that build is refused until it is built again (or undone)
+    saved = (meeting / "07-late-briefing.yaml").read_text(encoding="utf-8")
+    (meeting / "07-late-briefing.yaml").write_text(saved + "# saved again\n", encoding="utf-8")
+    step("stale", "publish", meeting, "-o", out, status=1)
+    (meeting / "07-late-briefing.yaml").write_text(saved, encoding="utf-8")
+    step("published-1", "publish", meeting, "-o", out, "--date", "2022-12-02")
+    edit(meeting / "07-late-briefing.yaml", "title: Late Briefing on Customer Services",
+         "title: Late Briefing on Customer Services and Complaints")
+    step("supplement-2", "build", meeting, "-o", out, "--pdf", "-j", "1")
+    # item 6 taken off the agenda after publication: a warning (the published pack still holds it)
+    edit(meeting / "meeting.yaml", "  - number: 6\n    paper: 06-change-and-improvement.yaml\n", "")
+    step("withdrawn", "build", meeting, "-o", out, "--pdf", "-j", "1")
+    step("forced", "build", meeting, "-o", out, "--pdf", "-j", "1", "--force")
+    return steps

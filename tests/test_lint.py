@@ -186,7 +186,8 @@ def test_an_else_with_a_condition_is_reported_on_its_own_paragraph(tmp_path: Pat
     venue_end = '{{ venue }}</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">{%p endif %}'
     path = broken(tmp_path, "agenda.docx", "word/document.xml", venue_end, venue_end.replace("endif", "else if venue"))
     found = lint_file(path)
-    assert [(f.where, f.rule) for f in found] == [('paragraph 8 "{%p else if venue %}"', "jinja-syntax")]
+    # the 11th paragraph: council (3: if, text, endif), committee, supplement (3), the time line, venue (if, text, endif)
+    assert [(f.where, f.rule) for f in found] == [('paragraph 11 "{%p else if venue %}"', "jinja-syntax")]
     assert found[0].message == "'else' takes nothing after it in \"{% else if venue %}\"; fix: correct the tag"
 
 

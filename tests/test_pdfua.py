@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -61,7 +62,8 @@ def validate(command: list[str], pdfs: list[Path]) -> dict[str, list[str]]:
 def test_every_published_pdf_passes_pdf_ua_1(pdf_build: Path, verapdf: list[str], tmp_path: Path) -> None:
     pdfs = sorted(pdf_build.glob("*.pdf"))
     names = {p.name for p in pdfs}
-    assert {f"{EXAMPLE_AS}-pack.pdf", f"{EXAMPLE_AS}-agenda.pdf", "05-central-services.pdf", "06-change-and-improvement.pdf"} <= names
+    assert {f"{EXAMPLE_AS}-pack.pdf", f"{EXAMPLE_AS}-agenda.pdf", "05-central-services.pdf",
+            "06-change-and-improvement.pdf"} <= names
     # and one without its XMP metadata stream (ISO 14289-1 7.1-8), which must fail or the check proves nothing
     broken = tmp_path / "no-metadata.pdf"
     data = (pdf_build / f"{EXAMPLE_AS}-agenda.pdf").read_bytes()
@@ -105,6 +107,15 @@ def docx_tables(docx: Path) -> list[str]:
         style = tbl.find(f"{ns}tblPr/{ns}tblStyle")
         out.append(names.get(style.get(f"{ns}val"), "") if style is not None else "")
     return out
+
+
+def test_the_supplements_pdfs_pass_pdf_ua_1(publication: dict[str, Any], verapdf: list[str]) -> None:
+    folder = publication["supplement-1"]
+    pdfs = [folder / f"{EXAMPLE_AS}-supplement-1.pdf", folder / f"{EXAMPLE_AS}-supplement-1-agenda.pdf",
+            folder / "05-central-services-revised-1.pdf", folder / "07-late-briefing.pdf"]
+    results = validate(verapdf, pdfs)
+    assert set(results) == {p.name for p in pdfs}, results
+    assert all(not failed for failed in results.values()), results
 
 
 @pytest.mark.parametrize("stem", ["05-central-services", "06-change-and-improvement", f"{EXAMPLE_AS}-agenda"])

@@ -314,6 +314,9 @@ AGENDA = document("".join([
     p("{{ council }}"),
     p("{%p endif %}"),
     p("{{ committee }}", "Title"),
+    p("{%p if supplement %}"),  # a supplement's front sheet: the revised and late items only
+    p("{{ supplement }}", "Heading1"),
+    p("{%p endif %}"),
     p("The meeting will be held {% if time %}at {{ time }} {% endif %}on {{ meeting_date }}"),
     p("{%p if venue %}"),
     p("{{ venue }}"),
@@ -337,7 +340,8 @@ AGENDA = document("".join([
     agenda_table("exempt_items", "Exempt agenda items"),
     p("{%p endif %}"),
     p("{%p if has_pages %}"),
-    spaced("Page numbers are those of the published agenda pack."),
+    spaced("{% if supplement %}Page numbers continue from those of the published agenda pack.{% else %}Page "
+           "numbers are those of the published agenda pack.{% endif %}"),
     p("{%p endif %}"),
     p("{%p if contact %}"),
     spaced("Queries regarding this Agenda or notification of apologies:"),

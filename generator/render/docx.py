@@ -333,7 +333,8 @@ def renderer(path: Path) -> DocxRenderer:
 # context (tests/test_lint.py checks both), for `papers lint-template`; PAPER_VARIABLES (every paper
 # type's, from generator/papers/) is given by __getattr__ below, so that importing this module loads no type
 AGENDA_VARIABLES = ("council", "committee", "committee_short_name", "meeting_date", "meeting_day", "time", "venue",
-                    "membership", "substitutes", "contact", "published", "items", "exempt_items", "has_pages")
+                    "membership", "substitutes", "contact", "published", "items", "exempt_items", "has_pages",
+                    "supplement")
 
 
 def __getattr__(name: str) -> Any:
@@ -375,9 +376,10 @@ def render_paper(paper: Paper, template: Path) -> bytes:
     return renderer(template).render(lambda wordml: paper_context(paper, wordml), props)
 
 
-def render_agenda(meeting: Meeting, items: list[dict[str, str]], template: Path) -> bytes:
+def render_agenda(meeting: Meeting, items: list[dict[str, str]], template: Path, supplement: int = 0) -> bytes:
     """The agenda front sheet: ``items`` hold number, title, description, part and pages (blank without a pack);
-    Part 2 items are listed apart, as ``exempt_items``."""
+    Part 2 items are listed apart, as ``exempt_items``. With ``supplement`` n, the front sheet of supplement n
+    ("Supplementary agenda n"), listing the revised and late items."""
     from ..notice import printed_date, printed_time
 
     def row(item: dict[str, str]) -> dict[str, str]:
@@ -399,7 +401,9 @@ def render_agenda(meeting: Meeting, items: list[dict[str, str]], template: Path)
         "items": [row(i) for i in items if i.get("part", "1") != "2"],
         "exempt_items": [row(i) for i in items if i.get("part", "1") == "2"],
         "has_pages": any(i.get("page") for i in items),
+        "supplement": f"Supplementary agenda {supplement}" if supplement else "",
     }
-    props = CoreProperties(title=f"Agenda: {meeting.committee}, {meeting.long_date}", author=meeting.committee,
+    kind = f"Supplementary agenda {supplement}" if supplement else "Agenda"
+    props = CoreProperties(title=f"{kind}: {meeting.committee}, {meeting.long_date}", author=meeting.committee,
                            subject=meeting.committee, date=meeting.date)
     return renderer(template).render(lambda wordml: context, props)

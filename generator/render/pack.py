@@ -38,11 +38,13 @@ def _open(path: Path) -> Pdf:
     return pikepdf.open(path, inherit_page_attributes=False)
 
 
-def join(parts: list[Part], title: str, date: dt.date | None = None, marking: str = "") -> bytes:
+def join(parts: list[Part], title: str, date: dt.date | None = None, marking: str = "",
+         first_page: int = 1) -> bytes:
     """One PDF of ``parts`` (bookmark text, file) in order, each part bookmarked at its first page, dated
     ``date`` (midnight UTC) as its parts are; a part given as (text, file, True), an appendix, is bookmarked
     under the part before it. Every page is stamped "Page N" (N counting through the pack) at its top
-    right, and with ``marking`` ("NOT FOR PUBLICATION") at its top left when given."""
+    right, and with ``marking`` ("NOT FOR PUBLICATION") at its top left when given; N starts at ``first_page``
+    (a supplement's pages continue from the pack's)."""
     pack = pikepdf.new()
     with ExitStack() as held:  # qpdf reads a part's streams when the pack is written: they stay open till then
         sources = [(part[0], held.enter_context(_open(part[1])), len(part) > 2 and bool(part[2]))
@@ -65,7 +67,7 @@ def join(parts: list[Part], title: str, date: dt.date | None = None, marking: st
                 else:
                     outline.root.append(item)
                     parent = item
-        stamp_pages(pack, [(f"Page {n}", marking) for n in range(1, len(pack.pages) + 1)])
+        stamp_pages(pack, [(f"Page {n}", marking) for n in range(first_page, first_page + len(pack.pages))])
         info = Dictionary(Title=String(title))
         if date is not None:
             info.CreationDate = info.ModDate = String(pdf_date(date))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .build import BuildReport, PaperResult
-from .errors import Problem
-from .papers.committee_report import NOT_PUBLISHABLE
+from ..build import BuildReport, PaperResult
+from ..errors import Problem
+from ..papers.committee_report import NOT_PUBLISHABLE
 
 
 @dataclass
