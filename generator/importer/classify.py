@@ -195,9 +195,17 @@ class Classifier:
                     found += 1
                     if not dry:
                         self.field(label.strip(), value.strip())
-                elif not dry:
-                    self.value_only(text)
+                elif not dry and not self.value_only(text):
+                    self.unlabelled(text)
         return found
+
+    def unlabelled(self, text: str) -> None:
+        """A cover cell without a label that is no date, item or status: the committee, else the title."""
+        if "committee" not in self.meeting and re.search(r"\b(committee|cabinet|council|board|panel)\b", text,
+                                                         re.IGNORECASE) and len(text.split()) <= 10:
+            self.meeting["committee"] = text
+        elif "title" not in self.front:
+            self.front["title"] = text
 
     def value_only(self, text: str) -> bool:
         """A cover cell without a label: the date, 'ITEM: 5', the public/exempt statement."""
@@ -257,7 +265,8 @@ class Classifier:
             if rest:
                 self.meeting["committee"] = rest
         elif key == "item":
-            self.front["item"] = value.removeprefix("ITEM:").strip()
+            item = _ITEM.match(value)
+            self.front["item"] = item.group(1).rstrip(":") if item else value
         elif key == "committee":
             self.meeting["committee"] = value
         elif key == "status":

@@ -192,6 +192,8 @@ class _Reader:
                 merge = tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
                 cell: list[Para] = []
                 for p in tc.iter(_w("p")):
+                    if any(a.tag == _w("p") for a in p.iterancestors()):
+                        continue  # a text box's paragraph: counted, and warned about, with its own
                     para = self.paragraph(p, in_table=True)
                     cell.append(para)
                 if merge is not None and merge.get(_w("val")) != "restart":
@@ -235,6 +237,8 @@ class _Reader:
         if ppr is not None and _on(ppr.find(_w("pageBreakBefore"))):
             para.page_break_before = True
         self.inline(p, para, link=None)
+        # text boxes' paragraphs come next in document order (as papers audit counts paragraphs)
+        self.paragraphs += sum(1 for _ in p.iter(_w("p"))) - 1
         if para.runs and para.runs[0].text == "" and len(para.runs) == 1:
             para.runs = []
         return para
