@@ -435,3 +435,25 @@ def test_bullets_nested_by_indent_headings_bold_by_character_style_and_rendered_
     assert "\n- New cases\n  - From complaints\n- Closed\n" in body
     assert "\nMost cases were closed within the eight weeks the service aims for, and none went to appeal.\n" in body
     assert "a page break split off mid-sentence" in result.output
+
+
+def test_a_lone_top_heading_is_the_title_and_a_picture_in_a_table_is_a_warning(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("Street Lighting Review", level=1)
+    doc.add_heading("Background", level=2)
+    doc.add_paragraph("Lamps were replaced with LEDs.")
+    doc.add_heading("Costs", level=2)
+    table = doc.add_table(rows=1, cols=1)
+    table.cell(0, 0).paragraphs[0].add_run().add_picture(str(PICTURE))
+    draft = tmp_path / "lighting.docx"
+    doc.save(str(draft))
+    result = run_papers("import", draft)
+    assert result.exit_code == 0, result.output
+    front, body = _front_and_body(tmp_path / "lighting.md")
+    assert front["title"] == "Street Lighting Review"
+    assert [line for line in body.splitlines() if line.startswith("#")] == ["# Background", "# Costs"]
+    n = _paragraph_numbers(draft)
+    assert f"lighting.docx: paragraph {n[''] }: warning: a picture inside a table: it was not imported" \
+        in result.output

@@ -360,6 +360,9 @@ class Classifier:
                     for cell in row:
                         for p in cell:
                             self.unplaced(p)
+                            if p.pictures:
+                                self.warn(_where(p), "a picture inside a table: it was not imported; place it "
+                                          "below the table as ![what it shows](file.png)")
                 lines.append(Line("table", table=block))
                 continue
             para = block
@@ -500,8 +503,12 @@ class Classifier:
     def title_line(line: Line, lines: list[Line]) -> bool:
         """Whether a draft's first line, a bold or capitals one, is its title: it looks like no heading below."""
         para = line.para
-        if para is None or para.outline is not None or line.ordered:
+        if para is None or line.ordered:
             return False
+        if para.outline is not None:  # the one heading of the highest level, with others below it
+            same = [ln for ln in lines if ln.kind == "heading" and ln.para is not None
+                    and ln.para.outline is not None and ln.para.outline <= para.outline]
+            return same == [line] and any(ln.kind == "heading" and ln is not line for ln in lines)
         look = _look(para, line.text)
         return all(_look(ln.para, ln.text) != look for ln in lines
                    if ln is not line and ln.kind == "heading" and ln.para is not None and ln.para.outline is None)
@@ -576,6 +583,11 @@ class Classifier:
                 if text and previous == "heading" and text[-1].startswith("## "):
                     title = text[-1][3:]
                 converted = convert(line.table, f"{self.slug}-finance-{len(self.out.csvs) + 1}.csv")
+                i += 1
+                if converted is None:
+                    if not any(p.pictures for row in line.table.rows for c in row for p in c):
+                        self.warn(_where(None, line.table), "a table without text: it was left out")
+                    continue
                 block = converted.block
                 if "finance" in block:
                     if title is not None:
@@ -590,7 +602,6 @@ class Classifier:
                 flush()
                 items.append(block)
                 previous = "table"
-                i += 1
                 continue
             if line.kind == "heading":
                 marks = "#" * max(2, min(3, line.level))

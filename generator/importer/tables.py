@@ -78,9 +78,11 @@ def _plain(number: Decimal) -> str:
     return text if text not in ("-0", "") else "0"
 
 
-def convert(table: Table, csv_name: str) -> Converted:
-    """The block a table becomes."""
+def convert(table: Table, csv_name: str) -> Converted | None:
+    """The block a table becomes; None for a table without text."""
     rows = grid(table)
+    if not rows:
+        return None
     header_rows = table.header_rows or (1 if _bold_first_row(table) else 0)
     kpis = _kpis(rows)
     if kpis is not None:
