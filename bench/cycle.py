@@ -25,7 +25,7 @@ Measured processes cache bytecode as Python does by default (into the work folde
 PYTHONDONTWRITEBYTECODE in the environment would recompile the generator in every process),
 after one unmeasured warm-up build. The baseline and the cold builds run interleaved (a round of the
 three, in a rotating order, per run) and each ratio is of a build to its own round's baseline. Prints one
-table; --json FILE also writes the results as one section of `make bench`'s table (bench/section.py).
+table; --json FILE also writes the results as one section of `make bench`'s table (bench/common.py).
 Timed figures: median (min-max) of --runs runs (default 5). --profile DIR also writes cProfile results
 of a cold -j 1 build, a no-op and a one-paper rebuild.
 """
@@ -51,7 +51,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-from section import Section  # noqa: E402
+from common import Section  # noqa: E402
 
 PAPERS = Path(sys.executable).parent / "papers"
 HEAVY = ("docxtpl", "docx", "openpyxl", "pydantic", "markdown_it", "jinja2", "lxml")
@@ -291,9 +291,9 @@ def main() -> None:
     ap.add_argument("--profile", type=Path, metavar="DIR",
                     help="also profile (cProfile) a cold -j 1 build, a no-op and a one-paper rebuild into DIR")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write the results as one section of "
-                    "`make bench`'s table (bench/section.py)")
+                    "`make bench`'s table (bench/common.py)")
     opts = ap.parse_args()
-    section = Section("build: 200-paper cycle")
+    section = Section("cycle")
     wall = time.perf_counter()
     notes = Notes()
     if not PAPERS.exists():
@@ -318,7 +318,7 @@ def main() -> None:
 
 
 def _rows(section: Section, res: dict, runs: int) -> None:
-    """The results as rows of the agreed format (bench/section.py)."""
+    """The results as rows of the agreed format (bench/common.py)."""
     def timed(what: str, key: str, target: str | None = None, limit: float | None = None) -> None:
         s = res[key]["process"]
         section.add(what, s["median"], "s", f"median ({s['min']:.3f}-{s['max']:.3f}) of {s['runs']}", target,

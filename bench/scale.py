@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 
 import cycle  # noqa: E402
 import synth  # noqa: E402
-from section import Section, spread  # noqa: E402
+from common import Section, median_detail  # noqa: E402
 
 TARGET_NOOP_S = 0.5
 TARGET_ONE_S = 0.6
@@ -45,12 +45,12 @@ def main() -> None:
     ap.add_argument("--meetings", type=int, default=100, help="meetings of 20 papers (default 100: 2,000 papers)")
     ap.add_argument("--runs", type=int, default=5, help="runs of each timed rebuild (default 5)")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write the results as one section of "
-                    "`make bench`'s table (bench/section.py)")
+                    "`make bench`'s table (bench/common.py)")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
     opts = ap.parse_args()
     if not cycle.PAPERS.exists():
         raise SystemExit(f"bench: {cycle.PAPERS} not found (run `make bench`, which installs the venv)")
-    section = Section(f"scale: {opts.meetings * synth.PAPERS_PER_MEETING:,} papers")
+    section = Section("scale")
     wall = time.perf_counter()
     work = opts.keep or Path(tempfile.mkdtemp(prefix="papers-scale-"))
     if opts.keep and work.exists():
@@ -107,7 +107,7 @@ def _bench(work: Path, opts: argparse.Namespace, section: Section) -> None:
     per_small = statistics.median(small_runs) / n_small * 1000
     per_whole = whole.seconds / n_papers * 1000
     section.add(f"cold build -j 2, {n_small} papers", statistics.median(small_runs), "s",
-                spread(small_runs))
+                median_detail(small_runs))
     section.add(f"cold build -j 2, {n_papers} papers", whole.seconds, "s", "1 run")
     section.add(f"cold build -j 2, per paper: {n_papers} / {n_small} papers", per_whole / per_small, "x",
                 f"{per_whole:.1f} / {per_small:.1f} ms/paper", f"<= {LINEAR}x (linear)", per_whole / per_small <= LINEAR)
