@@ -802,7 +802,9 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
                 _lone_pdfs(plan, options)
             else:
                 _remove_stale_pdfs(plan)
-            if plan.agenda is not None:  # the agenda was not written: the pack made with the previous one goes
+            if plan.publication is not None:  # a supplement made before would not match the papers now
+                _retire_unpublished(plan, "the supplement cannot be made while a paper has errors", revisions=False)
+            elif plan.agenda is not None:  # the agenda was not written: the pack made with the previous one goes
                 _retire(plan, plan.names.pack, "failed" if options.pdf else "removed",
                         f"{'not written: ' if options.pdf else ''}the agenda was not written")
         _stale_papers(plan)
@@ -1239,8 +1241,8 @@ def appendix_pdf(paper_stem: str, number: int) -> str:
 
 
 def is_appendix_pdf(name: str) -> bool:
-    """Whether an output name is one :func:`appendix_pdf` gives."""
-    return re.search(r"-appendix-\d+\.pdf$", name) is not None
+    """Whether an output name is one :func:`appendix_pdf` gives (or a revision of one, publish/record.py)."""
+    return re.search(r"-appendix-\d+(-revised-\d+)?\.pdf$", name) is not None  # or its revision after publication
 
 
 def document_pdf(number: str, file: str) -> str:
@@ -1351,6 +1353,10 @@ def _agenda_items(plan: _Plan, options: Options) -> list[dict[str, str]] | None:
                     f"item {number} is Part 2, but {'its paper gives' if file else 'it has'} no Schedule 12A "
                     "paragraph: the exclusion of the press and public cannot say why; give the paper status: exempt "
                     "and its exempt_reason", "warning"))
+    if reason and plan.publication is not None:  # the agenda stays as published: the supplement cannot be made
+        plan.result.outputs.append(OutputResult(plan.names.supplement(plan.publication.next_number), "failed",
+                                                f"{reason}; the published agenda and pack are left as published"))
+        return None
     if reason:
         folder = plan.manifest.folder if plan.manifest is not None else None
         left = [n for n in (plan.names.agenda, plan.names.agenda_pdf, plan.names.pack)
@@ -1844,15 +1850,17 @@ def _unpublish(plan: _Plan) -> None:
     _retire_unpublished(plan, "--force made the pack again, with the papers as they are now")
 
 
-def _retire_unpublished(plan: _Plan, why: str, keep: set[str] | frozenset[str] = frozenset()) -> None:
-    """Take away supplement outputs and revised PDFs not yet published and not in ``keep``: they would
-    contradict what the inputs now give."""
+def _retire_unpublished(plan: _Plan, why: str, keep: set[str] | frozenset[str] = frozenset(),
+                        revisions: bool = True) -> None:
+    """Take away supplement outputs not yet published and not in ``keep``, and the revised PDFs too unless
+    ``revisions`` is False (they show their papers as they are): they would contradict what the inputs now
+    give."""
     manifest = plan.manifest
     assert manifest is not None
     publication = plan.publication
     done = publication.next_number if publication is not None else 1
     for name in sorted(manifest.entries):
-        number = plan.names.supplement_number(name) or revised_number(name)
+        number = plan.names.supplement_number(name) or (revised_number(name) if revisions else None)
         if number is not None and number >= done and name not in keep:
             _retire(plan, name, "removed", why)
 
@@ -1881,8 +1889,7 @@ def _supplement(plan: _Plan, options: Options, items: list[dict[str, str]], chan
         if changes.blockers:
             why = f"not written: {'; '.join(dict.fromkeys(changes.blockers))}, so it would not match the papers"
             # the revised and late papers' PDFs show their papers as they are: they stay for the next build
-            current = {source.name for change in changes.changed for source in change.sources}
-            _retire_unpublished(plan, why, current | {names.supplement(number)})
+            _retire_unpublished(plan, why, {names.supplement(number)}, revisions=False)
             _retire(plan, names.supplement(number), "failed", why)
         else:
             _retire_unpublished(plan, "the papers are as published again")

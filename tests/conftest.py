@@ -158,6 +158,13 @@ def publication(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     step("stale", "publish", meeting, "-o", out, status=1)
     (meeting / "07-late-briefing.yaml").write_text(saved, encoding="utf-8")
     step("published-1", "publish", meeting, "-o", out, "--date", "2022-12-02")
+    # a late paper with an error: no supplement is made (and nothing published is touched) until it is fixed
+    (meeting / "09-broken.yaml").write_text("template: briefing_note\ntitle: [unclosed\n", encoding="utf-8")
+    with (meeting / "meeting.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - number: 9\n    paper: 09-broken.yaml\n")
+    step("broken", "build", meeting, "-o", out, "--pdf", "-j", "1", status=1)
+    (meeting / "09-broken.yaml").unlink()
+    edit(meeting / "meeting.yaml", "  - number: 9\n    paper: 09-broken.yaml\n", "")
     edit(meeting / "07-late-briefing.yaml", "title: Late Briefing on Customer Services",
          "title: Late Briefing on Customer Services and Complaints")
     step("supplement-2", "build", meeting, "-o", out, "--pdf", "-j", "1")

@@ -96,6 +96,17 @@ def test_the_supplement_is_byte_identical_when_made_again(publication: dict[str,
         (publication["supplement-1"] / SUPPLEMENT_1).read_bytes()
 
 
+def test_a_late_paper_with_errors_makes_no_supplement_and_leaves_what_was_published(
+        publication: dict[str, Any]) -> None:
+    lines = publication["reports"]["broken"].splitlines()
+    assert (f"  failed    {SUPPLEMENT_2}  not written: item 9's paper 09-broken.yaml has errors, so its title is not "
+            "known (fix the paper and build again); the published agenda and pack are left as published") in lines
+    assert lines[-1].endswith(f"build failed: {SUPPLEMENT_2} not written"), lines[-1]
+    assert not (publication["broken"] / SUPPLEMENT_2).exists()
+    for name in (PACK, AGENDA_PDF, f"{REPORT}.pdf", SUPPLEMENT_1, f"{REPORT}-revised-1.pdf"):
+        assert (publication["broken"] / name).read_bytes() == (publication["supplement-1"] / name).read_bytes(), name
+
+
 def test_supplement_2_continues_from_supplement_1(publication: dict[str, Any]) -> None:
     last = pages(publication["built"] / PACK) + pages(publication["supplement-1"] / SUPPLEMENT_1)
     supplement = publication["supplement-2"] / SUPPLEMENT_2
