@@ -2,6 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PEERS := bench/peers/node_modules/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 EXAMPLE := inputs/2022-12-08-corporate-os
 # a Cabinet meeting of committee reports: sign-off, an image, appendices
@@ -36,8 +37,16 @@ system-deps:
 test: $(STAMP) system-deps
 	$(PY) -m pytest -q
 
-bench: $(STAMP) system-deps
-	$(PY) bench/cycle.py
+# the whole benchmark of issue 15 (the cycle, --pdf, the peers): one table and bench/results.json
+bench: $(STAMP) system-deps $(PEERS)
+	$(PY) bench/run_all.py
+
+# the peers' node packages (docxtemplater, Carbone) at the versions of bench/peers/package-lock.json
+$(PEERS): bench/peers/package.json bench/peers/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "installing nodejs npm with apt-get"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	cd bench/peers && npm ci --no-audit --no-fund --loglevel=error
+	touch $(PEERS)
 
 # the example meeting's build times and page counts (the figures in the notes)
 bench-example: $(STAMP) system-deps

@@ -373,6 +373,7 @@ class _Plan:
     done: dict[Path, PaperResult] = field(default_factory=dict)
     progress: Progress | None = None
     buildable: bool = True  # False: the folder's meeting.yaml is missing or has errors
+    audited: dict[str, list[Problem]] = field(default_factory=dict)  # outputs audited before they were written
 
     @property
     def publication(self) -> Publication | None:
@@ -816,7 +817,8 @@ def _finish_meeting(plan: _Plan, options: Options) -> None:
         if options.audit:  # the papers were audited as they were built
             for output in plan.result.outputs:
                 if output.status == "built" and output.name.endswith((".docx", ".pdf")):
-                    plan.result.problems += audit_problems(manifest.folder / output.name)
+                    found = plan.audited.get(output.name)
+                    plan.result.problems += audit_problems(manifest.folder / output.name) if found is None else found
     except OSError as exc:  # what the writers did not already report (LibreOffice's working folder, say)
         plan.result.problems.append(fault_problem(WriteError(manifest.folder, exc)))
     finally:
@@ -1475,11 +1477,12 @@ def _write_pdf(plan: _Plan, options: Options, source: Path, pdf: Path | str, dat
                   pages=made[1] if made is not None else pack.page_count(pdf))
 
 
-def _publishing(date: dt.date | None, skip: Path) -> tuple[dict[Path, tuple[bytes, int]], Callable[[Path, Path], None]]:
-    """Where each converted PDF's published bytes and page count go, and the function that works them out as
-    LibreOffice hands the PDF over (while its other instances convert the next files); the PDF of ``skip`` is
-    left alone. A PDF that cannot be worked out there is worked out again, and its error reported, when it
-    is written."""
+def _publishing(plan: _Plan, options: Options, date: dt.date | None,
+                skip: Path) -> tuple[dict[Path, tuple[bytes, int]], Callable[[Path, Path], None]]:
+    """Where each converted PDF's published bytes and page count go, and the function that works them out (and
+    audits them, into ``plan.audited``) as LibreOffice hands the PDF over, while its other instances convert the
+    next files; the PDF of ``skip`` is left alone. A PDF that cannot be worked out there is worked out again,
+    and its error reported, when it is written."""
     from .render import pack
 
     made: dict[Path, tuple[bytes, int]] = {}
@@ -1488,9 +1491,12 @@ def _publishing(date: dt.date | None, skip: Path) -> tuple[dict[Path, tuple[byte
         if source == skip:
             return
         try:
-            made[source] = (_published_pdf(pdf, source, date), pack.page_count(pdf))
+            data = _published_pdf(pdf, source, date)
+            if options.audit:
+                plan.audited[pdf.name] = audit_problems(Path(pdf.name), data)
+            made[source] = (data, pack.page_count(pdf))
         except Exception:  # noqa: BLE001 - in a conversion thread: _write_pdf does it again and reports it
-            pass
+            plan.audited.pop(pdf.name, None)
     return made, work
 
 
@@ -1564,7 +1570,7 @@ def _pdfs(plan: _Plan, options: Options, items: list[dict[str, str]]) -> None:
                                                              _supplement_rows(changes, when, placeholder)))
             batch.append(provisional)
         threading.Thread(target=stamp_font, name="papers-stamp-font", daemon=True).start()  # for the pack
-        published, publish = _publishing(date, provisional)
+        published, publish = _publishing(plan, options, date, provisional)
         converted = convert_all(batch, tmpdir / "pdf", on_file=plan.counter("PDFs", len(batch)),
                                 on_pdf=publish) if batch else {}
         agenda_error = None
@@ -1653,7 +1659,9 @@ def _documents(plan: _Plan, items: list[dict[str, str]], parts: PackParts, first
     page = first_page
     for part in parts:
         path = part[1]
-        count = pack.page_count(path)
+        # a part in the output folder is current (the pack is made only then): its page count is recorded
+        entry = manifest.entries.get(path.name) if path.parent == manifest.folder else None
+        count = entry.pages if entry is not None and entry.pages else pack.page_count(path)
         documents.append(Document(part[0], path.name, file_hash(path), page, page + count - 1, owner.get(path.name),
                                   pack_name, supplement, base_name(path.name)))
         page += count

@@ -446,6 +446,33 @@ def test_a_pack_of_untagged_parts_is_not_claimed_tagged(tmp_path: Path) -> None:
     assert found(pack) == [("document", "pdf-tagged", "error")]  # titled and in English, but honestly untagged
 
 
+def test_a_part_whose_pages_inherit_their_resources_and_size_keeps_them_in_the_pack(tmp_path: Path) -> None:
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    from generator.render.pack import join
+
+    # a PDF (as some tools write one) whose page takes its font and its size from the page tree above it
+    made = pikepdf.new()
+    font = made.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
+    page = made.make_indirect(Dictionary(Type=Name.Page, Contents=made.make_indirect(
+        pikepdf.Stream(made, b"BT /F1 12 Tf 72 700 Td (Inherited) Tj ET"))))
+    made.Root.Pages = made.make_indirect(Dictionary(Type=Name.Pages, Kids=Array([page]), Count=1,
+                                                    MediaBox=Array([0, 0, 300, 400]),
+                                                    Resources=Dictionary(Font=Dictionary(F1=font))))
+    page.Parent = made.Root.Pages
+    inherits = tmp_path / "inherits.pdf"
+    made.save(inherits)
+    pack = tmp_path / "pack.pdf"
+    pack.write_bytes(join([("Agenda", blank_pdf(tmp_path, "a.pdf")), ("Item 1", inherits)], "Agenda pack"))
+    reader = PdfReader(pack)
+    second = reader.pages[1]
+    assert [float(v) for v in second.mediabox] == [0, 0, 300, 400]
+    assert "/F1" in second["/Resources"]["/Font"] and "/PapersStamp" in second["/Resources"]["/Font"]
+    text = second.extract_text()
+    assert "Inherited" in text and "Page 2" in text
+
+
 # -- which files -------------------------------------------------------------------------------
 
 def test_folders_skip_lock_files_edited_copies_and_hidden_folders(tmp_path: Path) -> None:

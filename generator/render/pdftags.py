@@ -28,7 +28,7 @@ def tag_layout_tables(data: bytes, layout: list[bool]) -> bytes:
     offsets = object_offsets(data)
     if offsets is None:  # objects in object streams: LibreOffice writes none; leave the tables as they are
         return data
-    with pikepdf.open(io.BytesIO(data)) as pdf:
+    with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:  # no page is read
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
             return data

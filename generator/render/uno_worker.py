@@ -4,7 +4,7 @@ It runs under the Python that has LibreOffice's UNO bridge (Debian's python3 wit
 the project's virtualenv, so it uses the standard library and ``uno`` only. Protocol: after
 LibreOffice answers, one line ``{"ready": true}``; then, for each JSON request line on stdin
 (``src``, ``dst``, ``filter``, ``data``: the export filter's options), one JSON reply line
-(``ok``, and ``error`` when it failed). ``{"stop": true}`` or end of input stops LibreOffice; so do SIGTERM and the parent
+(``ok``, and ``error`` when it failed). End of input stops LibreOffice; so do SIGTERM and the parent
 dying (render/lifeline.py), which also remove WORK_DIR. LibreOffice runs in a process group of its own,
 with its profile and temporary files in WORK_DIR, so that ending the group ends all of it.
 
@@ -111,10 +111,7 @@ def main() -> None:
     try:
         for line in sys.stdin:
             try:
-                request = json.loads(line)
-                if request.get("stop"):  # said, not only end of input: a forked copy of the build holds the pipe
-                    break
-                export(desktop, request)
+                export(desktop, json.loads(line))
                 reply: dict = {"ok": True}
             except Exception as exc:  # noqa: BLE001 - one file failing does not stop the others
                 reply = {"ok": False, "error": str(exc)}
