@@ -48,6 +48,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import common  # noqa: E402
 import synth  # noqa: E402
 
 PAPERS = Path(sys.executable).parent / "papers"
@@ -242,7 +243,7 @@ def check_build(r: Run, out: Path | None, notes: Notes, expect_built: int | None
                          f"generator/ while the benchmark runs? a code change rebuilds everything)\n"
                          + r.out[-1500:])
     if out is not None and expect_built:
-        docx = list(out.glob("*/[0-9]*.docx"))
+        docx = [p for p in out.glob("*/[0-9]*.docx") if not p.stem.endswith("-agenda")]  # the agenda starts with its date
         if len(docx) != c.papers:
             raise SystemExit(f"bench: {len(docx)} .docx written, {c.papers} expected")
     return c
@@ -286,7 +287,9 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
     ap.add_argument("--profile", type=Path, metavar="DIR",
                     help="also profile (cProfile) a cold -j 1 build, a no-op and a one-paper rebuild into DIR")
+    ap.add_argument("--json", type=Path, help="also write the section for bench/run_all.py here (bench/common.py)")
     opts = ap.parse_args()
+    load_before = common.load_average()
     wall = time.perf_counter()
     notes = Notes()
     if not PAPERS.exists():
@@ -305,6 +308,8 @@ def main() -> None:
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     _print(results)
     print(f"\nwritten {RESULTS.relative_to(ROOT)}; bench wall time {results['bench_wall_s']} s")
+    if opts.json:
+        common.write_section(opts.json, "cycle", load_before, _rows(results))
 
 
 def _bench(work: Path, opts: argparse.Namespace, notes: Notes) -> dict:
@@ -554,6 +559,33 @@ def _print(res: dict) -> None:
     print("targets: " + "; ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in res["targets"].items()))
     for note in res["notes"] if "notes" in res else []:
         print("note: " + note)
+
+
+def _rows(res: dict) -> list[dict]:
+    """The figures of the table as rows of bench/run_all.py's section (bench/common.py)."""
+    def detail(s: dict[str, float]) -> str:
+        return f"median {s['median']:.3f} ({s['min']:.3f}-{s['max']:.3f}) s of {s['runs']}"
+
+    n = res["cycle"]["papers"]
+    base = res["baseline"]["process"]
+    rows = [common.row(f"plain docxtpl loop, {n} papers, 1 process", base["median"], "s", detail(base))]
+    for j, target in ((1, TARGET_J1_RATIO), (2, TARGET_J2_RATIO)):
+        cold = res[f"cold_j{j}"]["process"]
+        ratio = res["ratios"][f"cold_j{j}"]
+        rows.append(common.row(f"cold build -j {j}, {n} papers", cold["median"], "s", detail(cold)))
+        rows.append(common.row(f"cold build -j {j} / plain docxtpl", ratio, "x", "medians of the same rounds",
+                               f"<= {target}", ratio <= target))
+    for key, what, target in (("noop", "no-op rebuild (default -j)", TARGET_NOOP_S),
+                              ("one_changed", "one paper changed (default -j)", TARGET_ONE_S),
+                              ("one_figure_changed", "one paper's figures changed (workbook too)", None)):
+        s = res[key]["process"]
+        rows.append(common.row(what, s["median"], "s", detail(s), f"< {target} s" if target else None,
+                               s["median"] < target if target else None))
+    rss = max(res["cold_j2"]["maxrss_mb"], res["cold_j2"]["tree_rss_mb"] or 0)
+    rows.append(common.row("peak memory, cold -j 2 (sum of the tree's RSS)", rss, "MB",
+                           f"PSS {res['cold_j2']['tree_pss_mb']:.0f} MB, {res['cold_j2']['processes']} processes",
+                           f"< {TARGET_RSS_MB} MB", rss < TARGET_RSS_MB))
+    return rows
 
 
 if __name__ == "__main__":
