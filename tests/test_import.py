@@ -444,6 +444,8 @@ def test_a_lone_top_heading_is_the_title_and_a_picture_in_a_table_is_a_warning(t
     doc.add_heading("Street Lighting Review", level=1)
     doc.add_heading("Background", level=2)
     doc.add_paragraph("Lamps were replaced with LEDs.")
+    p = doc.add_paragraph("See ")
+    _hyperlink(p, "the survey", "file:///S:/Lighting/survey.pdf")
     doc.add_heading("Costs", level=2)
     table = doc.add_table(rows=1, cols=1)
     table.cell(0, 0).paragraphs[0].add_run().add_picture(str(PICTURE))
@@ -454,6 +456,9 @@ def test_a_lone_top_heading_is_the_title_and_a_picture_in_a_table_is_a_warning(t
     front, body = _front_and_body(tmp_path / "lighting.md")
     assert front["title"] == "Street Lighting Review"
     assert [line for line in body.splitlines() if line.startswith("#")] == ["# Background", "# Costs"]
+    assert "\nSee the survey\n" in body
     n = _paragraph_numbers(draft)
+    assert (f'lighting.docx: paragraph {n["See the survey"]} ("See the survey"): warning: a link to '
+            "'file:///S:/Lighting/survey.pdf': readers of the published paper cannot open it") in result.output
     assert f"lighting.docx: paragraph {n[''] }: warning: a picture inside a table: it was not imported" \
         in result.output

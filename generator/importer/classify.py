@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import Problem
 from ..markdown import _BULLET_LEVEL
 from ..mdpaper import committee_section
-from .inline import clean, escape, markdown
+from .inline import clean, escape, link_target, markdown
 from .read import Block, Draft, Para, Run, Table
 from .tables import cell_text, convert
 
@@ -375,8 +375,12 @@ class Classifier:
                 name = f"{self.slug}-image-{n}.{picture.ext}"
                 if picture.blob is not None:
                     self.out.images.append((name, picture.blob))
-                if picture.alt:
-                    lines.append(Line("picture", para=para, alt=picture.alt, file=name))
+                if picture.ext not in ("png", "jpg", "jpeg"):
+                    self.warn(_where(para), f"a picture in {picture.ext.upper()} format: it was saved as {name} but "
+                              "not placed (a paper takes PNG and JPEG pictures): save it as PNG and add it as "
+                              "![what it shows](file.png)")
+                elif picture.alt:
+                    lines.append(Line("picture", para=para, alt=" ".join(picture.alt.split()), file=name))
                 else:
                     saved = f"it was saved as {name}: " if picture.blob is not None else ""
                     self.warn(_where(para), f"an image without alt text: it was not placed in the paper; {saved}"
@@ -385,9 +389,17 @@ class Classifier:
         return lines
 
     def unplaced(self, para: Para) -> None:
+        """Warn about what a paragraph holds that the paper cannot: its notes, and links it cannot keep."""
         for what in para.unplaced:
             self.warn(_where(para), what.split("\x00")[0])
         para.unplaced = []
+        seen: set[str] = set()
+        for run in para.runs:
+            if run.link and link_target(run.link) is None and run.link not in seen:
+                seen.add(run.link)
+                self.warn(_where(para), f"a link to '{run.link}': readers of the published paper cannot open it "
+                          "(only https, http, mailto and tel addresses are kept), so only its text was kept; "
+                          "give the full https:// address where it is published")
 
     def line(self, para: Para, last_ordered: str | None) -> tuple[Line, str | None]:
         style = para.style
