@@ -40,7 +40,8 @@ def main_() -> None:
         for meeting in MEETINGS:
             run("build", meeting, "-o", out, "--pdf")  # --pdf: the appendix PDFs the importer finds
         print(f"{'paper':<36} {'words':>6} {'ratio':>7}  warnings")
-        for docx in sorted(out.glob("*/[0-9]*.docx")):
+        papers = [out / m.name / f"{p.stem}.docx" for m in MEETINGS for p in sorted(m.glob("[0-9]*.yaml"))]
+        for docx in papers:
             target = imported / docx.parent.name
             report = run("import", docx, "-o", target)
             warnings = [line.strip() for line in report.splitlines() if line.startswith("      ")]
