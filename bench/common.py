@@ -154,3 +154,33 @@ class TreeCpu(threading.Thread):
     def seconds(self) -> float:
         """CPU seconds of the whole tree so far."""
         return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Section:
+    """A section being measured: its rows, and the load before (the load after is taken when it is written)."""
+
+    name: str
+    before: list[float] = field(default_factory=load_average)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, what: str, value: float, unit: str, detail: str = "", target: str | None = None,
+            met: bool | None = None) -> None:
+        """A row (see :func:`row`)."""
+        self.rows.append(row(what, value, unit, detail, target, met))
+
+    def add_timed(self, what: str, values: list[float], unit: str = "s", target: str | None = None,
+                  limit: float | None = None) -> float:
+        """A row of the median of ``values``, met when the median is at most ``limit`` (when given)."""
+        median = statistics.median(values)
+        self.add(what, median, unit, median_detail(values, unit), target, None if limit is None else median <= limit)
+        return median
+
+    def write(self, path: Path) -> None:
+        """Write the section (:func:`write_section`)."""
+        write_section(path, self.name, self.before, self.rows)
+
+    def print(self) -> None:
+        """The rows as a table, under the section's name and load."""
+        print(f"\n{self.name} (load before {self.before}, after {load_average()})")
+        print_rows(self.rows)

@@ -6,6 +6,7 @@ Runs, one after the other (each with ``--json FILE``, the section format of benc
 
 - cycle.py: the 200-paper cycle built cold at -j 1 and -j 2 against the plain docxtpl loop, rebuilds and
   memory (its --pdf figure is left to pdfs.py);
+- scale.py: 2,000 papers (100 meetings): cold build linear, no-op and one-paper rebuilds, tree memory;
 - pdfs.py: one 20-paper meeting built with --pdf at -j 2 and -j 1, the pack's join, plain soffice;
 - peers.py: the same 200 papers by plain docxtpl, docxtemplater, Carbone and papers, interleaved.
 
@@ -37,6 +38,7 @@ RESULTS = HERE / "results.json"
 # (section, script and its arguments, the arguments of a --quick run)
 PARTS = [
     ("cycle", ["cycle.py", "--no-pdf"], ["--runs", "1"]),
+    ("scale", ["scale.py"], ["--meetings", "12", "--runs", "1"]),
     ("pdf", ["pdfs.py"], ["--runs", "1"]),
     ("peers", ["peers.py"], ["--runs", "1", "--meetings", "2"]),
 ]

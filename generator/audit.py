@@ -144,8 +144,21 @@ def audit_file(path: Path, data: bytes | None = None) -> list[Finding]:
     try:
         return _audit_pdf(path, source) if suffix == ".pdf" else _Docx(path, _read_docx(source)).audit()
     except Exception as exc:  # noqa: BLE001 - a damaged part a reader could not use either: report it, go on
-        return [Finding(path, "document", "unreadable", "error", f"cannot be read ({type(exc).__name__}: {exc})",
-                        "re-save or rebuild the file")]
+        return [_unreadable(path, exc)]
+
+
+def _unreadable(path: Path, exc: Exception) -> Finding:
+    return Finding(path, "document", "unreadable", "error", f"cannot be read ({type(exc).__name__}: {exc})",
+                   "re-save or rebuild the file")
+
+
+def audit_document(path: Path, doc: Any) -> list[Finding]:
+    """The findings of a Word document held by python-docx (the build audits the document it rendered, before
+    saving it as ``path``): the same as :func:`audit_file` finds in the saved file, without reading it back."""
+    try:
+        return _Docx(path, _document_parts(doc)).audit()
+    except Exception as exc:  # noqa: BLE001 - as audit_file: reported, not raised
+        return [_unreadable(path, exc)]
 
 
 def layout_tables(path: Path) -> list[bool]:
@@ -423,7 +436,11 @@ def _read_docx_with_python_docx(path: Source) -> _WordParts:
 
     if isinstance(path, io.BytesIO):
         path.seek(0)
-    doc = Document(path if isinstance(path, io.BytesIO) else str(path))
+    return _document_parts(Document(path if isinstance(path, io.BytesIO) else str(path)))
+
+
+def _document_parts(doc: Any) -> _WordParts:
+    """The parts the audit reads, from a python-docx Document."""
     styles = doc.styles.element  # creates default styles if the package has none, raises if it has two
     core = doc.core_properties  # likewise
     title, language = core.title, core.language

@@ -21,8 +21,8 @@ from typing import Any, Callable, Literal
 
 from .edits import edit_diff
 from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only, internal_problem
-from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, locked,
-                       write_output)
+from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, load_digests,
+                       locked, save_digests, write_output)
 from .outputs import (LEGACY_NAMES, MEETING_JSON, WORKBOOK, MeetingOutputs, WriteError, meeting_outputs,
                       output_name_problem)
 from .model import MEETING_FILE, ItemDetails, Meeting, MeetingInputs, Paper
@@ -413,7 +413,16 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     with ExitStack() as held:
         if options.write:  # held until every meeting is finished: builds into one OUT never interleave
             held.enter_context(locked(options.out, options.lock_wait))
+            load_digests(options.out)
+            held.callback(_save_digests, options.out)
         return _build(jobs, options, progress)
+
+
+def _save_digests(out: Path) -> None:
+    try:
+        save_digests(out)
+    except WriteError:
+        pass  # only what saves the next build reading its files again: it does
 
 
 def _build(jobs: list[Job], options: Options, progress: Progress | None) -> BuildReport:
@@ -499,8 +508,9 @@ def _plan(job: Job, options: Options) -> _Plan:
                                 False, check_only=True) for paper in job.papers]
             return plan
         # a paper listed twice is an error of meeting.yaml (reported with it); it is built once
-        listed = list(dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file))
-        order = [p for p in listed if p in job.papers] + [p for p in job.papers if p not in listed]
+        listed = dict.fromkeys(job.folder / file for _, file, _ in agenda.items if file)  # in order; a set
+        papers = set(job.papers)
+        order = [p for p in listed if p in papers] + [p for p in job.papers if p not in listed]
         for paper in job.papers:
             if paper not in listed:
                 result.problems.append(Problem(MEETING_FILE, agenda.items_line, "items",
@@ -715,14 +725,20 @@ def _build_one(task: _Task, options: Options) -> PaperResult:
     if task.check_only:
         return PaperResult(file, "failed", problems=problems + [
             Problem(MEETING_FILE, None, None, MEETING_HAS_ERRORS)])
+    found: list[Problem] = []
+    audit: Callable[[Any], None] | None = None
+    if options.audit:  # the document as rendered, in memory: the same findings as the file read back
+        from .audit import audit_document
+
+        def audit_rendered(doc: Any) -> None:
+            found.extend(_audit_warnings(task.output, audit_document(task.output, doc)))
+        audit = audit_rendered
     try:
-        data = render(paper, options.templates)
+        data = render(paper, options.templates, audit)
     except TemplateProblem as exc:
         return PaperResult(file, "failed", problems=problems + [Problem(file.name, None, "template", exc.message)])
     if not options.write:  # papers check: what the build would warn of, from the document made in memory
-        if options.audit:
-            problems = problems + audit_problems(task.output, data)
-        return PaperResult(file, "checked", problems=problems, paper=paper)
+        return PaperResult(file, "checked", problems=problems + found, paper=paper)
     from .finance import workbook_record
 
     kept = None
@@ -741,7 +757,6 @@ def _build_one(task: _Task, options: Options) -> PaperResult:
     if options.audit:
         from .markdown import SKIPPED_HEADING
 
-        found = audit_problems(task.output)
         if any(SKIPPED_HEADING in p.message for p in problems):  # already reported at its line of the input
             found = [p for p in found if not ("(heading-order)" in p.message and "Heading 3 follows Heading 1"
                                               in p.message)]
@@ -761,15 +776,20 @@ def audit_problems(path: Path, data: bytes | None = None) -> list[Problem]:
     warnings located by file and place."""
     from .audit import audit_file
 
+    return _audit_warnings(path, audit_file(path, data))
+
+
+def _audit_warnings(path: Path, findings: list[Any]) -> list[Problem]:
+    """Audit findings as the warnings the report prints."""
     return [Problem(path.name, None, f.where, f"accessibility ({f.rule}): {f.message}; fix: {f.fix}", "warning")
-            for f in audit_file(path, data)]
+            for f in findings]
 
 
-def render(paper: Paper, templates: Path) -> bytes:
-    """The Word document of a paper."""
+def render(paper: Paper, templates: Path, inspect: Callable[[Any], None] | None = None) -> bytes:
+    """The Word document of a paper (``inspect``: handed the document as rendered, see render.docx)."""
     from .render.docx import render_paper  # docxtpl is loaded only when something is rendered
 
-    return render_paper(paper, templates / "docx" / f"{paper.template}.docx")
+    return render_paper(paper, templates / "docx" / f"{paper.template}.docx", inspect)
 
 
 # -- meeting outputs -----------------------------------------------------------------

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 import types
 import typing
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 from .errors import PapersError, Problem
 from .outputs import WriteError, append_line, write_atomic
@@ -65,18 +66,25 @@ class Entry:
 _HINTS = typing.get_type_hints(Entry)
 
 
-def _fits(value: object, hint: Any) -> bool:
-    """Whether a value read from JSON is of the type an Entry field declares (containers: their own type)."""
+def _checker(hint: Any) -> Callable[[object], bool]:
+    """Whether a value read from JSON is of the type an Entry field declares (containers: their own type), as
+    a function made once per field: a rebuild checks every entry of every manifest."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(_fits(value, arg) for arg in typing.get_args(hint))
+        checks = [_checker(arg) for arg in typing.get_args(hint)]
+        return lambda value: any(check(value) for check in checks)
     if hint is type(None):
-        return value is None
+        return lambda value: value is None
     if hint is Any:
-        return True
+        return lambda value: True
     if origin is not None:
-        return isinstance(value, origin)
-    return isinstance(value, hint) and not (isinstance(value, bool) and hint is not bool)
+        return lambda value: isinstance(value, origin)
+    if hint is bool:
+        return lambda value: isinstance(value, bool)
+    return lambda value: isinstance(value, hint) and not isinstance(value, bool)
+
+
+_CHECKS = {name: _checker(hint) for name, hint in _HINTS.items()}
 
 
 _PROBLEM_FIELDS = {"file", "line", "field", "message", "level", "column"}
@@ -94,9 +102,9 @@ def _entry(name: object, value: object) -> Entry:
     """An entry of the manifest file, checked field by field (Damaged if it is not one we wrote)."""
     if not _plain_name(name) or not isinstance(value, dict):
         raise Damaged(f"an entry for {name!r} is not one the build writes")
-    known = {f: x for f, x in value.items() if f in _HINTS}  # fields a later version adds are dropped
+    known = {f: x for f, x in value.items() if f in _CHECKS}  # fields a later version adds are dropped
     for f, x in known.items():
-        if not _fits(x, _HINTS[f]):
+        if not _CHECKS[f](x):
             raise Damaged(f"the entry for {name} has a {f} of the wrong kind")
     if "inputs" not in known or "output" not in known:
         raise Damaged(f"the entry for {name} lacks its hashes")
@@ -153,7 +161,9 @@ class Manifest:
         # False when the record of what we wrote is lost (manifest and backup, or the journal, damaged):
         # an output that does not match its entry is then "unknown", never blamed on a person
         self.trusted = True
-        self._saved: Any = None  # the data of the manifest file as read, to skip rewriting it unchanged
+        # the bytes of the manifest file as read, to skip rewriting it unchanged (bytes, not their data parsed
+        # again: a build plans every meeting before building any, and holds all their manifests meanwhile)
+        self._saved: bytes | None = None
         self._backup_ok = False  # the backup holds the same bytes as the manifest
         self._load()
         self._fold_pending()
@@ -180,7 +190,7 @@ class Manifest:
             except Damaged as exc:
                 reasons[path] = str(exc)
                 continue
-            self._saved = json.loads(raw)
+            self._saved = raw
             self._backup_ok = main == backup
             if path != self.path:
                 state = "missing" if reasons[self.path] == "missing" else f"damaged ({reasons[self.path]})"
@@ -263,7 +273,8 @@ class Manifest:
             data["pending"] = self.pending
         if self.published:
             data["published"] = self.published
-        if data != self._saved or not self._backup_ok:  # equal data would serialise to the bytes already there
+        # equal data would serialise to the bytes already there
+        if not self._backup_ok or self._saved is None or data != json.loads(self._saved):
             text = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
             # the backup first: whichever write a kill interrupts, one of the two is whole and the journal stays
             for path in (self.folder / BACKUP, self.path):
@@ -273,7 +284,7 @@ class Manifest:
                     same = False
                 if not same:
                     write_atomic(path, text)
-            self._saved = json.loads(text)  # a copy: entries may change after this save
+            self._saved = text
             self._backup_ok = True
             from .edits import forget_others
 
@@ -339,8 +350,8 @@ def locked(out: Path, wait: float) -> Iterator[None]:
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes (no parsing)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file's bytes (no parsing; OSError when it cannot be read)."""
+    return _file_digest(path).hex()
 
 
 def bytes_hash(data: bytes) -> str:
@@ -359,28 +370,82 @@ def inputs_hash(files: Iterable[Path], extra: Iterable[str] = ()) -> str:
     return h.hexdigest()
 
 
-# Content digests of input files, by (path, inode, size, mtime): every paper's inputs include the
-# templates and meeting.yaml, which are then read once per process, not once per paper.
-_DIGESTS: dict[tuple[str, int, int, int], bytes] = {}
+# Content digests of files (inputs and outputs), by (path, inode, size, mtime, ctime): every paper's inputs
+# include the templates and meeting.yaml, which are then read once per process, not once per paper; and a
+# build keeps them in OUT (DIGESTS), so that a rebuild reads only the files that changed since. A file that is
+# written, or has its mtime set back, gets a new ctime, so an edited input or output is always read again.
+_DIGESTS: dict[tuple[str, int, int, int, int], bytes] = {}
 # A file modified this recently could change again within one tick of the file system's clock,
-# keeping its size and mtime: its digest is not remembered (git's "racy" rule).
+# keeping its size and times: its digest is not remembered, here or in DIGESTS (git's "racy" rule)
 _RACY_NS = 2_000_000_000
+DIGESTS = ".papers-digests"  # in OUT: one line per file, "<digest> <inode> <size> <mtime> <ctime> <path>"
+_loaded: set[tuple[str, int, int, int, int]] = set()  # what DIGESTS held when read
+
+
+def _file_digest(path: Path) -> bytes:
+    """SHA-256 of a file's bytes (OSError when it cannot be read), remembered by its stat."""
+    name = os.path.abspath(path)
+    st = os.stat(name)  # a remembered file is not opened: a rebuild with nothing to do stats each file once
+    digest = _DIGESTS.get((name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    if digest is not None and stat.S_ISREG(st.st_mode):
+        return digest
+    with open(name, "rb") as fh:
+        st = os.fstat(fh.fileno())  # of the file read
+        key = (name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        digest = _DIGESTS.get(key)
+        if digest is None:
+            digest = hashlib.sha256(fh.read()).digest()
+            if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _RACY_NS:
+                _DIGESTS[key] = digest
+    return digest
 
 
 def _content_digest(path: Path) -> bytes | None:
     """SHA-256 of a file's bytes (None when it cannot be read)."""
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            key = (os.fspath(path), st.st_ino, st.st_size, st.st_mtime_ns)
-            digest = _DIGESTS.get(key)
-            if digest is None:
-                digest = hashlib.sha256(fh.read()).digest()
-                if time.time_ns() - st.st_mtime_ns > _RACY_NS:
-                    _DIGESTS[key] = digest
+        return _file_digest(path)
     except OSError:
         return None
-    return digest
+
+
+def load_digests(out: Path) -> None:
+    """Remember the file digests a previous build into ``out`` kept (a damaged or missing file: none)."""
+    try:
+        raw = (out / DIGESTS).read_bytes()
+    except OSError:
+        return
+    for line in raw.split(b"\n"):
+        fields = line.split(b" ", 5)
+        if len(fields) != 6:
+            continue
+        try:
+            key = (os.fsdecode(fields[5]), int(fields[1]), int(fields[2]), int(fields[3]), int(fields[4]))
+            digest = bytes.fromhex(fields[0].decode("ascii"))
+        except ValueError:
+            continue
+        if len(digest) == 32:
+            _DIGESTS[key] = digest
+            _loaded.add(key)
+
+
+def save_digests(out: Path) -> None:
+    """Keep, for the next build into ``out``, the digests this process remembers of files that are still as they
+    were; nothing is written when they are those it found. Raises WriteError."""
+    keep = {}
+    for key, digest in _DIGESTS.items():
+        try:
+            st = os.stat(key[0])
+        except OSError:
+            continue
+        if (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == key[1:]:
+            keep[key] = digest
+    if set(keep) == _loaded:
+        return
+    lines = [f"{d.hex()} {k[1]} {k[2]} {k[3]} {k[4]} ".encode("ascii") + os.fsencode(k[0])
+             for k, d in sorted(keep.items()) if "\n" not in k[0]]
+    write_atomic(out / DIGESTS, b"\n".join(lines) + b"\n")
+    _loaded.clear()
+    _loaded.update(keep)
 
 
 @lru_cache(maxsize=1)

@@ -150,10 +150,10 @@ def test_a_fault_of_ours_in_one_paper_fails_that_paper_in_words_and_the_others_b
 
     real = build_module.render
 
-    def render(paper, templates):  # a bug in papers, met on one paper only
+    def render(paper, templates, *rest):  # a bug in papers, met on one paper only
         if paper.template == "briefing_note":
             raise ZeroDivisionError("division by zero")
-        return real(paper, templates)
+        return real(paper, templates, *rest)
 
     monkeypatch.setattr(build_module, "render", render)
     result = run_papers("build", EXAMPLE, "-o", tmp_path, "-j", "1")

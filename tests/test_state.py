@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 import generator.build as build_module
+import generator.manifest as manifest_module
 import generator.outputs as outputs
 from conftest import EXAMPLE, EXAMPLE_AS, ROOT, run_papers, statuses
 from generator.build import Options, build
@@ -330,6 +332,57 @@ def test_a_symlink_planted_for_the_journal_is_not_written_through(meeting: Path,
     assert result.exit_code == 1
     assert victim.read_text() == "keep me\n"
     assert "is a symbolic link, and outputs are never written through links" in result.output
+
+
+# -- issue 15: a rebuild reads only the files that changed --------------------------
+
+def _new_process_build(meeting: Path, out: Path) -> "CliRunner.invoke":
+    """A build with nothing remembered in memory from earlier builds (as a new process): only OUT's own state."""
+    manifest_module._DIGESTS.clear()
+    manifest_module._loaded.clear()
+    result = run_papers("build", meeting, "-o", out, "-j", "1")
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+def test_kept_digests_are_trusted_only_for_files_exactly_as_they_were(
+        meeting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # every file counts as old enough to be remembered (a test's files are all seconds old)
+    monkeypatch.setattr(manifest_module, "_RACY_NS", -10 ** 18)
+    out = tmp_path / "out"
+    _new_process_build(meeting, out)
+    assert set(statuses(_new_process_build(meeting, out).output).values()) == {"unchanged"}
+    report = out / NAME / f"{REPORT}.docx"
+    kept = (out / manifest_module.DIGESTS).read_text(encoding="utf-8").splitlines()
+    line = next(line for line in kept if line.endswith(os.sep + f"{REPORT}.docx"))
+    assert line.split()[0] == hashlib.sha256(report.read_bytes()).hexdigest()
+
+    # what is kept is trusted, unread, while the file is as it was: a wrong digest makes the output look edited
+    (out / manifest_module.DIGESTS).write_text("\n".join(
+        ("0" * 64 + line[64:]) if k == line else k for k in kept) + "\n", encoding="utf-8")
+    assert statuses(_new_process_build(meeting, out).output)[f"{REPORT}.docx"] == "skipped"
+    (out / manifest_module.DIGESTS).unlink()
+    assert statuses(_new_process_build(meeting, out).output)[f"{REPORT}.docx"] == "unchanged"
+
+    # an output edited in place to the same size, its time set back, is still seen as edited
+    before = report.stat()
+    data = bytearray(report.read_bytes())
+    at = data.index(b"word/document.xml") + 1  # a name in the zip's central directory: same size, new bytes
+    data[at] = ord("W")
+    report.write_bytes(bytes(data))
+    os.utime(report, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert report.stat().st_size == before.st_size and report.stat().st_mtime_ns == before.st_mtime_ns
+    assert statuses(_new_process_build(meeting, out).output)[f"{REPORT}.docx"] == "skipped"
+
+    # an input edited to the same size, its time set back, is rebuilt; a deleted output is rebuilt
+    source = meeting / f"{BRIEFING}.yaml"
+    before = source.stat()
+    edit(source, "Provides a summary", "Provides a summery")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert source.stat().st_size == before.st_size
+    (out / NAME / f"{NAME}-agenda.docx").unlink()
+    rebuilt = statuses(_new_process_build(meeting, out).output)
+    assert rebuilt[f"{BRIEFING}.docx"] == "built" and rebuilt[f"{NAME}-agenda.docx"] == "built"
 
 
 # -- 16.12: leftovers and kept copies -------------------------------------------------

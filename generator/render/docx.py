@@ -190,8 +190,10 @@ class DocxRenderer:
             raise TemplateProblem(f"{self.path.name}: not a Word document ({exc})") from None
         return tpl
 
-    def render(self, build_context: Callable[[WordML], dict[str, Any]], props: CoreProperties) -> bytes:
-        """Render one document; ``build_context`` draws the body with the template's styles."""
+    def render(self, build_context: Callable[[WordML], dict[str, Any]], props: CoreProperties,
+               inspect: Callable[[Any], None] | None = None) -> bytes:
+        """Render one document; ``build_context`` draws the body with the template's styles; ``inspect``, if
+        given, is handed the python-docx Document as saved (the build audits it without reading it back)."""
         tpl = self._open()
         doc = tpl.docx
         numbering_el = doc.part.numbering_part.element
@@ -220,7 +222,10 @@ class DocxRenderer:
             raise TemplateProblem(f"{self.path.name}: template error: {exc.message or exc}"
                                   + (f" near: {where[:120]}" if where else "")) from None
         _set_core_properties(doc, props)
-        return _package_bytes(tpl)
+        data = _package_bytes(tpl)
+        if inspect is not None:
+            inspect(doc)
+        return data
 
 
 def find_style(doc: Any, name: str) -> Any:
@@ -369,11 +374,11 @@ def paper_context(paper: Paper, wordml: WordML) -> dict[str, Any]:
     return context
 
 
-def render_paper(paper: Paper, template: Path) -> bytes:
-    """The .docx bytes of a paper."""
+def render_paper(paper: Paper, template: Path, inspect: Callable[[Any], None] | None = None) -> bytes:
+    """The .docx bytes of a paper (``inspect``: see DocxRenderer.render)."""
     props = CoreProperties(title=paper.title, author=paper.report_of or paper.meeting.committee,
                            subject=paper.meeting.committee, date=paper.meeting.date)
-    return renderer(template).render(lambda wordml: paper_context(paper, wordml), props)
+    return renderer(template).render(lambda wordml: paper_context(paper, wordml), props, inspect)
 
 
 def render_agenda(meeting: Meeting, items: list[dict[str, str]], template: Path, supplement: int = 0) -> bytes:
