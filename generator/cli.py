@@ -117,11 +117,14 @@ def check_command(paths: tuple[Path, ...], strict: bool, templates: Path, publis
     _print(report, "checked")
 
 
-def _print_not_ready(report: BuildReport) -> bool:
-    """Print each meeting's papers, ready or not and why; returns whether everything is ready."""
-    from .publish.ready import not_ready
+def _print_not_ready(report: BuildReport, despite_warnings: bool = False) -> bool:
+    """Print each meeting's papers, ready or not and why; returns whether everything is ready (with
+    ``despite_warnings``, papers held back by warnings alone count as ready, and are listed with them)."""
+    from .publish.ready import not_ready, only_warnings
 
     found = not_ready(report)
+    allowed = {id(n.result) for n in found if despite_warnings and only_warnings(n)}
+    found = [n for n in found if id(n.result) not in allowed] + [n for n in found if id(n.result) in allowed]
     listed = {id(n.result): n for n in found}
     for meeting in report.meetings:
         click.echo(meeting.name)
@@ -130,13 +133,18 @@ def _print_not_ready(report: BuildReport) -> bool:
             if entry is None:
                 click.echo(f"  {'ready':<10}{paper.source.name}")
                 continue
-            click.echo(f"  {'not ready':<10}{paper.source.name}: {'; '.join(entry.reasons)}")
+            label = "warnings" if id(paper) in allowed else "not ready"
+            click.echo(f"  {label:<10}{paper.source.name}: {'; '.join(entry.reasons)}"
+                       + (" (published despite them: --despite-warnings)" if id(paper) in allowed else ""))
             for problem in entry.problems:
                 click.echo(f"      {problem}")
         for problem in meeting.problems:
             click.echo(f"  {'meeting':<10}{problem}")
     total = len(report.papers)
-    click.echo(f"{len(found)} of {total} paper{'s' if total != 1 else ''} not ready to publish")
+    held = [n for n in found if id(n.result) not in allowed]
+    click.echo(f"{len(held)} of {total} paper{'s' if total != 1 else ''} not ready to publish"
+               + (f" ({len(allowed)} with warnings, published despite them)" if allowed else ""))
+    found = held
     # the meeting's own errors (meeting.yaml) stop publication too; its outputs are not the question here
     return not (found or any(p.level == "error" for m in report.meetings for p in m.problems))
 
@@ -147,7 +155,10 @@ def _print_not_ready(report: BuildReport) -> bool:
 @TEMPLATES
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date of publication (YYYY-MM-DD)  [default: today]")
-def publish_command(meeting: Path, out: Path, templates: Path, on: Any) -> None:
+@click.option("--despite-warnings", is_flag=True,
+              help="Publish papers held back by warnings alone (a finance disagreement, a KPI contradiction) as "
+                   "they are; papers with errors or an incomplete sign-off are still held back.")
+def publish_command(meeting: Path, out: Path, templates: Path, on: Any, despite_warnings: bool) -> None:
     """Record what OUT holds of MEETING as published: each file's name, sha256, pages, and the date.
 
     First runs `papers check --publish` (every paper must be ready), then checks that OUT holds a
@@ -166,9 +177,11 @@ def publish_command(meeting: Path, out: Path, templates: Path, on: Any) -> None:
 
     with _progress() as progress:
         report = build([meeting], Options(templates=templates, write=False), progress=progress)
-    if not _print_not_ready(report):
+    if not _print_not_ready(report, despite_warnings):
         raise NotPublished(f"{meeting.name} was not published: every paper must be ready (see above), then build "
-                           "with --pdf, then publish")
+                           "with --pdf, then publish" + ("" if despite_warnings else
+                                                         "; papers held back only by warnings can be published "
+                                                         "as they are with --despite-warnings"))
     when = on.date() if on is not None else dt.date.today()
     done = publish(meeting, Options(out=out, templates=templates), when)
     what = f"supplement {done.number}" if done.number else "the agenda and pack"

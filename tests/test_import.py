@@ -462,3 +462,19 @@ def test_a_lone_top_heading_is_the_title_and_a_picture_in_a_table_is_a_warning(t
             "'file:///S:/Lighting/survey.pdf': readers of the published paper cannot open it") in result.output
     assert f"lighting.docx: paragraph {n[''] }: warning: a picture inside a table: it was not imported" \
         in result.output
+
+
+def test_a_report_whose_only_heading_is_introduction_keeps_its_text_as_the_section(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Adult Social Care Update", style="Title")
+    doc.add_heading("Introduction", level=1)
+    doc.add_paragraph("The service supports 3,200 adults.")
+    draft = tmp_path / "care.docx"
+    doc.save(str(draft))
+    rebuilt, output = _import_and_build(draft, tmp_path)
+    assert "no text found under the cover" not in output
+    text = [p.text for p in Document(str(rebuilt)).paragraphs]
+    assert "The service supports 3,200 adults." in text
+    assert "To follow." not in text  # no placeholder section beside the author's text

@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, EXAMPLE_AS, ROOT, run_papers
+from conftest import CABINET, EXAMPLE, EXAMPLE_AS, ROOT, run_papers
 from test_front_sheet import flat, pages, pdf_text
 
 pytestmark = pytest.mark.libreoffice
@@ -192,3 +192,21 @@ def test_publish_is_refused_without_a_pdf_build_and_when_papers_are_not_ready(tm
             f"`papers build {meeting} --pdf -o {tmp_path / 'out'}`, then publish") in " ".join(refused.output.split())
     manifest = json.loads((tmp_path / "out" / EXAMPLE.name / ".papers-manifest.json").read_text(encoding="utf-8"))
     assert "published" not in manifest
+
+
+def test_despite_warnings_publishes_papers_held_back_by_warnings_alone_never_uncleared_ones(tmp_path: Path) -> None:
+    meeting = tmp_path / "in" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, meeting)
+    # the example as shipped: only a warning (the stated Customer Services variance) holds 05 back
+    despite = run_papers("publish", meeting, "-o", tmp_path / "out", "--despite-warnings")
+    lines = despite.output.splitlines()
+    assert ("  warnings  05-central-services.yaml: a finance disagreement (published despite them: "
+            "--despite-warnings)") in lines
+    assert "0 of 2 papers not ready to publish (1 with warnings, published despite them)" in lines
+    # past the readiness check: what stops it now is that nothing was built with --pdf
+    assert despite.exit_code == 1 and "holds no complete --pdf build" in despite.output
+    # an uncleared report (the Cabinet's fees and charges draft) is held back whatever the flag
+    cabinet = run_papers("publish", CABINET, "-o", tmp_path / "out", "--despite-warnings")
+    assert cabinet.exit_code == 1
+    assert any(line.startswith("  not ready 09-fees-and-charges.yaml: uncleared") for line in cabinet.output.splitlines())
+    assert f"{CABINET.name} was not published: every paper must be ready" in cabinet.output

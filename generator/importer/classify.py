@@ -684,7 +684,8 @@ class Classifier:
                           "'To follow.'; write the section or remove the heading")
                 body = "To follow.\n"
             sections.append({"title": title.text, "body": body})
-        if template == "portfolio_report" and sections and sections[0].get("title", "").lower().startswith(
+        # the introduction has a field of its own, but a report needs a section too: a lone one stays a section
+        if template == "portfolio_report" and len(sections) > 1 and sections[0].get("title", "").lower().startswith(
                 "introduction"):
             data["introduction"] = sections.pop(0)
         if template == "portfolio_report" and sections:

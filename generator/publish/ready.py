@@ -42,3 +42,11 @@ def not_ready(report: BuildReport) -> list[NotReady]:
                 reasons.insert(0, "uncleared: its sign-off is incomplete")
             found.append(NotReady(result, reasons or ["it has errors"], problems))
     return found
+
+
+def only_warnings(entry: NotReady) -> bool:
+    """Whether a paper is held back by warnings alone (a figure that disagrees, say), which a clerk may publish
+    despite; a paper that failed, is uncleared or has an error never is."""
+    draft = entry.result.paper is not None and entry.result.paper.draft
+    return (entry.result.status != "failed" and not draft and bool(entry.problems)
+            and all(p.level == "warning" for p in entry.problems))
