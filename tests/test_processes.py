@@ -25,12 +25,15 @@ SETTLE_SECONDS = 10  # how long a killed build's processes may take to go
 def parents() -> dict[int, int]:
     """{pid: parent pid} of every process (from /proc)."""
     out = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    # not Path.glob: a process that ends while it looks raises ESRCH, which pathlib does not ignore
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        out[int(stat.parent.name)] = int(fields[1])
+        out[int(entry)] = int(fields[1])
     return out
 
 
