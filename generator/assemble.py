@@ -8,13 +8,14 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from . import finance, kpi, markdown, papers, paths
+from . import finance, kpi, papers
+from .inputs import markdown, paths
 from .errors import Problem, errors_only
-from .load import Located, PathKey, format_path, load_paper_file, load_yaml
+from .inputs.load import Located, PathKey, format_path, load_paper_file, load_yaml
 from .model import (MEETING_FILE, Block, FinanceTable, Heading, Image, ItemDetails, ListBlock, Meeting, MeetingInputs,
                     Paper, Paragraph, Run, Section, Table)
-from .outputs import meeting_outputs, output_name_problem
-from .schema import (
+from .write.outputs import meeting_outputs, output_name_problem
+from .inputs.schema import (
     AgendaItem,
     BodyItem,
     FinanceBlock,
@@ -44,7 +45,7 @@ ITEM_FILE_SUFFIXES = (".pdf", ".docx")
 
 def _front_sheet_warnings(doc: Located, folder: Path, meeting: Meeting) -> list[Problem]:
     """What the front sheet lacks (time, venue, membership, contact), and a publication date too late."""
-    from .notice import CLEAR_DAYS, bank_holidays, clear_days, council_file, printed_date
+    from .publish.notice import CLEAR_DAYS, bank_holidays, clear_days, council_file, printed_date
 
     missing = [name for name, absent in (("time", not meeting.time), ("venue", not meeting.venue),
                                           ("membership", not meeting.membership), ("contact", meeting.contact is None))

@@ -19,14 +19,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from .edits import edit_diff
+from .write.edits import edit_diff
 from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only, internal_problem
-from .manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, load_digests,
-                       locked, save_digests, write_output)
-from .outputs import (LEGACY_NAMES, MEETING_JSON, WORKBOOK, MeetingOutputs, WriteError, meeting_outputs,
-                      output_name_problem)
+from .write.manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, load_digests,
+                             locked, save_digests, write_output)
+from .write.outputs import (LEGACY_NAMES, MEETING_JSON, WORKBOOK, MeetingOutputs, WriteError, meeting_outputs,
+                            output_name_problem)
 from .model import MEETING_FILE, ItemDetails, Meeting, MeetingInputs, Paper
-from .notice import council_file, printed_date
+from .publish.notice import council_file, printed_date
 from .publish.record import (Publication, base_name, content_hash, release_of, revised_name,
                              revised_number)
 
@@ -571,7 +571,7 @@ def names_of(meeting: Meeting, folder: Path) -> MeetingOutputs:
 def meeting_sources(folder: Path, templates: Path) -> dict[str, str]:
     """Every file a meeting's build reads, by its name in the meeting folder (``templates/...`` for the
     templates), with its sha256, and the generator's version: what `papers publish` compares with the build."""
-    from .manifest import generator_version
+    from .write.manifest import generator_version
 
     found: dict[str, str] = {}
     for base, prefix in ((folder, ""), (templates, "templates/")):
@@ -728,7 +728,7 @@ def _build_one(task: _Task, options: Options) -> PaperResult:
     found: list[Problem] = []
     audit: Callable[[Any], None] | None = None
     if options.audit:  # the document as rendered, in memory: the same findings as the file read back
-        from .audit import audit_document
+        from .checks.audit import audit_document
 
         def audit_rendered(doc: Any) -> None:
             found.extend(_audit_warnings(task.output, audit_document(task.output, doc)))
@@ -755,7 +755,7 @@ def _build_one(task: _Task, options: Options) -> PaperResult:
         fault = exc if isinstance(exc, WriteError) else WriteError(task.output, exc)
         return PaperResult(file, "failed", problems=problems + notes + [fault_problem(fault)], kept=kept)
     if options.audit:
-        from .markdown import SKIPPED_HEADING
+        from .inputs.markdown import SKIPPED_HEADING
 
         if any(SKIPPED_HEADING in p.message for p in problems):  # already reported at its line of the input
             found = [p for p in found if not ("(heading-order)" in p.message and "Heading 3 follows Heading 1"
@@ -774,7 +774,7 @@ def _build_one(task: _Task, options: Options) -> PaperResult:
 def audit_problems(path: Path, data: bytes | None = None) -> list[Problem]:
     """The accessibility findings of a written .docx or .pdf (or of ``data``, what would be written there), as
     warnings located by file and place."""
-    from .audit import audit_file
+    from .checks.audit import audit_file
 
     return _audit_warnings(path, audit_file(path, data))
 
@@ -1522,7 +1522,7 @@ def _publishing(plan: _Plan, options: Options, date: dt.date | None,
 
 def _published_pdf(pdf: Path, source: Path, date: dt.date | None) -> bytes:
     """LibreOffice's PDF of ``source`` as published: layout tables tagged as layout, dated ``date``."""
-    from .audit import layout_tables
+    from .checks.audit import layout_tables
     from .render.pdf import fixed_pdf
     from .render.pdftags import tag_layout_tables
 
@@ -1664,7 +1664,7 @@ def _documents(plan: _Plan, items: list[dict[str, str]], parts: PackParts, first
                title: str, supplement: int) -> list[Any]:
     """The published PDFs of a pack (``parts``, then the pack itself), with their pages in it and the agenda
     item each belongs to (opendata.Document)."""
-    from .opendata import Document
+    from .publish.opendata import Document
     from .render import pack
 
     manifest = plan.manifest
@@ -1693,7 +1693,7 @@ def _documents(plan: _Plan, items: list[dict[str, str]], parts: PackParts, first
 def _meeting_json(plan: _Plan, options: Options, items: list[dict[str, str]], documents: list[Any]) -> None:
     """``meeting.json`` beside the pack: the meeting and the PDFs it publishes (the pack's, and after publication
     the supplements'), with their pages."""
-    from .opendata import meeting_json
+    from .publish.opendata import meeting_json
 
     assert plan.agenda is not None
     digest = inputs_hash([plan.job.folder / MEETING_FILE], [f"{d.file}\0{d.sha256}\0{d.first_page}\0{d.item}"
@@ -1898,7 +1898,7 @@ def _supplement(plan: _Plan, options: Options, items: list[dict[str, str]], chan
     """After publication: the published agenda, pack and PDFs are left as published; the revised and late
     items go into supplement n (its front sheet "Supplementary agenda n", then their PDFs), stamped with page
     numbers that continue from the last page published; meeting.json lists it with what was published."""
-    from .opendata import Document
+    from .publish.opendata import Document
     from .render import pack
     from .render.pdf import convert_all
 

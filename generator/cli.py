@@ -211,7 +211,7 @@ def audit_command(outs: tuple[Path, ...]) -> None:
         papers audit outputs/2022-12-08-corporate-os
         papers audit outputs/2022-12-08-corporate-os/2022-12-08-corporate-os-pack.pdf
     """
-    from .audit import audit_results  # only this command needs python-docx/pypdf readers
+    from .checks.audit import audit_results  # only this command needs python-docx/pypdf readers
 
     if not outs and not Path("outputs").exists():
         raise click.UsageError("no OUT given, and there is no outputs/ folder here")
@@ -243,7 +243,7 @@ def lint_template_command(paths: tuple[Path, ...], templates: Path) -> None:
         papers lint-template
         papers lint-template templates/docx/*.docx templates/xlsx/*.xlsx
     """
-    from .lint import default_files, lint_results, template_files  # only this command needs them
+    from .checks.lint import default_files, lint_results, template_files  # only this command needs them
 
     files = template_files(paths) if paths else default_files(templates)
     results = lint_results(files)
@@ -266,7 +266,7 @@ def convert_command(papers: tuple[Path, ...], force: bool) -> None:
     Example:
         papers convert inputs/2022-12-08-corporate-os/05-central-services.yaml
     """
-    from .convert import convert_file
+    from .authoring.convert import convert_file
 
     for paper in papers:
         written = convert_file(paper, force=force)
@@ -294,7 +294,7 @@ def import_command(draft: Path, out: Path | None, force: bool) -> None:
     Example:
         papers import drafts/07-housing.docx -o inputs/2023-01-18-cabinet
     """
-    from .importer import import_docx
+    from .authoring.importer import import_docx
 
     result = import_docx(draft, out, force=force)
     others = [p.name for p in result.files[1:]]
@@ -330,7 +330,7 @@ def new_meeting_command(folder: Path, committee: str, date: Any, short_name: str
     Example:
         papers new meeting inputs/2023-01-18-cabinet --committee "Cabinet" --date 2023-01-18
     """
-    from .new import new_meeting
+    from .authoring.new import new_meeting
 
     click.echo(f"wrote {new_meeting(folder, committee, date.date(), short_name)}")
 
@@ -351,7 +351,7 @@ def new_paper_command(meeting: Path, name: str, template: str) -> None:
     Example:
         papers new paper inputs/2023-01-18-cabinet 07-housing --type portfolio_report
     """
-    from .new import new_paper
+    from .authoring.new import new_paper
 
     click.echo(f"wrote {new_paper(meeting, name, template)}")
 
@@ -379,7 +379,7 @@ def watch_command(paths: tuple[Path, ...], out: Path, jobs: int | None, pdf: boo
     Example:
         papers watch inputs/2022-12-08-corporate-os -o outputs/
     """
-    from .watch import watch_builds
+    from .authoring.watch import watch_builds
 
     targets = list(paths) or [Path("inputs")]
     options = Options(out=out, templates=templates, strict=strict, pdf=pdf, jobs=jobs or default_jobs(),

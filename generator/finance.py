@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
-from .ledger import hidden_note, uncalculated_problem
-from .ledger import read as read_ledger
-from .load import Located, PathKey
+from .inputs.ledger import hidden_note, uncalculated_problem
+from .inputs.ledger import read as read_ledger
+from .inputs.load import Located, PathKey
 from .model import FinanceRow, FinanceTable, Meeting, Paper, Section, SourceRow, Table
-from .paths import DataFileError, resolve_data_file
-from .sources import SUFFIXES, Grid, SourceError, read_grid
+from .inputs.paths import DataFileError, resolve_data_file
+from .inputs.sources import SUFFIXES, Grid, SourceError, read_grid
 
 if TYPE_CHECKING:  # schema imports pydantic, which the renderers (render.docx imports us) never need
-    from .schema import FinanceBlock, LedgerSource
+    from .inputs.schema import FinanceBlock, LedgerSource
 
 TOLERANCE = Decimal(1)  # published figures are rounded to the unit
 _AMOUNT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -186,7 +186,7 @@ def _shown(value: Any) -> str:
 
 def _rows_from_source(block: FinanceBlock, table: FinanceTable, doc: Located, path: PathKey,
                       base_dir: Path, problems: list[Problem]) -> list[FinanceRow]:
-    from .schema import LedgerSource
+    from .inputs.schema import LedgerSource
 
     assert block.source is not None
     spec = block.source if isinstance(block.source, LedgerSource) else None

@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Callable, Literal
 
 from .errors import Problem
-from .load import Located, PathKey
-from .schema import Better, KpiRow, KpiTable
+from .inputs.load import Located, PathKey
+from .inputs.schema import Better, KpiRow, KpiTable
 
 Kind = Literal["percent", "time", "amount"]  # money and plain numbers are both amounts: they compare
 Bound = Literal["<", "<=", ">", ">="]

@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from conftest import EXAMPLE_AS, run_papers
-from generator.audit import RULES, audit_file, audit_paths, contrast, find_documents
+from generator.checks.audit import RULES, audit_file, audit_paths, contrast, find_documents
 
 Found = list[tuple[str, str, str]]  # (where, rule, level)
 

@@ -20,7 +20,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from conftest import CABINET, CABINET_AS, EXAMPLE, ROOT, run_papers
-from generator.notice import clear_days, printed_time
+from generator.publish.notice import clear_days, printed_time
 
 CLEARED = "08-q2-budget-monitoring"
 EXEMPT = "12-waste-contract-award"
@@ -251,7 +251,7 @@ def test_meeting_json_validates_against_its_schema_and_its_pages_are_the_packs(c
 
 def test_the_start_time_carries_the_uk_offset_of_its_day() -> None:
     from generator.model import Meeting
-    from generator.opendata import start
+    from generator.publish.opendata import start
 
     assert start(Meeting("Cabinet", "Cabinet", dt.date(2023, 6, 21), "18:30")) == ("2023-06-21T18:30:00+01:00", False)
     assert start(Meeting("Cabinet", "Cabinet", dt.date(2023, 1, 18), "19:00")) == ("2023-01-18T19:00:00+00:00", False)

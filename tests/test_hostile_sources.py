@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import Workbook
 
 from conftest import run_papers
-from generator import sources
+from generator.inputs import sources
 from ledger_export import PAPER_HEAD
 
 LONE = PAPER_HEAD + """\

@@ -289,7 +289,7 @@ def test_yaml_mistakes_are_named_at_the_line_to_fix(tmp_path: Path, paper: str, 
 def test_every_choice_of_every_model_is_read_in_any_case() -> None:
     from typing import Literal
 
-    from generator.schema import Strict
+    from generator.inputs.schema import Strict
 
     class Decision(Strict):  # a choice whose words are not lower case, as a paper type may add
         kind: Literal["Key", "Non-key"]

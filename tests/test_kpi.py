@@ -12,8 +12,8 @@ from generator import kpi
 from generator.assemble import load_meeting, load_paper
 from generator.errors import Problem
 from generator.kpi import Figure, parse_figure
-from generator.load import load_yaml
-from generator.schema import KpiTable, validate
+from generator.inputs.load import load_yaml
+from generator.inputs.schema import KpiTable, validate
 from wordread import norm, open_docx
 
 # -- reading figures ---------------------------------------------------------------------------

@@ -582,7 +582,7 @@ def test_a_two_column_table_without_header_is_drawn_as_label_value_lines(layout:
 def test_lint_warns_when_the_layout_lines_style_is_not_a_table_style(tmp_path: Path) -> None:
     import zipfile
 
-    from generator.lint import lint_paths
+    from generator.checks.lint import lint_paths
 
     shipped = ROOT / "templates" / "docx" / "portfolio_report.docx"
     edited = tmp_path / "portfolio_report.docx"

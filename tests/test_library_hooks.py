@@ -152,7 +152,7 @@ def test_python_docx_package_writer_writes_what_save_does(docx_blob: bytes) -> N
     from docx.opc.pkgwriter import PackageWriter
     from docxtpl import DocxTemplate
 
-    from generator.outputs import normalise_zip
+    from generator.write.outputs import normalise_zip
     from generator.render.docx import _package_bytes
 
     for name, want in (("_write_content_types_stream", ["phys_writer", "parts"]),
@@ -171,7 +171,7 @@ def test_python_docx_package_writer_writes_what_save_does(docx_blob: bytes) -> N
 def test_python_docx_part_classes_are_what_the_audit_reads_without_it() -> None:
     from docx.opc.part import PartFactory
 
-    from generator.audit import _docx_classes, _read_docx_directly, _read_docx_with_python_docx
+    from generator.checks.audit import _docx_classes, _read_docx_directly, _read_docx_with_python_docx
 
     names = _docx_classes()
     for attr in ("part_type_for", "default_part_type"):
@@ -286,7 +286,7 @@ def test_openpyxl_page_setup_lists_its_attributes() -> None:
 def test_pyyaml_composer_takes_tags_from_our_resolve_override() -> None:
     import yaml
 
-    from generator.load import _Base, _Loader
+    from generator.inputs.load import _Base, _Loader
 
     hook("PyYAML BaseResolver.resolve", params(yaml.resolver.BaseResolver.resolve) == ["self", "kind", "value",
                                                                                       "implicit"],

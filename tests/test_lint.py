@@ -17,16 +17,17 @@ from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from conftest import EXAMPLE, ROOT, run_papers
-from generator import build, lint
+from generator import build
+from generator.checks import lint
 from generator.assemble import load_meeting, load_paper
 from generator.errors import TemplateProblem
-from generator.lint import Finding, default_files, lint_file, lint_paths
+from generator.checks.lint import Finding, default_files, lint_file, lint_paths
 from generator.render import docx as docx_render
 from generator.render.pdf import convert
 from generator.render.columns import TableMetrics
 from generator.render.metrics import Font
 from generator.render.wordml import Numbering, Styles, WordML
-from generator.schema import SCHEMAS
+from generator.inputs.schema import SCHEMAS
 
 TEMPLATES = ROOT / "templates"
 DOCX = TEMPLATES / "docx"

@@ -1,4 +1,4 @@
-"""generator/markdown.py: CommonMark bodies to paper blocks, and how those lists and links come out in Word."""
+"""generator/inputs/markdown.py: CommonMark bodies to paper blocks, and how those lists and links come out in Word."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +8,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from conftest import run_papers
-from generator.markdown import parse, parse_inline
+from generator.inputs.markdown import parse, parse_inline
 from generator.model import LineBreak, Link, ListBlock, Paragraph, Run
 from wordread import body_items, level_format, norm, num_pr, open_docx
 

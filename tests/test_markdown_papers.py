@@ -195,7 +195,7 @@ The money.
 
 
 def test_committee_report_headings_name_its_sections_by_title_or_key(tmp_path: Path) -> None:
-    from generator.load import load_paper_file
+    from generator.inputs.load import load_paper_file
 
     folder = _meeting(tmp_path, "07-fees.md", COMMITTEE)
     doc = load_paper_file(folder / "07-fees.md")

@@ -16,8 +16,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 import generator.build as build_module
-import generator.manifest as manifest_module
-import generator.outputs as outputs
+import generator.write.manifest as manifest_module
+import generator.write.outputs as outputs
 from conftest import EXAMPLE, EXAMPLE_AS, ROOT, run_papers, statuses
 from generator.build import Options, build
 from generator.errors import PapersError

@@ -22,7 +22,7 @@ COMMON_VARIABLES: tuple[str, ...] = ("meeting_date", "committee", "committee_sho
 class PaperType:
     """What a paper type module provides (documentation of the interface; modules are duck-typed).
 
-    - ``Schema``: the pydantic model of its input (a :class:`generator.schema.PaperCommon`);
+    - ``Schema``: the pydantic model of its input (a :class:`generator.inputs.schema.PaperCommon`);
     - ``VARIABLES``: the template variables it adds, each with its value for papers of other types;
     - ``REQUIRED_VARIABLES``: the groups of variables its template must print (``papers lint-template``);
     - ``NUMBERED_PARAGRAPHS``: whether its template's ``Numbered Paragraph`` style must carry numbering;

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..schema import Body, Label, PaperCommon, Strict, Text
+from ..inputs.schema import Body, Label, PaperCommon, Strict, Text
 from .base import body, plain
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from pydantic import BeforeValidator
 
 from ..model import Appendix as AppendixFile
 from ..model import Inline, Section
-from ..schema import Body, Label, PaperCommon, Strict, Text
+from ..inputs.schema import Body, Label, PaperCommon, Strict, Text
 from . import cover
 from .base import body, plain
 from .cover import CoverFields, Officer

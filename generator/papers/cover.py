@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..schema import Label, Strict, Text
+from ..inputs.schema import Label, Strict, Text
 from .base import plain
 
 if TYPE_CHECKING:

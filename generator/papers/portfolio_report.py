@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from markupsafe import Markup
 from pydantic import BeforeValidator
 
-from ..schema import Body, FinanceItem, Label, PaperCommon, Section, Strict, Text, TopFinance
+from ..inputs.schema import Body, FinanceItem, Label, PaperCommon, Section, Strict, Text, TopFinance
 from . import cover
 from .base import body, plain
 from .cover import CoverFields

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..build import Options, UsageError, meeting_sources
 from ..errors import PapersError
-from ..manifest import Manifest, file_hash, locked
+from ..write.manifest import Manifest, file_hash, locked
 from ..model import MEETING_FILE
 from .record import release_of
 

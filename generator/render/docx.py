@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from ..errors import TemplateProblem
 from ..model import Meeting, Paper
-from ..outputs import fixed_zip_entry, normalise_zip
+from ..write.outputs import fixed_zip_entry, normalise_zip
 from ..papers.base import plain as _plain
 from .columns import TableMetrics
 from .styleread import StyleSheet
@@ -385,7 +385,7 @@ def render_agenda(meeting: Meeting, items: list[dict[str, str]], template: Path,
     """The agenda front sheet: ``items`` hold number, title, description, part and pages (blank without a pack);
     Part 2 items are listed apart, as ``exempt_items``. With ``supplement`` n, the front sheet of supplement n
     ("Supplementary agenda n"), listing the revised and late items."""
-    from ..notice import printed_date, printed_time
+    from ..publish.notice import printed_date, printed_time
 
     def row(item: dict[str, str]) -> dict[str, str]:
         return {key: _plain(str(value)) for key, value in item.items()}

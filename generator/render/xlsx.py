@@ -37,8 +37,8 @@ from openpyxl.xml.functions import tostring
 from ..errors import TemplateProblem
 from ..finance import disagrees, format_amount
 from ..model import FinanceTable, Meeting, Paper
-from ..outputs import normalise_zip
-from ..sources import MAIN_NS, sheet_parts
+from ..write.outputs import normalise_zip
+from ..inputs.sources import MAIN_NS, sheet_parts
 
 # named cell styles the renderer draws with; the template must define them all
 TITLE = "papers title"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ..markdown import ALLOWED_SCHEMES
+from ...inputs.markdown import ALLOWED_SCHEMES
 from .read import Run
 
 # ASCII punctuation CommonMark would read as markup inside a line

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import PapersError, Problem
+from ...errors import PapersError, Problem
 from .classify import classify
 from .read import read_docx
 from .write import write

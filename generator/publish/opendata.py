@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .model import Meeting
+from ..model import Meeting
 
 TIMEZONE = "Europe/London"
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, PapersError, Problem
-from .load import _NULLS, load_yaml
-from .mdpaper import _DELIMITER, _FENCE, _HEADING, COMMITTEE_SECTIONS, FENCE_BLOCKS, INTRODUCTION_WORD, \
+from ..errors import InputError, PapersError, Problem
+from ..inputs.load import _NULLS, load_yaml
+from ..inputs.mdpaper import _DELIMITER, _FENCE, _HEADING, COMMITTEE_SECTIONS, FENCE_BLOCKS, INTRODUCTION_WORD, \
     LIST_SECTIONS, parse_markdown_paper
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PapersError
+from ..errors import PapersError
 
 
 def _umask() -> int:

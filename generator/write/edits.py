@@ -29,7 +29,7 @@ def text_lines(name: str, data: bytes) -> list[str] | None:
         if name.endswith(".docx"):
             return _paragraphs(data)
         if name.endswith(".xlsx"):
-            from .render.xlsx_cells import cell_lines
+            from ..render.xlsx_cells import cell_lines
 
             return cell_lines(data)
     except Exception:  # noqa: BLE001  # a file a person saved can be damaged in many ways: no text then

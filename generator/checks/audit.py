@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Union
 
-from .errors import Level
+from ..errors import Level
 
 Source = Union[Path, io.BytesIO]  # a document on disk, or its bytes in memory
 

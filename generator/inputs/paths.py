@@ -5,7 +5,7 @@ import difflib
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from .model import MEETING_FILE
+from ..model import MEETING_FILE
 
 # C:\..., \\server\share, //server/share: a place on some machine, never beside the paper
 _ELSEWHERE = re.compile(r"^([A-Za-z]:|[\\/]{2})")

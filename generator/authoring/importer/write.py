@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..convert import to_markdown
-from ..errors import PapersError
+from ...errors import PapersError
 from .classify import Imported
 
 

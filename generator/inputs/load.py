@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from .errors import InputError, Level, Problem
+from ..errors import InputError, Level, Problem
 
 try:  # the C composer is several times faster and keeps the same marks
     _Base: type = yaml.CSafeLoader

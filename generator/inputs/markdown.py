@@ -9,8 +9,8 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .errors import Level
-from .model import Block, Heading, Image, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run
+from ..errors import Level
+from ..model import Block, Heading, Image, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run
 
 # Only these bare addresses become links (the spec); linkify's fuzzy matching
 # would otherwise turn "mod.gov" in running text into a link.

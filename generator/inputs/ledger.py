@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem
-from .model import SourceRow
+from ..errors import Problem
+from ..model import SourceRow
 from .sources import Grid, column_letter
 
 if TYPE_CHECKING:

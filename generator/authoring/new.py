@@ -9,10 +9,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .errors import PapersError
-from .load import load_yaml
-from .model import MEETING_FILE
-from .papers import NAMES
+from ..errors import PapersError
+from ..inputs.load import load_yaml
+from ..model import MEETING_FILE
+from ..papers import NAMES
 
 _MEETING = """\
 # The meeting: its committee, date and agenda (see docs/input-format.md).

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .errors import Problem
+from ..errors import Problem
 
 COUNCIL_FILE = "council.yaml"  # the council's settings, in the folder that holds the meeting folders
 CLEAR_DAYS = 5  # Local Government Act 1972 s.100B(3): an agenda is open to inspection five clear days before
@@ -18,8 +18,8 @@ def council_file(meeting_folder: Path) -> Path:
 
 def bank_holidays(meeting_folder: Path) -> tuple[frozenset[dt.date], list[Problem]]:
     """The bank holidays of the council's settings file (none when there is no such file), and its problems."""
-    from .load import load_yaml  # pydantic is loaded only when a meeting is validated
-    from .schema import CouncilFile, validate
+    from ..inputs.load import load_yaml  # pydantic is loaded only when a meeting is validated
+    from ..inputs.schema import CouncilFile, validate
 
     path = council_file(meeting_folder)
     if not path.is_file():

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
 from .load import Located, PathKey, parse_yaml
 
 FENCE_BLOCKS = ("kpis", "finance", "table")

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal
 
-from .errors import PapersError, Problem
+from ..errors import PapersError, Problem
 from .outputs import WriteError, append_line, write_atomic
 
 MANIFEST = ".papers-manifest.json"
@@ -134,7 +134,7 @@ def _parse(raw: bytes) -> Parsed:
     meeting = data.get("meeting")
     pending = data.get("pending")
     published = data.get("published", [])
-    from .publish.record import well_formed
+    from ..publish.record import well_formed
 
     if not well_formed(published):  # the record of what the council published must never be guessed at
         raise Damaged("its record of what was published is not one `papers publish` writes")
@@ -451,7 +451,7 @@ def save_digests(out: Path) -> None:
 @lru_cache(maxsize=1)
 def generator_version() -> str:
     """Package version plus a hash of the generator's own source, so a code change rebuilds."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     try:
         # a source tree or an editable install: the project file gives the version (and its bytes, hashed

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Problem
-from ..markdown import _BULLET_LEVEL
-from ..mdpaper import committee_section
+from ...errors import Problem
+from ...inputs.markdown import _BULLET_LEVEL
+from ...inputs.mdpaper import committee_section
 from .inline import clean, escape, link_target, markdown
 from .read import Block, Draft, Para, Run, Table
 from .tables import cell_text, convert

@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .errors import Problem
+from ..errors import Problem
 from .load import Located, PathKey
 
 Text = Annotated[str, Field(strict=True)]
@@ -339,7 +339,7 @@ class PaperCommon(Strict):
 def __getattr__(name: str) -> Any:
     # the input model of each paper type lives with its type (generator/papers/); SCHEMAS is kept for readers
     if name == "SCHEMAS":
-        from .papers import schemas
+        from ..papers import schemas
 
         return schemas()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, watch
 
-from .build import BuildReport, Options, build
-from .errors import PapersError
+from ..build import BuildReport, Options, build
+from ..errors import PapersError
 
 # how long a burst of saves is waited out (an editor writes a file, renames it, touches its folder)
 STEP_MS = 50

@@ -23,9 +23,9 @@ import jinja2
 from jinja2 import meta
 from lxml import etree
 
-from . import build, papers
-from .errors import Level
-from .render import docx as docx_render
+from .. import build, papers
+from ..errors import Level
+from ..render import docx as docx_render
 
 # The rules, as README.md describes them; every Finding carries one of these names.
 RULES = {
@@ -635,7 +635,7 @@ def _style_num(style: Any, inherit: bool) -> int | None:
 def _lint_xlsx(name: str, blob: bytes) -> list[Finding]:
     from openpyxl.formula import Tokenizer
 
-    from .render import xlsx as xlsx_render  # openpyxl: only when a workbook is linted
+    from ..render import xlsx as xlsx_render  # openpyxl: only when a workbook is linted
 
     findings: list[Finding] = []
 

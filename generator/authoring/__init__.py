@@ -1,0 +1,1 @@
+"""Commands that help people write papers: import a Word draft, convert, new, watch."""

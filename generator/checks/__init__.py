@@ -1,0 +1,1 @@
+"""Checks: the accessibility audit of what was built and the lint of templates people edit."""

@@ -1,0 +1,1 @@
+"""Load: the inputs as people write them (YAML, Markdown, CSV/XLSX, ledger exports), keeping positions."""

@@ -1,0 +1,1 @@
+"""Writing outputs: atomic files, the manifest of what was built, a person's edits kept."""
