@@ -302,3 +302,26 @@ def test_a_hung_conversion_fails_alone_and_the_other_instance_converts_the_rest(
     assert len(other.converted) >= 5 and set(hung.converted + other.converted) == {f.name for f in files} - {
         "03-paper.docx"}
     assert sorted(seen) == sorted(f.name for f in files)  # progress: every file once
+
+
+@pytest.mark.libreoffice
+def test_a_libreoffice_stopped_before_it_is_up_is_not_left_running() -> None:
+    from generator.render import pdf
+
+    # the build stops instances it started ahead of their first file; one may not yet have said which
+    # LibreOffice it started (it says so once LibreOffice answers)
+    office = pdf._Office(60, wait=False)
+    profile = office.work.name
+    deadline = time.monotonic() + 30
+    started: set[int] = set()
+    try:
+        while time.monotonic() < deadline and not started:
+            started = {p for p in parents() if name(p) in ("oosplash", "soffice.bin") and profile in _cmdline(p)}
+            time.sleep(0.01)
+        assert started, "LibreOffice did not start"
+        assert office.office is None  # not up yet: its process group is not known to the build
+        office.kill()
+        time.sleep(1)
+        assert [p for p in parents() if profile in _cmdline(p) and running(p)] == []
+    finally:
+        kill_all(started)

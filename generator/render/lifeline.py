@@ -67,6 +67,27 @@ def kill_group(pgid: int) -> None:
         pass
 
 
+def kill_groups_running_with(marker: str) -> None:
+    """SIGKILL the process group of every process whose command line holds ``marker`` (a LibreOffice's own
+    profile folder), but never our own group: how a LibreOffice whose group was not yet told to us is ended."""
+    if not os.path.isdir("/proc"):
+        return
+    needle = marker.encode()
+    own = os.getpgrp()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if needle not in f.read():
+                    continue
+            group = os.getpgid(int(entry))
+        except OSError:  # ended meanwhile
+            continue
+        if group != own:
+            kill_group(group)
+
+
 def pool_worker(parent: int) -> None:
     """Initializer of the build's worker processes: die with the build; Ctrl-C is the build's to handle."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)

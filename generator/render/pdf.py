@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import PapersError
-from .lifeline import TIMED_OUT, kill_group
+from .lifeline import TIMED_OUT, kill_group, kill_groups_running_with
 
 # Writer's PDF export: tagged, PDF/UA-1 (XMP metadata, standard structure types not mapped to themselves)
 # and showing the document title in the viewer.
@@ -279,6 +279,8 @@ class _Office:
             kill_group(self.office)
         kill_group(self.proc.pid)
         self.proc.wait()
+        if not self.office:  # stopped before it said which LibreOffice it started: found by its profile
+            kill_groups_running_with(self.work.name)
         self.work.cleanup()
 
 
