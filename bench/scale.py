@@ -121,30 +121,32 @@ def _bench(work: Path, opts: argparse.Namespace, section: Section) -> None:
     section.add("first rebuild after the cold build, nothing changed", first.seconds, "s",
                 "1 run; reads every output once")
 
-    noop: list[float] = []
-    noop_cpu: list[float] = []
-    for _ in range(opts.runs):
-        r = cycle.run([papers, "build", str(inputs), "-o", str(out)])
-        cycle.check_build(r, None, notes, expect_built=0, expect_papers=n_papers)
-        noop.append(r.seconds)
-        noop_cpu.append(r.cpu_s)
-    print("  no-op rebuild " + " ".join(f"{s:.2f}" for s in noop), flush=True)
+    def rebuilds(label: str, expect_built: int, before=None) -> tuple[list[float], list[float]]:
+        """Wall and CPU seconds of ``opts.runs`` rebuilds, each after ``before(run)`` (an edit), if given."""
+        wall, cpu = [], []
+        for i in range(opts.runs):
+            if before is not None:
+                before(i)
+            r = cycle.run([papers, "build", str(inputs), "-o", str(out)])
+            cycle.check_build(r, None, notes, expect_built=expect_built, expect_papers=n_papers)
+            wall.append(r.seconds)
+            cpu.append(r.cpu_s)
+        print(f"  {label} " + " ".join(f"{s:.2f}" for s in wall), flush=True)
+        return wall, cpu
+
+    noop, noop_cpu = rebuilds("no-op rebuild", expect_built=0)
     section.add_timed("no-op rebuild (default -j)", noop, target=f"< {TARGET_NOOP_S} s", limit=TARGET_NOOP_S)
     section.add_timed("no-op rebuild, CPU seconds (what load moves least)", noop_cpu)
 
     reports = [p for p in sorted(files) if "## Service overview\n" in p.read_text(encoding="utf-8")]
-    one: list[float] = []
-    one_cpu: list[float] = []
-    for i in range(opts.runs):
+
+    def revise(i: int) -> None:
         paper = reports[(i * 397 + 11) % len(reports)]
         text = paper.read_text(encoding="utf-8")
         paper.write_text(text.replace("## Service overview", f"## Service overview (revised {i + 1})", 1),
                          encoding="utf-8")
-        r = cycle.run([papers, "build", str(inputs), "-o", str(out)])
-        cycle.check_build(r, None, notes, expect_built=1, expect_papers=n_papers)
-        one.append(r.seconds)
-        one_cpu.append(r.cpu_s)
-    print("  one paper changed " + " ".join(f"{s:.2f}" for s in one), flush=True)
+
+    one, one_cpu = rebuilds("one paper changed", expect_built=1, before=revise)
     section.add_timed("one paper changed (default -j)", one, target=f"< {TARGET_ONE_S} s", limit=TARGET_ONE_S)
     section.add_timed("one paper changed, CPU seconds of the process tree", one_cpu)
     for note in notes.items:

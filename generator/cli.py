@@ -10,6 +10,7 @@ import click
 
 from .build import DEFAULT_TEMPLATES, BuildReport, Options, Step, build, default_jobs, is_appendix_pdf
 from .errors import PapersError
+from .write.outputs import WORKBOOK
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 OUT = click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
@@ -124,7 +125,7 @@ def _print_not_ready(report: BuildReport, despite_warnings: bool = False) -> boo
 
     found = not_ready(report)
     allowed = {id(n.result) for n in found if despite_warnings and only_warnings(n)}
-    found = [n for n in found if id(n.result) not in allowed] + [n for n in found if id(n.result) in allowed]
+    held = [n for n in found if id(n.result) not in allowed]
     listed = {id(n.result): n for n in found}
     for meeting in report.meetings:
         click.echo(meeting.name)
@@ -141,12 +142,10 @@ def _print_not_ready(report: BuildReport, despite_warnings: bool = False) -> boo
         for problem in meeting.problems:
             click.echo(f"  {'meeting':<10}{problem}")
     total = len(report.papers)
-    held = [n for n in found if id(n.result) not in allowed]
     click.echo(f"{len(held)} of {total} paper{'s' if total != 1 else ''} not ready to publish"
                + (f" ({len(allowed)} with warnings, published despite them)" if allowed else ""))
-    found = held
     # the meeting's own errors (meeting.yaml) stop publication too; its outputs are not the question here
-    return not (found or any(p.level == "error" for m in report.meetings for p in m.problems))
+    return not (held or any(p.level == "error" for m in report.meetings for p in m.problems))
 
 
 @main.command("publish")
@@ -550,11 +549,9 @@ def _written(report: BuildReport) -> None:
             continue
         kinds: dict[str, int] = {}
         for name in names:
-            # a meeting output (the agenda, the packs), else a paper's Word file or PDF
-            kind = (m.names.kind(name) if m.names is not None else None) or (
-                "Word paper" if name.endswith(".docx") else "workbook" if name.endswith(".xlsx")
-                else "open data file" if name.endswith(".json") else "appendix PDF" if is_appendix_pdf(name)
-                else "paper PDF")
+            # a meeting output (the agenda, the packs; a lone paper has only the workbook), else a paper's file
+            kind = (m.names.kind(name) if m.names is not None else "workbook" if name == WORKBOOK else None) or (
+                "Word paper" if name.endswith(".docx") else "appendix PDF" if is_appendix_pdf(name) else "paper PDF")
             kinds[kind] = kinds.get(kind, 0) + 1
         order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack", "exempt pack",
                  "supplementary agenda", "supplementary agenda PDF", "supplement", "open data file"]

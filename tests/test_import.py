@@ -217,6 +217,14 @@ def _front_and_body(md: Path) -> tuple[dict, str]:
     return yaml.safe_load(front), body
 
 
+def _imported(draft: Path) -> tuple[dict, str, "CliRunner.invoke"]:
+    """`papers import` a draft into its own folder: the paper's front matter, its body, and the command's result."""
+    result = run_papers("import", draft)
+    assert result.exit_code == 0, result.output
+    front, body = _front_and_body(draft.with_suffix(".md"))
+    return front, body, result
+
+
 def test_an_author_draft_in_plain_word_becomes_a_structured_paper(tmp_path: Path) -> None:
     draft = author_draft(tmp_path / "drafts" / "07-housing.docx")
     out = tmp_path / "meeting"
@@ -293,9 +301,7 @@ def test_a_draft_with_word_headings_and_no_cover_says_what_to_fill_in(tmp_path: 
     doc.add_paragraph("A survey follows in spring.")
     draft = tmp_path / "engagement.docx"
     doc.save(str(draft))
-    result = run_papers("import", draft)
-    assert result.exit_code == 0, result.output
-    front, body = _front_and_body(tmp_path / "engagement.md")
+    front, body, result = _imported(draft)
     assert front["title"] == "Tenant Engagement"
     assert [line for line in body.splitlines() if line.startswith("#")] == ["# Background", "## Findings",
                                                                             "# Next steps"]
@@ -354,9 +360,7 @@ def committee_draft(path: Path) -> Path:
 
 def test_an_author_committee_report_draft_becomes_a_committee_report(tmp_path: Path) -> None:
     draft = committee_draft(tmp_path / "10-allocations.docx")
-    result = run_papers("import", draft)
-    assert result.exit_code == 0, result.output
-    front, body = _front_and_body(tmp_path / "10-allocations.md")
+    front, body, result = _imported(draft)
     assert front["template"] == "committee_report"
     assert front["meeting"] == {"committee": "Cabinet", "date": __import__("datetime").date(2023, 1, 18)}
     assert str(front["item"]) == "10" and front["title"] == "Housing Allocations Policy"
@@ -396,9 +400,7 @@ def test_an_author_briefing_note_with_its_fields_as_lines(tmp_path: Path) -> Non
     _para(doc, "- Report back in September")
     draft = tmp_path / "libraries.docx"
     doc.save(str(draft))
-    result = run_papers("import", draft)
-    assert result.exit_code == 0, result.output
-    front, body = _front_and_body(tmp_path / "libraries.md")
+    front, body, result = _imported(draft)
     assert front["template"] == "briefing_note"
     assert front["title"] == "Briefing Note: Library Opening Hours"
     assert front["committee"] == "Cleaner, Greener and Safer Overview and Scrutiny Committee"
@@ -427,9 +429,7 @@ def test_bullets_nested_by_indent_headings_bold_by_character_style_and_rendered_
     _xml(p, f'<w:r xmlns:w="{W_NS}"><w:lastRenderedPageBreak/><w:t>for, and none went to appeal.</w:t></w:r>')
     draft = tmp_path / "enforcement.docx"
     doc.save(str(draft))
-    result = run_papers("import", draft)
-    assert result.exit_code == 0, result.output
-    front, body = _front_and_body(tmp_path / "enforcement.md")
+    front, body, result = _imported(draft)
     assert front["title"] == "Enforcement" and front["meeting"]["committee"] == "Planning Committee"
     assert body.lstrip().startswith("# Cases this year\n")
     assert "\n- New cases\n  - From complaints\n- Closed\n" in body
@@ -451,9 +451,7 @@ def test_a_lone_top_heading_is_the_title_and_a_picture_in_a_table_is_a_warning(t
     table.cell(0, 0).paragraphs[0].add_run().add_picture(str(PICTURE))
     draft = tmp_path / "lighting.docx"
     doc.save(str(draft))
-    result = run_papers("import", draft)
-    assert result.exit_code == 0, result.output
-    front, body = _front_and_body(tmp_path / "lighting.md")
+    front, body, result = _imported(draft)
     assert front["title"] == "Street Lighting Review"
     assert [line for line in body.splitlines() if line.startswith("#")] == ["# Background", "# Costs"]
     assert "\nSee the survey\n" in body
