@@ -219,6 +219,7 @@ def test_generated_awkward_texts_read_the_same() -> None:
     "[bad](javascript:alert(1)) here", "para\n\n[file](file:///c:/x)", "Planning & Transport &amp; more",
     "***both*** and **bold *nested* bold**", "a\tb", "a\u00a0b", "x\r\ny", "| a | b |\n|---|---|\n| 1 | 2 |",
     "text\n---", "text\n===", "> quote", "    code", "```\nfence\n```", "", "\n\n", "   ", "-", "1.",
+    "a *\ud800* b", "\ud800 www.x.org", "\n".join("  " * i + "- deep" for i in range(12)), "*a*\u00e9 *\u00e9*a", "x\x00y",
 ])
 def test_edge_cases_read_the_same(text: str) -> None:
     same(text)
