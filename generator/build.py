@@ -21,8 +21,9 @@ from typing import Any, Callable, Literal
 
 from .write.edits import edit_diff
 from .errors import InputError, PapersError, Problem, TemplateProblem, errors_only, internal_problem
+from .write.index import TreeIndex, Watch
 from .write.manifest import (Entry, Manifest, bytes_hash, discard, file_hash, inputs_hash, keep_edited, load_digests,
-                             locked, save_digests, write_output)
+                             locked, noting_reads, save_digests, write_output)
 from .write.outputs import (LEGACY_NAMES, MEETING_JSON, WORKBOOK, MeetingOutputs, WriteError, meeting_outputs,
                             output_name_problem)
 from .model import MEETING_FILE, ItemDetails, Meeting, MeetingInputs, Paper
@@ -374,6 +375,8 @@ class _Plan:
     progress: Progress | None = None
     buildable: bool = True  # False: the folder's meeting.yaml is missing or has errors
     audited: dict[str, list[Problem]] = field(default_factory=dict)  # outputs audited before they were written
+    watch: Watch | None = None  # built the long way: what the tree index is told when it had nothing to do
+    replay: list[tuple[Stage, int, int, str]] | None = None  # taken from the tree index: its progress, shown again
 
     @property
     def publication(self) -> Publication | None:
@@ -410,12 +413,17 @@ def build(paths: list[Path], options: Options, progress: Progress | None = None)
     jobs = discover(paths)
     if options.write:
         _check_output_folders(jobs, options.out)
+    index = None
     with ExitStack() as held:
         if options.write:  # held until every meeting is finished: builds into one OUT never interleave
             held.enter_context(locked(options.out, options.lock_wait))
             load_digests(options.out)
             held.callback(_save_digests, options.out)
-        return _build(jobs, options, progress)
+            if not options.force:  # --force rebuilds everything: nothing is taken from the index
+                index = TreeIndex(options.out, {"pdf": options.pdf, "strict": options.strict,
+                                                "audit": options.audit}, options.templates)
+                held.callback(index.save)
+        return _build(jobs, options, progress, index)
 
 
 def _save_digests(out: Path) -> None:
@@ -425,8 +433,9 @@ def _save_digests(out: Path) -> None:
         pass  # only what saves the next build reading its files again: it does
 
 
-def _build(jobs: list[Job], options: Options, progress: Progress | None) -> BuildReport:
-    plans = [_plan(job, options) for job in jobs]
+def _build(jobs: list[Job], options: Options, progress: Progress | None, index: TreeIndex | None = None
+           ) -> BuildReport:
+    plans = [_plan_indexed(job, options, index) for job in jobs]
     tasks = [(plan, task) for plan in plans for task in plan.tasks]
     waiting = {id(plan): len(plan.tasks) for plan in plans}
     for plan in plans:
@@ -449,8 +458,11 @@ def _build(jobs: list[Job], options: Options, progress: Progress | None) -> Buil
         while len(report.meetings) < len(plans) and waiting[id(plans[len(report.meetings)])] == 0:
             plan = plans[len(report.meetings)]
             plan.result.papers = [plan.done[f] for f in plan.order if f in plan.done]
-            if options.write and plan.manifest is not None:
-                _finish_meeting(plan, options)
+            if plan.replay is not None:  # taken from the tree index: nothing to do
+                for stage, done, total, item in plan.replay:
+                    plan.step(stage, done, total, item)
+            elif options.write and plan.manifest is not None:
+                _finish_watched(plan, options, index)
             elif not options.write and plan.buildable:
                 _check_meeting(plan, options)
             report.meetings.append(plan.result)
@@ -469,6 +481,92 @@ def _build(jobs: list[Job], options: Options, progress: Progress | None) -> Buil
 
             finish()
     return report
+
+
+def _plan_indexed(job: Job, options: Options, index: TreeIndex | None) -> _Plan:
+    """The plan of a meeting: the report the tree index recorded while its files are exactly as they were then,
+    else made the long way (see _plan), watched so that the index can be told of it when it has nothing to do."""
+    if index is None or job.problems:
+        return _plan(job, options)
+    out_dir = options.out / job.folder.name
+    record = index.cached(job.folder, out_dir)
+    plan = _from_record(job, out_dir, record) if record is not None else None
+    if plan is not None:
+        return plan
+    watch = index.watch(job.folder, out_dir, [council_file(job.folder)])
+    if watch is None:
+        return _plan(job, options)
+    with noting_reads(watch.reads):
+        plan = _plan(job, options)
+    plan.watch = watch
+    return plan
+
+
+def _job_key(job: Job) -> list[Any]:
+    return [[p.name for p in job.papers], job.has_meeting]
+
+
+def _from_record(job: Job, out_dir: Path, record: dict[str, Any]) -> _Plan | None:
+    """A plan with nothing to do, from the report the tree index recorded (None if it is not of this job)."""
+    try:
+        if record["job"] != _job_key(job):
+            return None
+        papers = {p.name: p for p in job.papers}
+        result = MeetingResult(job.folder, job.folder.name, problems=[Problem(**q) for q in record["problems"]],
+                               outputs=[OutputResult(name, "unchanged") for name in record["outputs"]],
+                               names=MeetingOutputs(record["names"]) if record["names"] is not None else None)
+        plan = _Plan(job, result, None, None, [], replay=[(stage, done, total, item)
+                                                           for stage, done, total, item in record["steps"]])
+        for source, output, problems in record["papers"]:
+            file = papers[source]
+            plan.order.append(file)
+            plan.done[file] = PaperResult(file, "unchanged", out_dir / output, [Problem(**q) for q in problems])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return plan
+
+
+def _finish_watched(plan: _Plan, options: Options, index: TreeIndex | None) -> None:
+    """Finish a meeting (_finish_meeting); one that had nothing to do is recorded in the tree index."""
+    watch = plan.watch
+    if index is None or watch is None or plan.tasks:
+        _finish_meeting(plan, options)
+        return
+    steps: list[tuple[Stage, int, int, str]] = []
+    shown = plan.progress
+
+    def noted(step: Step) -> None:
+        steps.append((step.stage, step.done, step.total, step.item))
+        if shown is not None:
+            shown(step)
+    plan.progress = noted
+    try:
+        with noting_reads(watch.reads):
+            _finish_meeting(plan, options)
+    finally:
+        plan.progress = shown
+    record = _index_record(plan, steps)
+    if record is not None:
+        index.record(watch, record)
+
+
+def _index_record(plan: _Plan, steps: list[tuple[Stage, int, int, str]]) -> dict[str, Any] | None:
+    """What the tree index keeps of a meeting whose every output was unchanged (its report, as JSON); None when
+    the build had something to do or to say besides warnings."""
+    r = plan.result
+    if plan.manifest is None or not plan.manifest.trusted or r.notes or not r.ok:
+        return None
+    if any(p.status != "unchanged" or p.output is None or p.diff or p.kept is not None
+           or any(q.level != "warning" for q in p.problems) for p in r.papers):
+        return None
+    if any(o.status != "unchanged" or o.message or o.diff for o in r.outputs) or any(
+            q.level != "warning" for q in r.problems):
+        return None
+    return {"job": _job_key(plan.job), "outputs": [o.name for o in r.outputs],
+            "papers": [[p.source.name, p.output.name, [asdict(q) for q in p.problems]] for p in r.papers
+                       if p.output is not None],
+            "problems": [asdict(q) for q in r.problems], "names": r.names.stem if r.names is not None else None,
+            "steps": steps}
 
 
 def _check_output_folders(jobs: list[Job], out: Path) -> None:

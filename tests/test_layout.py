@@ -432,7 +432,7 @@ def test_widths_without_a_font_file_are_the_documented_approximation(monkeypatch
     from generator.render import metrics
 
     monkeypatch.setattr(metrics.shutil, "which", lambda name: None)
-    metrics._advances.cache_clear()
+    metrics.forget_fonts()
     try:
         font = metrics.Font("Arial", 24)
         assert not font.measured
@@ -441,7 +441,7 @@ def test_widths_without_a_font_file_are_the_documented_approximation(monkeypatch
         assert metrics.Font("Arial", 24, bold=True).width("0123456789") == 1560
     finally:
         monkeypatch.undo()
-        metrics._advances.cache_clear()
+        metrics.forget_fonts()
     assert metrics.Font("Arial", 24).measured  # fontconfig and the font are here (make test installs them)
 
 

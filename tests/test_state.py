@@ -358,6 +358,8 @@ def test_kept_digests_are_trusted_only_for_files_exactly_as_they_were(
     assert line.split()[0] == hashlib.sha256(report.read_bytes()).hexdigest()
 
     # what is kept is trusted, unread, while the file is as it was: a wrong digest makes the output look edited
+    # (the tree index, which answers first while every file is as it was, is removed: this is about the digests)
+    (out / ".papers-index").unlink()
     (out / manifest_module.DIGESTS).write_text("\n".join(
         ("0" * 64 + line[64:]) if k == line else k for k in kept) + "\n", encoding="utf-8")
     assert statuses(_new_process_build(meeting, out).output)[f"{REPORT}.docx"] == "skipped"
@@ -528,3 +530,21 @@ def test_a_build_without_pdf_after_one_with_keeps_the_pack_with_its_appendices(t
     assert again.exit_code == 0, again.output
     assert set(statuses(again.output).values()) == {"unchanged"}, again.output
     assert outputs_of(out / cabinet.name) == before
+
+
+def test_a_paper_named_as_another_papers_appendix_or_revision_is_refused(meeting: Path, tmp_path: Path) -> None:
+    # "<paper>-appendix-<n>.pdf" and "<paper>-revised-<n>.pdf" are names the build gives to what it makes of a
+    # paper: a paper of that name would be taken for one (in the pack, and when a supplement is published)
+    shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / f"{BRIEFING}-revised-1.yaml")
+    shutil.copy(meeting / f"{BRIEFING}.yaml", meeting / "05-central-services-Appendix-2.yaml")
+    out = tmp_path / "out"
+    result = run_papers("build", meeting, "-o", out, "-j", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"'{BRIEFING}-revised-1.yaml': a paper cannot be called '{BRIEFING}-revised-1': its PDF would be "
+            f"taken for the revised copy of {BRIEFING}.pdf that a supplement publishes; rename the paper, e.g. to "
+            f"'{BRIEFING}-revised-1-paper.yaml'") in result.output
+    assert ("'05-central-services-Appendix-2.yaml': a paper cannot be called '05-central-services-Appendix-2': "
+            "the build gives that name to the PDF of appendix 2 of a paper '05-central-services'") in result.output
+    assert statuses(result.output)[f"{BRIEFING}-revised-1.yaml"] == "failed"
+    assert not (out / NAME / f"{BRIEFING}-revised-1.docx").exists()
+    assert statuses(result.output)[f"{BRIEFING}.docx"] == "built"  # the others still build

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..model import Table
 from .metrics import Font
@@ -99,6 +100,7 @@ def fit(table: Table, metrics: TableMetrics, fill: bool = True, margins: int | N
     return widths
 
 
+@lru_cache(maxsize=4096)  # the same headings head the tables of every paper
 def need_lines(text: str, font: Font, lines: int) -> int:
     """The narrowest width (twips, text only) at which ``text`` wraps between words onto at most ``lines``."""
     words = text.split()

@@ -30,6 +30,16 @@ class Font:
 
     def width(self, text: str) -> int:
         """Width of ``text`` on one line, in twips (rounded up)."""
+        # the same words and figure shapes come back in every table of every paper: measured once each
+        known = _measured(self.family, self.half_points, self.bold)
+        width = known.get(text)
+        if width is None:
+            if len(known) >= _MEASURED_MAX:  # a 100,000-row table of distinct texts: memory stays bounded
+                known.clear()
+            width = known[text] = self._width(text)
+        return width
+
+    def _width(self, text: str) -> int:
         advances = _advances(self.family, self.bold)
         twips_per_em = self.half_points * 10  # 1 pt = 20 twips, half-points / 2 * 20
         if advances is None:
@@ -42,8 +52,7 @@ class Font:
     @property
     def tabular_figures(self) -> bool:
         """Whether every digit has one width (so "1,094" and "8,888" are as wide): true of the approximation."""
-        advances = _advances(self.family, self.bold)
-        return advances is None or len({advances[0].get(ord(d), advances[1]) for d in "0123456789"}) == 1
+        return _tabular_figures(self.family, self.bold)
 
     @property
     def measured(self) -> bool:
@@ -64,6 +73,27 @@ def font_file(family: str, bold: bool = False) -> tuple[str, int] | None:
         return None
     path, _, index = found.partition("|")
     return (path, int(index or 0)) if path else None
+
+
+_MEASURED_MAX = 50_000
+
+
+def forget_fonts() -> None:
+    """Drop what was read and measured of the fonts (the next width looks the font up again)."""
+    for cached in (_advances, _measured, _tabular_figures):
+        cached.cache_clear()
+
+
+@lru_cache(maxsize=None)
+def _measured(family: str, half_points: int, bold: bool) -> dict[str, int]:
+    """The widths measured so far in one font at one size: text -> twips."""
+    return {}
+
+
+@lru_cache(maxsize=None)
+def _tabular_figures(family: str, bold: bool) -> bool:
+    advances = _advances(family, bold)
+    return advances is None or len({advances[0].get(ord(d), advances[1]) for d in "0123456789"}) == 1
 
 
 @lru_cache(maxsize=None)

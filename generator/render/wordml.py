@@ -224,28 +224,42 @@ class WordML:
         out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" '
                f'w:type="dxa"/><w:tblLayout w:type="fixed"/>{look}{caption}</w:tblPr><w:tblGrid>'
                + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
-        for row in table.header or []:
+        # each cell is the paragraph() of its text in the column's style, alignment and weight: the parts
+        # that are the same down a column are drawn once (a table may have 100,000 rows)
+        if table.header:
             # headings sit at the foot of their cells, on the units row; keepNext holds them with the first row
-            cells = "".join(
-                self._cell(widths[i], [self.paragraph([Run(value)] if value else [], self.styles.table_heading,
-                                                      align=_jc(table.align[i]), keep_next=True)], "bottom")
-                for i, value in enumerate(row))
-            out.append(f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cells}</w:tr>")
+            heads = [(f'<w:tc><w:tcPr><w:tcW w:w="{widths[i]}" w:type="dxa"/><w:vAlign w:val="bottom"/></w:tcPr>'
+                      + self._cell_ppr(self.styles.table_heading, align, keep_next=True))
+                     for i, align in enumerate(table.align)]
+            for row in table.header:
+                cells = "".join(head + _cell_run(value, "") for head, value in zip(heads, row))
+                out.append(f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cells}</w:tr>")
         first_total = len(table.rows) - table.total_rows
+        starts = [f'<w:tc><w:tcPr><w:tcW w:w="{widths[i]}" w:type="dxa"/></w:tcPr>'
+                  + self._cell_ppr(self.styles.table_text, align) for i, align in enumerate(table.align)]
         for r, row in enumerate(table.rows):
-            bold = r >= first_total
-            cells = "".join(
-                self._cell(widths[i], [self.paragraph([Run(value)] if value else [], self.styles.table_text,
-                                                      align=_jc(table.align[i]), bold=bold)])
-                for i, value in enumerate(row))
+            rpr = _BOLD if r >= first_total else ""
+            cells = "".join(start + _cell_run(value, rpr) for start, value in zip(starts, row))
             out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
         out.append("</w:tbl>")
         return "".join(out)
 
-    @staticmethod
-    def _cell(width: int, paragraphs: list[str], valign: str | None = None) -> str:
-        v = f'<w:vAlign w:val="{valign}"/>' if valign else ""
-        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{v}</w:tcPr>{"".join(paragraphs)}</w:tc>'
+    def _cell_ppr(self, style: str, align: str, keep_next: bool = False) -> str:
+        """The start of a table cell's paragraph, as :meth:`paragraph` draws it, up to its run."""
+        drawn = self.paragraph([], style, align=_jc(align), keep_next=keep_next)
+        assert drawn.endswith("</w:p>")
+        return drawn[:-len("</w:p>")]
+
+
+
+_BOLD = "<w:rPr><w:b/><w:bCs/></w:rPr>"
+
+
+def _cell_run(value: str, rpr: str) -> str:
+    """A cell's text as :meth:`WordML._run` draws it, closing the cell's paragraph and the cell."""
+    if not value:
+        return "</w:p></w:tc>"
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{text(value)}</w:t></w:r></w:p></w:tc>'
 
 
 def _ends_with_colon(inlines: list[Inline]) -> bool:

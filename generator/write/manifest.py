@@ -382,15 +382,53 @@ DIGESTS = ".papers-digests"  # in OUT: one line per file, "<digest> <inode> <siz
 _loaded: set[tuple[str, int, int, int, int]] = set()  # what DIGESTS held when read
 
 
+FileStatus = tuple[int, int, int, int, int, int] | None  # see status_key; None: not there
+# The files whose digests are taken while a meeting is planned and finished, each with its status then, for the
+# tree index (index.py); None when nobody is noting them
+_reads: list[tuple[str, FileStatus]] | None = None
+
+
+def status_key(st: os.stat_result) -> tuple[int, int, int, int, int, int]:
+    """What tells one state of a file from another without reading it: type and mode, device, inode, size,
+    modification and change times (writing a file, or setting its times back, gives it a new change time)."""
+    return (st.st_mode, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@contextmanager
+def noting_reads(into: list[tuple[str, FileStatus]]) -> Iterator[None]:
+    """Note into ``into`` every file whose digest is taken meanwhile (absolute path, status_key then)."""
+    global _reads
+    before, _reads = _reads, into
+    try:
+        yield
+    finally:
+        _reads = before
+
+
 def _file_digest(path: Path) -> bytes:
     """SHA-256 of a file's bytes (OSError when it cannot be read), remembered by its stat."""
     name = os.path.abspath(path)
-    st = os.stat(name)  # a remembered file is not opened: a rebuild with nothing to do stats each file once
+    try:
+        st = os.stat(name)  # a remembered file is not opened: a rebuild with nothing to do stats each file once
+    except OSError:
+        if _reads is not None:
+            _reads.append((name, None))
+        raise
     digest = _DIGESTS.get((name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
     if digest is not None and stat.S_ISREG(st.st_mode):
+        if _reads is not None:
+            _reads.append((name, status_key(st)))
         return digest
-    with open(name, "rb") as fh:
+    try:
+        fh = open(name, "rb")
+    except OSError:
+        if _reads is not None:
+            _reads.append((name, None))  # not what its status says: the tree index sees the difference
+        raise
+    with fh:
         st = os.fstat(fh.fileno())  # of the file read
+        if _reads is not None:
+            _reads.append((name, status_key(st)))
         key = (name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         digest = _DIGESTS.get(key)
         if digest is None:

@@ -122,6 +122,8 @@ RESERVED_STEMS = {"budget": "its outputs would take the place of the budget work
                           "folders they built still hold",
                   "exempt-pack": "earlier versions gave that name to the members' pack of exempt papers "
                                  "(exempt-pack.pdf), which output folders they built still hold"}
+# names the build gives to what it makes of another paper: "<paper>-appendix-<n>.pdf", "<paper>-revised-<n>.pdf"
+_DERIVED_STEM = re.compile(r"-(appendix|revised)-(\d+)$", re.IGNORECASE)
 # The longest name a paper's file may have: its outputs' names add up to 32 bytes to the stem
 # (".<stem>.docx.XXXXXXXX.tmp", "<stem>.edited-<n>.docx"), and most file systems allow 255.
 MAX_STEM_BYTES = 200
@@ -231,6 +233,14 @@ def output_name_problem(file_name: str, meeting: MeetingOutputs | None = None) -
                                          "which the build makes for the meeting")
         return (f"'{file_name}': a paper cannot be called '{stem}': {why}; rename the paper, "
                 f"e.g. to '{stem}-paper{Path(file_name).suffix}'")
+    derived = _DERIVED_STEM.search(stem)
+    if derived is not None:
+        base, kind = stem[:derived.start()], derived.group(1).lower()
+        why = (f"the build gives that name to the PDF of appendix {int(derived.group(2))} of a paper '{base}'"
+               if kind == "appendix"
+               else f"its PDF would be taken for the revised copy of {base}.pdf that a supplement publishes")
+        return (f"'{file_name}': a paper cannot be called '{stem}': {why}; rename the paper, e.g. to "
+                f"'{stem}-paper{Path(file_name).suffix}'")
     size = len(stem.encode("utf-8"))
     if size > MAX_STEM_BYTES:
         return (f"'{file_name[:40]}...': the file name is too long ({len(stem)} characters): its outputs' names "
