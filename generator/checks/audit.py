@@ -167,7 +167,7 @@ def layout_tables(path: Path) -> list[bool]:
     if parts.body is None:
         return []
     doc = _Docx(path, parts)
-    return [doc.is_layout_table(style) for _, _, style in doc._walk(parts.body)[1]]
+    return [doc.is_layout_table(style) for _, _, style in doc._read(parts.body)[1]]
 
 
 # -- PDF -----------------------------------------------------------------------------------------
@@ -223,7 +223,15 @@ def _audit_pdf(path: Path, source: Source) -> list[Finding]:
 #   instead of searching every paragraph's subtree (and its ancestors, for its table cell) again;
 # - children are found by a plain loop: lxml's el.find() goes through ElementPath, ~2 us a call;
 # - whatever depends only on styles (heading level, numbering, resolved run properties and what the text
-#   checks make of them) is worked out once per style combination, not once per paragraph or run.
+#   checks make of them) is worked out once per style combination, not once per paragraph or run, and kept
+#   for the next document with the same styles part (a build's papers share their template's);
+# - a body of the usual shape (paragraphs in the body or in the cells of its tables, runs in paragraphs or
+#   their hyperlinks, text in runs: every paper a build writes) is read by a fast walk that stops only at
+#   the elements the checks read and at each knows its paragraph and run as the last ones met; the general
+#   walk, which works out for every element which paragraphs, runs, cells and tables hold it, reads any
+#   other body. Both give the checks the same records (tests/test_audit_same.py compares the findings with
+#   the audit as it was before the fast walk, on documents of either shape). Creating lxml's Python objects
+#   for the elements met is most of what is left: a walk costs about as much per element as it meets.
 
 
 def _w(tag: str) -> str:
@@ -240,8 +248,13 @@ W_DOCUMENT, W_BODY, W_NAME, W_BASEDON = _w("document"), _w("body"), _w("name"), 
 WP_DOCPR = f"{{{WP}}}docPr"
 ADEC_DECORATIVE = f"{{{ADEC}}}decorative"
 V_SHAPE, V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}shape", "{urn:schemas-microsoft-com:vml}imagedata"
+W_GRIDSPAN, W_VMERGE, W_HMERGE = _w("gridSpan"), _w("vMerge"), _w("hMerge")
 # what the body walk stops at
 _WALK_TAGS = (W_P, W_PPR, W_R, W_RPR, W_T, W_TC, W_TBL, W_HYPERLINK, WP_DOCPR, V_SHAPE)
+# what the fast walk (_Docx._scan) stops at: no w:tc, but the w:pStyle, w:outlineLvl and w:rPr the checks read
+_SCAN_TAGS = (W_P, W_PSTYLE, W_OUTLINE, W_RPR, W_T, W_TBL, W_HYPERLINK, WP_DOCPR, V_SHAPE)
+# what a merged cell is made with (a table without any has none)
+_MERGE_TAGS = (W_GRIDSPAN, W_VMERGE, W_HMERGE)
 
 # the package (OPC) names python-docx reads a .docx by
 _CT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}Types"
@@ -558,6 +571,7 @@ def _read_docx_directly(path: Source) -> _WordParts | None:
 # -- auditing it --------------------------------------------------------------------------------
 
 _NO_TABLE = object()  # a paragraph in a w:tc that no w:tbl holds
+_LATER = object()  # a paragraph's w:pPr children, not looked for yet (see _pprs)
 
 # One w:p as the body walk met it, with what its checks need from its subtree (text boxes' included). A list,
 # not an object, and as few lists in it as will do: there is one per paragraph, and building it (and the
@@ -566,6 +580,90 @@ _NO_TABLE = object()  # a paragraph in a w:tc that no w:tbl holds
 #    the text of its w:t elements, [[w:r, has a w:t with visible text, the run's w:rPr], ...],
 #    rare things (None, or [[w:hyperlink], [wp:docPr], [v:shape], [its further w:pPr]])]
 _Para = list
+# What the paragraph checks read of one w:p, made by the fast walk (_Docx._scan) or from a _Para:
+#   [w:p, its number, its w:tc, table style id, its first w:pPr (or _LATER), its text, [the w:rPr (or None)
+#    of each run with visible text, in order], rare things (as _Para's), its paragraph style id, the first
+#    w:outlineLvl of its w:pPr (or None), whether any run has a w:rPr]
+_Record = list
+
+
+def _pprs(record: _Record) -> tuple[Any, Iterable[Any]]:
+    """A paragraph's first w:pPr (or None) and its further ones, looked for when a check first needs them."""
+    if record[4] is _LATER:
+        found = [child for child in record[0] if child.tag == W_PPR]
+        record[4] = found[0] if found else None
+        if len(found) > 1:
+            _rare(record)[3].extend(found[1:])
+    rare = record[7]
+    return record[4], rare[3] if rare is not None else ()
+
+
+class _Complex(Exception):
+    """The body is not of the shape the fast walk follows (see _Docx._scan): the general walk reads it."""
+
+
+def _rare(record: _Record) -> list[list[Any]]:
+    """A record's rare things, made when the first is met."""
+    if record[7] is None:
+        record[7] = [[], [], [], []]
+    return record[7]
+
+
+def _record(para: _Para, default_style: str | None) -> _Record:
+    """A _Para of the general walk as the paragraph checks read it (``default_style``: the default paragraph
+    style's id)."""
+    _, index, cell, table_style, ppr, text, runs, rare = para
+    ps = direct = None
+    if ppr is not None:
+        for child in ppr:  # ppr.find(pStyle) and p.find("pPr/outlineLvl"), in one look
+            tag = child.tag
+            if tag == W_PSTYLE:
+                ps = child if ps is None else ps
+            elif tag == W_OUTLINE:
+                direct = child if direct is None else direct
+        if direct is None:
+            for other in rare[3] if rare is not None else ():
+                direct = _first(other, W_OUTLINE)
+                if direct is not None:
+                    break
+    texts = [rpr for _, has_text, rpr in runs if has_text]
+    return [para[0], index, cell, table_style, ppr, text, texts, rare,
+            ps.get(W_VAL) if ps is not None else default_style, direct, any(rpr is not None for rpr in texts)]
+
+
+# A styles part's index and what the checks made of it so far, shared by every document whose styles part
+# serialises to the same bytes: a build's papers have their template's, and working it out again for each
+# paper cost more than its body's checks. Everything in it depends on the styles part alone.
+_StylesIndex = tuple[dict[str, Any], dict[str, "str | None"], dict[str, Any], str, dict[Any, Any], dict[Any, Any],
+                     dict[Any, Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+_STYLES_KEPT = 8  # distinct styles parts kept (per thread): a build uses a few templates
+
+
+def _styles_index(styles: Any) -> _StylesIndex:
+    """The index of a styles part (see _StylesIndex), made once per distinct part."""
+    from lxml import etree
+
+    kept: dict[bytes, _StylesIndex] | None = getattr(_local, "styles", None)
+    if kept is None:
+        kept = _local.styles = {}
+    key = etree.tostring(styles)
+    found = kept.get(key)
+    if found is not None:
+        return found
+    by_id: dict[str, Any] = {s.get(_w("styleId")): s for s in styles.iter(_w("style"))}
+    default_style: dict[str, str | None] = {"paragraph": None, "table": None}
+    for sid, style in by_id.items():  # the first default of each type wins, as in Word
+        kind = style.get(_w("type"))
+        if _on_attr(style.get(_w("default"))) and default_style.get(kind, "") is None:
+            default_style[kind] = sid
+    defaults = styles.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+    lang = defaults.find(_w("lang")) if defaults is not None else None
+    found = (by_id, default_style, _rpr_props(defaults), (lang.get(W_VAL) or "") if lang is not None else "",
+             {}, {}, {}, {}, {}, {})
+    if len(kept) >= _STYLES_KEPT:
+        kept.pop(next(iter(kept)))
+    kept[key] = found
+    return found
 
 
 class _Docx:
@@ -574,24 +672,9 @@ class _Docx:
     def __init__(self, path: Path, parts: _WordParts) -> None:
         self.path = path
         self.parts = parts
-        styles = parts.styles
-        self.styles: dict[str, Any] = {s.get(_w("styleId")): s for s in styles.iter(_w("style"))}
-        self.default_style: dict[str, str | None] = {"paragraph": None, "table": None}
-        for sid, style in self.styles.items():  # the first default of each type wins, as in Word
-            kind = style.get(_w("type"))
-            if _on_attr(style.get(_w("default"))) and self.default_style.get(kind, "") is None:
-                self.default_style[kind] = sid
-        defaults = styles.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
-        self.defaults = _rpr_props(defaults)
-        lang = defaults.find(_w("lang")) if defaults is not None else None
-        self.styles_lang = (lang.get(W_VAL) or "") if lang is not None else ""
-        self._chains: dict[str | None, list[Any]] = {}
-        self._props: dict[tuple[str | None, str | None, str | None], dict[str, Any]] = {}
-        self._verdicts: dict[tuple[str | None, str | None, str | None], _Verdict] = {}
-        self._levels: dict[str | None, int | None] = {}
-        self._numbering: dict[str | None, Any] = {}
-        self._layout: dict[str | None, bool] = {}
         self.findings: list[tuple[int, Finding]] = []
+        (self.styles, self.default_style, self.defaults, self.styles_lang, self._chains, self._props,
+         self._verdicts, self._levels, self._numbering, self._layout) = _styles_index(parts.styles)
 
     # -- styles (each answer depends on style ids only: cached) ---------------------------------
     def chain(self, style_id: str | None) -> list[Any]:
@@ -694,11 +777,112 @@ class _Docx:
         body = self.parts.body
         if body is None:  # no w:body: python-docx gives None, and the audit failed on it with this message
             raise AttributeError("'NoneType' object has no attribute 'iter'")
-        paragraphs, tables = self._walk(body)
-        self._paragraphs(paragraphs)
+        records, tables = self._read(body)
+        self._paragraphs(records)
         self._tables(tables)
         self.findings.sort(key=lambda pf: pf[0])  # stable: document order, then check order
         return [f for _, f in self.findings]
+
+    def _read(self, body: Any) -> tuple[list[_Record], list[tuple[Any, int, str | None]]]:
+        """The body's paragraphs as the checks read them, and its tables (see _walk): by the fast walk when the
+        body has the usual shape, else by the general walk (which also raises what a damaged body raises)."""
+        try:
+            return self._scan(body)
+        except Exception:  # noqa: BLE001 - _Complex, or anything odd: the general walk reads it, as it always did
+            paragraphs, tables = self._walk(body)
+            return [_record(para, self.default_style["paragraph"]) for para in paragraphs], tables
+
+    def _scan(self, body: Any) -> tuple[list[_Record], list[tuple[Any, int, str | None]]]:
+        """The fast walk: what :meth:`_walk` gathers, for a body of the usual shape, from the few elements the
+        checks read (no w:r, w:pPr or w:tc: a run is found from its w:t or w:rPr, a w:pPr from its w:pStyle,
+        the rest when a check needs it). It follows the usual shape only and raises _Complex at anything else:
+        a paragraph neither in the body nor in a cell of a table in the body (text boxes, content controls,
+        nested tables), a w:t not in a run of a paragraph or of its hyperlink (tracked changes, fields, smart
+        tags), a hyperlink or image outside a paragraph, a w:pStyle in a w:pPr that is not its paragraph's
+        first child. In that shape a w:t belongs to one paragraph and one run, the ones last met, which is what
+        _walk works out; any other shape _walk reads (see _read)."""
+        records: list[_Record] = []
+        tables: list[tuple[Any, int, str | None]] = []
+        rows: dict[Any, str | None] = {}  # w:tr of a table in the body -> the table's style id
+        table_of: dict[Any, str | None] = {}  # table in the body -> its style id
+        default_table, default_para = self.default_style["table"], self.default_style["paragraph"]
+        rec: _Record = []
+        p = run = rpr = link = None
+        counted = False  # the run in hand already has a w:t with visible text
+        style_known = False  # the paragraph in hand's w:pStyle was met
+        for el in body.iter(_SCAN_TAGS):
+            tag = el.tag
+            if tag == W_T:
+                parent = el.getparent()
+                if parent is not run:  # the first w:t of a run without a w:rPr
+                    owner = parent.getparent()
+                    if owner is not p and owner is not link or parent.tag != W_R:  # (a parent is never None)
+                        raise _Complex
+                    run, rpr, counted = parent, None, False
+                text = el.text
+                if text:
+                    rec[5] += text
+                    if not counted and not text.isspace():  # (text.strip(), without copying the text)
+                        rec[6].append(rpr)
+                        counted = True
+            elif tag == W_P:
+                parent = el.getparent()
+                if parent is body:
+                    cell = table_style = None
+                elif parent.tag == W_TC:
+                    row = parent.getparent()
+                    if row in rows:
+                        table_style = rows[row]
+                    else:
+                        table = row.getparent() if row.tag == W_TR else None
+                        if table not in table_of:
+                            raise _Complex
+                        table_style = rows[row] = table_of[table]
+                    cell = parent
+                else:
+                    raise _Complex
+                rec = [el, len(records) + 1, cell, table_style, _LATER, "", [], None, default_para, None, False]
+                records.append(rec)
+                p, run, link, style_known = el, None, None, False
+            elif tag == W_PSTYLE:
+                ppr = el.getparent()
+                if not style_known and ppr.getparent() is p and p is not None and ppr.tag == W_PPR:
+                    if p[0] is not ppr:  # a w:pPr after other children: is it the first? _walk knows
+                        raise _Complex
+                    rec[8], style_known = el.get(W_VAL), True
+            elif tag == W_RPR:
+                parent = el.getparent()
+                if parent is run:
+                    if rpr is None:
+                        rpr = el
+                        rec[10] = True
+                        if counted:  # the run's text came before its properties
+                            rec[6][-1] = el
+                elif parent.tag == W_R and p is not None and parent.getparent() in (p, link):
+                    run, rpr, counted = parent, el, False
+                    rec[10] = True
+            elif tag == W_OUTLINE:
+                if rec and rec[9] is None:
+                    parent = el.getparent()
+                    if parent.tag == W_PPR and parent.getparent() is p:
+                        rec[9] = el
+            elif tag == W_TBL:
+                if el.getparent() is not body:
+                    raise _Complex
+                style = _find_path(el, (W_TBLPR, W_TBLSTYLE))
+                table_style = table_of[el] = style.get(W_VAL) if style is not None else default_table
+                tables.append((el, len(records) + 1, table_style))
+                p = run = link = None
+            elif tag == W_HYPERLINK:
+                if el.getparent() is not p:
+                    raise _Complex
+                link = el
+                _rare(rec)[0].append(el)
+            else:  # wp:docPr, v:shape: somewhere in a run
+                if p is None or next(el.iterancestors(W_P), None) is not p:
+                    raise _Complex
+                _rare(rec)[1 if tag == WP_DOCPR else 2].append(el)
+        return records, tables
 
     def _walk(self, body: Any) -> tuple[list[_Para], list[tuple[Any, int, str | None]]]:
         """One pass over the body: its paragraphs in document order ("paragraph N" is the N-th w:p met, table
@@ -791,32 +975,18 @@ class _Docx:
                     para[7][kind].append(el)
         return paragraphs, tables
 
-    def _paragraphs(self, paragraphs: list[_Para]) -> None:
+    def _paragraphs(self, records: list[_Record]) -> None:
         last_heading: tuple[int, str] | None = None
         size_seen: dict[int, list[Any]] = {}  # half-points -> [pos, where, paragraphs]
         colour_seen: dict[tuple[str, str], list[Any]] = {}
         images = 0
-        default_para = self.default_style["paragraph"]
         levels = self._levels
-        for _, index, cell, table_style, ppr, text, runs, rare in paragraphs:
+        plains: dict[tuple[str | None, str | None], _Verdict] = {}
+        for record in records:
+            _, index, cell, table_style, _, text, runs, _, para_style, direct, run_props = record
             if table_style is _NO_TABLE:
                 raise StopIteration  # what looking for the cell's table found: nothing (unreadable, as before)
-            more_pprs = rare[3] if rare is not None else ()
-            ps = direct = None
-            if ppr is not None:
-                for child in ppr:  # ppr.find(pStyle) and p.find("pPr/outlineLvl"), in one look
-                    tag = child.tag
-                    if tag == W_PSTYLE:
-                        ps = child if ps is None else ps
-                    elif tag == W_OUTLINE:
-                        direct = child if direct is None else direct
-                if direct is None:
-                    for other in more_pprs:
-                        direct = _first(other, W_OUTLINE)
-                        if direct is not None:
-                            break
-            para_style = ps.get(W_VAL) if ps is not None else default_para
-            stripped = text.strip()
+            blank = not text or text.isspace()  # (not text.strip(), without copying the text)
             where: str | None = None  # made when a finding needs it
 
             if direct is not None:
@@ -824,7 +994,7 @@ class _Docx:
             else:
                 level = levels[para_style] if para_style in levels else self.style_level(para_style)
             if level is not None and level <= 9:
-                if not stripped:
+                if blank:
                     self.add(index, f"paragraph {index}", "empty-heading",
                              f"an empty Heading {level} (screen readers list it as a blank heading)",
                              "delete the empty heading paragraph, or give it text")
@@ -845,10 +1015,11 @@ class _Docx:
             fill: str | None = None  # the paragraph's background, worked out if a run's contrast needs it
             text_runs = 0
             all_bold = True
-            plain = self.style_verdict((table_style, para_style, None))  # for runs without a w:rPr
-            for run, has_text, rpr in runs:
-                if not has_text:
-                    continue
+            plain = plains.get((table_style, para_style))  # for runs without a w:rPr
+            if plain is None:
+                plain = plains[(table_style, para_style)] = self.style_verdict((table_style, para_style, None))
+            # runs without a w:rPr all get `plain`, and a verdict met again changes nothing: one will do
+            for rpr in runs if run_props else runs[:1]:
                 text_runs += 1
                 if rpr is None:
                     verdict = plain
@@ -871,8 +1042,8 @@ class _Docx:
                     background = shading
                     if background is None:
                         if fill is None:
-                            fill = _fill(ppr) or (_fill(_first(cell, W_TCPR)) if cell is not None else None) \
-                                or "FFFFFF"
+                            fill = _fill(_pprs(record)[0]) \
+                                or (_fill(_first(cell, W_TCPR)) if cell is not None else None) or "FFFFFF"
                         background = fill
                     if _is_hex(background):
                         ratio = _contrast(colour, background)
@@ -885,7 +1056,7 @@ class _Docx:
             all_bold = all_bold and text_runs > 0
 
             if (cell is None and level is None and all_bold and not self.style_props(None, para_style, None).get("b")
-                    and not self.numbered(ppr, more_pprs, para_style) and len(stripped) <= FAKE_HEADING_MAX_CHARS
+                    and not self.numbered(*_pprs(record), para_style) and len(text.strip()) <= FAKE_HEADING_MAX_CHARS
                     and not text.rstrip().endswith((".", ",", ";"))):
                 where = where or _where(index, text)
                 self.add(index, where, "fake-heading",
@@ -893,14 +1064,15 @@ class _Docx:
                          f"a heading but is not one", "apply a Heading style (Home > Styles) instead of bold",
                          level="warning")
 
-            if level is None and TYPED_MARKER.match(text) and not self.numbered(ppr, more_pprs, para_style):
-                marker = stripped.split()[0]
+            if level is None and TYPED_MARKER.match(text) and not self.numbered(*_pprs(record), para_style):
+                marker = text.split()[0]
                 where = where or _where(index, text)
                 self.add(index, where, "typed-list",
                          f'the list marker "{marker}" is typed, so it is not a list to a screen reader',
                          "use Home > Bullets or Numbering (or a List Bullet / List Number style) and delete the "
                          "typed marker")
 
+            rare = record[7]
             if rare is None:
                 continue
             links, doc_prs, shapes, _ = rare
@@ -951,10 +1123,9 @@ class _Docx:
             if self.is_layout_table(table_style):
                 continue
             where = f"table {number}"
-            rows = [row for row in tbl if row.tag == W_TR]
-            if not rows:
+            header = next(tbl.iterchildren(W_TR), None)
+            if header is None:
                 continue
-            header = rows[0]
             marker = _find_path(header, (W_TRPR, W_TBLHEADER))
             if marker is None or not _on(marker):
                 self.add(pos, where, "table-header", "the table has no header row marked to repeat",
@@ -972,8 +1143,10 @@ class _Docx:
                              f"header cell{'s' if len(empty) > 1 else ''} {', '.join(map(str, empty))} "
                              f"{'have' if len(empty) > 1 else 'has'} no text",
                              "type a heading into every header cell")
-            merged_rows = set(_xpath("merged_rows")(tbl))  # one call, not a look at every cell
-            merged = [r for r, row in enumerate(rows, start=1) if row in merged_rows] if merged_rows else []
+            # one call, not a look at every cell; none at all in a table without a merging element
+            merged_rows = set(_xpath("merged_rows")(tbl)) if next(tbl.iter(_MERGE_TAGS), None) is not None else ()
+            merged = [r for r, row in enumerate(tbl.iterchildren(W_TR), start=1) if row in merged_rows] \
+                if merged_rows else []
             if merged:
                 rows_text = ", ".join(map(str, merged[:5])) + (", ..." if len(merged) > 5 else "")
                 self.add(pos, where, "merged-cells",
