@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -11,6 +12,7 @@ from markdown_it.token import Token
 
 from ..errors import Level
 from ..model import Block, Heading, Image, Inline, LineBreak, Link, ListBlock, ListItem, Paragraph, Run
+from . import markdown_fast
 
 # Only these bare addresses become links (the spec); linkify's fuzzy matching
 # would otherwise turn "mod.gov" in running text into a link.
@@ -52,8 +54,10 @@ _BULLET_LEVEL = {"\u2022": 0, "\u25cf": 0, "\uf0b7": 0, "\u2013": 0, "\u2014": 0
                  "\u2043": 0, "\u27a2": 0, "\u25ba": 0, "o": 1, "\u25e6": 1, "\u25cb": 1, "\u25aa": 2,
                  "\u25a0": 2, "\uf0a7": 2}
 _NEEDS_SPACE = "o\u2013\u2014\u00b7"  # also letters and dashes of ordinary text: only with a space after
-_TYPED_BULLET = re.compile("^([ \t]*)([" + "".join(k for k in _BULLET_LEVEL if k not in _NEEDS_SPACE)
-                           + "][ \t]*|[" + _NEEDS_SPACE + "][ \t]+)(?=\\S)")
+_TYPED_BULLET_SHAPE = ("([ \t]*)([" + "".join(k for k in _BULLET_LEVEL if k not in _NEEDS_SPACE)
+                       + "][ \t]*|[" + _NEEDS_SPACE + "][ \t]+)(?=\\S)")
+_TYPED_BULLET = re.compile("^" + _TYPED_BULLET_SHAPE)
+_TYPED_BULLET_AFTER_NEWLINE = re.compile("\n" + _TYPED_BULLET_SHAPE)  # found by a fast search for "\n"
 _LIST_LINE = re.compile(r"^[ \t]*([-*+]|\d{1,9}[.)])[ \t]+\S")
 # schemes a reader's computer opens safely; any other (ms-msdt:, search-ms:, file:, smb:) can start a program
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
@@ -65,6 +69,8 @@ def typed_bullets(text: str) -> str:
 
     An "o" (Word's second-level bullet) counts only after another list line, since it is also a word.
     """
+    if _TYPED_BULLET.match(text) is None and _TYPED_BULLET_AFTER_NEWLINE.search(text) is None:
+        return text  # most texts: no line starts with a typed bullet
     lines = text.split("\n")
     previous_is_item = False
     for i, line in enumerate(lines):
@@ -100,8 +106,7 @@ def link_problem(url: str) -> str | None:
             "or write the text without a link")
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _configured() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True, "html": False, "typographer": False})
     md.enable("linkify")
     # recognised only to be reported: a pipe table would otherwise print as a paragraph of "|" text
@@ -112,10 +117,64 @@ def _parser() -> MarkdownIt:
     # file: link as its bracketed text, without a word)
     md.validateLink = lambda url: True
     md.linkify.set({"fuzzy_link": True, "fuzzy_email": True})
+    return md
+
+
+@lru_cache(maxsize=1)
+def _reference_parser() -> MarkdownIt:
+    """markdown-it-py as papers configures it, linkify-it reading whole texts: what :func:`_parser` must equal."""
+    md = _configured()
     # linkify-it's pretest, a large Unicode regex run on every paragraph, is most of the time spent
     # parsing a paper; it can only match text with one of these, so look for them first (same tokens)
     pretest = md.linkify.pretest
     md.linkify.pretest = lambda text: _maybe_link(text) and pretest(text)
+    return md
+
+
+# Where an address could begin: every match of linkify-it's patterns (pretest, schemas, fuzzy links and
+# e-mails) holds one of these, as those patterns read them (the same flag)
+_ADDRESS_MARK = re.compile(r"[:@/]|\.\w|www\.|localhost", re.IGNORECASE)
+
+
+def _address_cut(text: str) -> int | None:
+    """Where linkify-it may start reading ``text`` and find the same addresses: the last space or newline
+    before the first place an address could begin; None when none can.
+
+    Exact because no address linkify-it matches holds a space or newline, each holds an _ADDRESS_MARK,
+    its patterns look back at most at the one character before an address, and none has a lookbehind;
+    from a space, the '^' of their "(^|separator)" cannot begin an address either. Its large Unicode
+    patterns then scan a few words rather than a whole paragraph ahead of the one address at its end.
+    """
+    found = _ADDRESS_MARK.search(text)
+    if found is None:
+        return None
+    return max(text.rfind(" ", 0, found.start()), text.rfind("\n", 0, found.start()), 0)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """markdown-it-py as papers configures it, linkify-it reading each text from where an address could begin."""
+    md = _configured()
+    linkify = md.linkify
+    pretest, test, match = linkify.pretest, linkify.test, linkify.match
+
+    def cut_pretest(text: str) -> bool:
+        cut = _address_cut(text) if _maybe_link(text) else None
+        return cut is not None and pretest(text[cut:])
+
+    def cut_test(text: str) -> bool:
+        cut = _address_cut(text)
+        return cut is not None and test(text[cut:])
+
+    def cut_match(text: str) -> list[Any] | None:
+        cut = _address_cut(text)
+        found = match(text[cut:]) if cut is not None else None
+        for link in found or ():
+            link.index += cut
+            link.last_index += cut
+        return found
+
+    linkify.pretest, linkify.test, linkify.match = cut_pretest, cut_test, cut_match
     return md
 
 
@@ -128,31 +187,96 @@ def parse(text: str, under: int | None = None) -> tuple[list[Block], list[Markdo
     ``under``: the level of the heading the text follows (1: the section title), to report a heading that
     skips a level; None when not known.
     """
-    tokens = _parser().parse(typed_bullets(text))
+    text = typed_bullets(text)
+    scanned = markdown_fast.scan(text)
+    if scanned is None:
+        return _parse_tokens(text, under)
+    problems: list[MarkdownProblem] = []
+    _fill(scanned, text, problems)
+    if under is not None:
+        _check_heading_levels(scanned.headings, under, problems)
+    return scanned.blocks, problems
+
+
+def _parse_slow(text: str, under: int | None = None) -> tuple[list[Block], list[MarkdownProblem]]:
+    """:func:`parse` as it was: markdown-it-py reading everything, linkify-it whole texts (tests compare)."""
+    return _parse_tokens(typed_bullets(text), under, _reference_parser())
+
+
+def _parse_tokens(text: str, under: int | None,
+                  md: MarkdownIt | None = None) -> tuple[list[Block], list[MarkdownProblem]]:
+    tokens = (md or _parser()).parse(text)
     problems: list[MarkdownProblem] = []
     blocks, _ = _blocks(tokens, 0, None, problems)
     if under is not None:
-        _check_heading_levels(tokens, under, problems)
+        _check_heading_levels([(int(tok.tag[1]), tok.map[0] if tok.map else 0) for tok in tokens
+                               if tok.type == "heading_open" and tok.level == 0], under, problems)
     return blocks, problems
 
 
-def _check_heading_levels(tokens: list[Token], under: int, problems: list[MarkdownProblem]) -> None:
+def _fill(scanned: markdown_fast.Scan, text: str, problems: list[MarkdownProblem]) -> None:
+    """Read the inline text of every paragraph and heading the fast path found, in the order of the text."""
+    plain = not scanned.special and not _maybe_link(text)  # then no paragraph needs looking at apart
+    for job in scanned.jobs:
+        # an address (linkify's pretest) or anything else inlines() refuses: markdown-it reads that paragraph
+        inlines = (markdown_fast.inlines(job.lines, True) if plain else
+                   None if _maybe_link("\n".join(job.lines)) else markdown_fast.inlines(job.lines))
+        if inlines is None:
+            inline = _parser().parseInline(job.content())[0]  # as markdown-it reads that paragraph in the text
+            inline.map = [job.line, job.line + 1]
+            inlines = _inlines(inline, problems)
+        if job.target is not None:
+            job.target.extend(inlines)
+        if job.heading:
+            _heading_problem(job.heading, job.line, False, problems)
+
+
+def _check_heading_levels(headings: list[tuple[int, int]], under: int, problems: list[MarkdownProblem]) -> None:
+    """Warn of a sub-heading that skips a level; ``headings``: (level, line) of the text's own headings."""
     last = under
-    for tok in tokens:
-        if tok.type == "heading_open" and tok.level == 0 and tok.tag in ("h2", "h3"):
-            level = int(tok.tag[1])
+    for level, line in headings:
+        if level in (2, 3):
             if level > last + 1:
-                problems.append(MarkdownProblem(tok.map[0] if tok.map else 0,
-                                                f"{SKIPPED_HEADING}: use '##' for a sub-heading under a section "
-                                                "title ('###' is a minor heading under a '##' one)", "warning"))
+                problems.append(MarkdownProblem(line, f"{SKIPPED_HEADING}: use '##' for a sub-heading under a "
+                                                      "section title ('###' is a minor heading under a '##' one)",
+                                                "warning"))
             last = level
+
+
+def _heading_problem(level: int, line: int, in_list: bool, problems: list[MarkdownProblem]) -> bool:
+    """Report a heading that cannot be placed; True when it can be (a '##' or '###' outside a list)."""
+    if in_list:
+        problems.append(MarkdownProblem(line, "a heading cannot be placed inside a list item"))
+    elif level == 1:
+        problems.append(MarkdownProblem(line, "a '#' heading cannot be placed: the section title is the "
+                                              "top heading; use '##' for a sub-heading"))
+    elif level not in (2, 3):
+        problems.append(MarkdownProblem(line, f"a level-{level} heading cannot be placed: use '##' or '###'"))
+    else:
+        return True
+    return False
 
 
 def parse_inline(text: str) -> tuple[list[Inline], list[MarkdownProblem]]:
     """Parse one paragraph's worth of inline Markdown (recommendations, cells)."""
-    tokens = _parser().parse(text)  # a typed bullet here is text: a recommendation is one paragraph
+    # a typed bullet here is text: a recommendation is one paragraph
+    scanned = markdown_fast.scan(text)
+    if scanned is None or not all(isinstance(block, Paragraph) for block in scanned.blocks) or scanned.headings:
+        return _parse_inline_slow(text, _parser())
+    problems: list[MarkdownProblem] = []
+    _fill(scanned, text, problems)
+    return _join_paragraphs(scanned.blocks, problems), problems
+
+
+def _parse_inline_slow(text: str, md: MarkdownIt | None = None) -> tuple[list[Inline], list[MarkdownProblem]]:
+    """:func:`parse_inline` by markdown-it-py alone; as it was (linkify-it reading whole texts) unless ``md``."""
+    tokens = (md or _reference_parser()).parse(text)
     problems: list[MarkdownProblem] = []
     blocks, _ = _blocks(tokens, 0, None, problems)
+    return _join_paragraphs(blocks, problems), problems
+
+
+def _join_paragraphs(blocks: list[Block], problems: list[MarkdownProblem]) -> list[Inline]:
     inlines: list[Inline] = []
     for block in blocks:
         if isinstance(block, Paragraph):
@@ -161,7 +285,7 @@ def parse_inline(text: str) -> tuple[list[Inline], list[MarkdownProblem]]:
             inlines.extend(block.inlines)
         else:
             problems.append(MarkdownProblem(0, "only inline formatting is allowed here"))
-    return inlines, problems
+    return inlines
 
 
 def _blocks(tokens: list[Token], i: int, close: str | None,
@@ -178,16 +302,8 @@ def _blocks(tokens: list[Token], i: int, close: str | None,
         elif tok.type == "heading_open":
             level = int(tok.tag[1])
             inlines = _inlines(tokens[i + 1], problems)
-            if close == "list_item_close":
-                problems.append(MarkdownProblem(line, "a heading cannot be placed inside a list item"))
-            elif level in (2, 3):
+            if _heading_problem(level, line, close == "list_item_close", problems):
                 out.append(Heading(level, inlines))
-            elif level == 1:
-                problems.append(MarkdownProblem(line, "a '#' heading cannot be placed: the section title is the "
-                                                      "top heading; use '##' for a sub-heading"))
-            else:
-                problems.append(MarkdownProblem(line, f"a level-{level} heading cannot be placed: "
-                                                      "use '##' or '###'"))
             i += 3
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             block, i = _list(tokens, i, problems)
