@@ -8,7 +8,11 @@ cold, -j 1, in this process, to get the meetings' workbook records), each round 
 
 - ``xlsx``: build.render_workbook of each meeting from its papers' workbook records (as a build does);
 - ``yaml``: inputs.load.load_yaml of every meeting.yaml and paper file;
-- ``zip``: render/docx.py's ``_package_bytes`` of a cold -j 1 build (the build is timed in all as ``build``).
+
+(these two in CPU seconds of the process, which other processes on a shared machine move least; the rest
+in wall seconds)
+- ``zip``: render/docx.py's ``_package_bytes`` in a cold -j 1 build, ``yaml_in_build`` its load_yaml calls (the
+  build is timed in all as ``build``, its CPU seconds as ``build_cpu``).
 
 ``--against OLD_SRC`` (a checkout of the generator before a change, e.g. ``git archive REV | tar -x -C DIR``)
 runs one round per process, alternating between OLD_SRC and this tree (``--rounds`` rounds of each), and
@@ -32,11 +36,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-PARTS = ("xlsx", "yaml", "zip", "build")
+PARTS = ("xlsx", "yaml", "zip", "yaml_in_build", "build", "build_cpu")
+_CPU: list[float] = []  # CPU seconds of each cold build in this process
 
 
 def _timed(owner: Any, name: str, spent: list[float]) -> Callable[[], None]:
-    """Wrap ``owner.name`` so that its calls add their seconds to ``spent``; returns the undo."""
+    """Wrap ``owner.name`` (and every module's name for it, imported with ``from ... import``) so that its
+    calls add their seconds to ``spent``; returns the undo."""
     original = getattr(owner, name)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -46,28 +52,34 @@ def _timed(owner: Any, name: str, spent: list[float]) -> Callable[[], None]:
         finally:
             spent.append(time.perf_counter() - start)
 
-    setattr(owner, name, wrapper)
-    return lambda: setattr(owner, name, original)
+    holders = [m for m in list(sys.modules.values()) if getattr(m, name, None) is original] + [owner]
+    for holder in holders:
+        setattr(holder, name, wrapper)
+    return lambda: [setattr(holder, name, original) for holder in holders] and None
 
 
-def _cold_build(inputs: Path, out: Path) -> tuple[float, float]:
-    """Seconds of a cold -j 1 build in this process, and of its _package_bytes calls."""
+def _cold_build(inputs: Path, out: Path) -> tuple[float, float, float]:
+    """Seconds of a cold -j 1 build in this process, of its _package_bytes calls and of its load_yaml calls."""
     from generator import build as b
+    from generator.inputs import load
     from generator.render import docx
 
     if out.exists():
         shutil.rmtree(out)
-    spent: list[float] = []
-    undo = _timed(docx, "_package_bytes", spent)
+    zipped: list[float] = []
+    loaded: list[float] = []
+    undo = [_timed(docx, "_package_bytes", zipped), _timed(load, "load_yaml", loaded)]
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = b.build([inputs], b.Options(out=out, jobs=1))
         seconds = time.perf_counter() - start
+        _CPU.append(time.process_time() - cpu)
     finally:
-        undo()
+        for step in undo:
+            step()
     if any(r.status == "failed" for m in report.meetings for r in m.papers):
         raise SystemExit("hotspots: the synthetic cycle did not build")
-    return seconds, sum(spent)
+    return seconds, sum(zipped), sum(loaded)
 
 
 def _records(inputs: Path, out: Path) -> list[list[tuple[Path, dict[str, Any]]]]:
@@ -100,18 +112,19 @@ def one_round(work: Path, parts: tuple[str, ...] = PARTS) -> dict[str, float]:
     if "xlsx" in parts:
         meetings = _records(inputs, out)
         b.render_workbook(meetings[0], template)  # openpyxl imported, as in every build that writes workbooks
-        start = time.perf_counter()
+        start = time.process_time()
         for records in meetings:
             b.render_workbook(records, template)
-        result["xlsx"] = time.perf_counter() - start
+        result["xlsx"] = time.process_time() - start
     if "yaml" in parts:
         files = sorted(inputs.rglob("*.yaml"))
-        start = time.perf_counter()
+        start = time.process_time()
         for file in files:
             load_yaml(file)
-        result["yaml"] = time.perf_counter() - start
-    if "zip" in parts or "build" in parts:
-        result["build"], result["zip"] = _cold_build(inputs, work / "cold")
+        result["yaml"] = time.process_time() - start
+    if {"zip", "yaml_in_build", "build", "build_cpu"} & set(parts):
+        result["build"], result["zip"], result["yaml_in_build"] = _cold_build(inputs, work / "cold")
+        result["build_cpu"] = _CPU[-1]
     return {part: result[part] for part in parts}
 
 

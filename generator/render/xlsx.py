@@ -22,10 +22,15 @@ from copy import copy, deepcopy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments.comment_sheet import CommentRecord
+from openpyxl.compat import safe_string
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.comments import Comment
@@ -39,7 +44,7 @@ from ..errors import TemplateProblem
 from ..finance import disagrees, format_amount
 from ..model import FinanceTable, Meeting, Paper
 from ..write.outputs import normalise_zip
-from ..inputs.sources import MAIN_NS, sheet_parts
+from ..inputs.sources import sheet_parts
 
 # named cell styles the renderer draws with; the template must define them all
 TITLE = "papers title"
@@ -96,34 +101,56 @@ def render_workbook(meeting: Meeting, papers: list[Paper], template: Path) -> by
         title=f"Budget: {meeting.committee} {meeting.long_date}", subject=meeting.committee,
         creator=meeting.committee, lastModifiedBy="papers", description="Budget workbook made by papers from "
         "the finance inputs of the meeting's papers", language="en-GB", created=stamp, modified=stamp)
-    return workbook_bytes(wb, stamp, book.cached, book.alt_texts)
+    return workbook_bytes(wb, stamp, book.grids, book.alt_texts)
 
 
-def workbook_bytes(wb: Workbook, stamp: dt.datetime, cached: dict[str, dict[str, Decimal]] | None = None,
+def workbook_bytes(wb: Workbook, stamp: dt.datetime, grids: dict[str, "_Grid"] | None = None,
                    alt_texts: dict[str, list[str]] | None = None) -> bytes:
-    """Save a workbook deterministically, writing ``cached`` results (sheet -> cell -> value) into its formulas
-    and ``alt_texts`` (sheet -> one per chart, in order) into its charts' drawings."""
-    data = _saved(wb)
+    """Save a workbook deterministically, the cells of the sheets in ``grids`` (sheet -> its cells, each
+    formula with its result) written by _sheet_data, and ``alt_texts`` (sheet -> one per chart, in order)
+    written into its charts' drawings."""
+    data = _saved(wb, grids or {})
     wb.properties.modified = stamp
     replace = {"docProps/core.xml": tostring(wb.properties.to_tree())}
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        parts = sheet_parts(package)
-        for title, values in (cached or {}).items():
-            replace[parts[title]] = _with_cached_values(package.read(parts[title]), dict(values), title)
-        for title, texts in (alt_texts or {}).items():
-            if texts:
-                drawing = _drawing_part(package, parts[title])
-                replace[drawing] = _with_alt_texts(package.read(drawing), texts)
+    if alt_texts:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = sheet_parts(package)
+            for title, texts in alt_texts.items():
+                if texts:
+                    drawing = _drawing_part(package, parts[title])
+                    replace[drawing] = _with_alt_texts(package.read(drawing), texts)
     return normalise_zip(data, replace)
 
 
-def _saved(wb: Workbook) -> bytes:
+def _saved(wb: Workbook, grids: dict[str, "_Grid"]) -> bytes:
     """What ``wb.save()`` writes, made in memory: openpyxl writes each worksheet to a temporary file and deletes
     it (a third of the time of saving a meeting's workbook). The entries are stored uncompressed: normalise_zip,
-    which workbook_bytes applies, compresses each one once, afterwards. Same entries, in the same order."""
+    which workbook_bytes applies, compresses each one once, afterwards. Same entries, in the same order.
+
+    The cells of a sheet in ``grids`` are written by _sheet_data, not by openpyxl (which builds each cell's
+    XML in Python, element by element): the same XML, with each formula's result in it, as lxml would write
+    it."""
     from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
     from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.worksheet.dimensions import SheetDimension
     from openpyxl.writer.excel import ExcelWriter
+
+    class GridWriter(WorksheetWriter):  # type: ignore[misc]
+        """openpyxl's writer for all but the cells, which it leaves out (an empty sheetData)."""
+
+        def __init__(self, ws: Worksheet, grid: _Grid) -> None:
+            self.grid = grid
+            super().__init__(ws, out=io.BytesIO())
+
+        def write_dimensions(self) -> None:
+            self.xf.send(SheetDimension(self.grid.dimension()).to_tree())
+
+        def write_rows(self) -> None:
+            xf = self.xf.send(True)
+            with xf.element("sheetData"):
+                pass
+            self.xf.send(None)
+            self.ws._comments = self.grid.comments(self.ws)  # as openpyxl's write_rows collects them
 
     class Writer(ExcelWriter):  # type: ignore[misc]
         def write_worksheet(self, ws: Worksheet) -> None:
@@ -132,10 +159,15 @@ def _saved(wb: Workbook) -> bytes:
             ws._drawing = SpreadsheetDrawing()  # as ExcelWriter.write_worksheet, but into memory
             ws._drawing.charts = ws._charts
             ws._drawing.images = ws._images
-            writer = WorksheetWriter(ws, out=io.BytesIO())
+            grid = grids.get(ws.title)
+            writer = WorksheetWriter(ws, out=io.BytesIO()) if grid is None else GridWriter(ws, grid)
             writer.write()
             ws._rels = writer._rels
-            self._archive.writestr(ws.path[1:], writer.read())
+            xml = writer.read()
+            if grid is not None:  # as lxml writes the rest of the sheet (openpyxl's own XML is not what lxml writes)
+                rest = etree.tostring(etree.fromstring(xml), encoding="UTF-8", xml_declaration=False)
+                xml = XML_DECLARATION + _spliced(rest, _sheet_data(ws, grid))
+            self._archive.writestr(ws.path[1:], xml)
             self.manifest.append(ws)
 
     buf = io.BytesIO()
@@ -317,34 +349,71 @@ class _Block:
     top: int = 0  # the block's title row
 
 
+@dataclass(slots=True)
+class _Cell:
+    """A cell of a generated sheet, held as openpyxl's Cell would hold it (its value, data type and style
+    array), with a formula's computed result: _sheet_data writes it."""
+
+    value: Any  # str, int, float or None; a formula is "=" and its text, as openpyxl keeps one
+    kind: str  # openpyxl's data type: "s" text, "n" a number or nothing, "f" a formula
+    style: StyleArray  # shared by the cells of a look: never changed once cells have it
+    result: Decimal = Decimal(0)  # a formula's
+    comment: Comment | None = None
+
+
+class _Grid(dict[tuple[int, int], _Cell]):
+    """The cells of a generated sheet by (row, column), in the order they were made."""
+
+    def dimension(self) -> str:
+        """The range the cells span, as Worksheet.calculate_dimension gives it."""
+        if not self:
+            return "A1:A1"
+        rows = {r for r, _ in self}
+        cols = {c for _, c in self}
+        return f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
+
+    def comments(self, ws: Worksheet) -> list[CommentRecord]:
+        """The comments of the cells, row by row, as openpyxl's worksheet writer collects them."""
+        records = []
+        for (row, col), cell in sorted(self.items()):
+            if cell.comment is not None:
+                probe = Cell(ws, row=row, column=col)
+                probe.comment = cell.comment
+                records.append(CommentRecord.from_cell(probe))
+        return records
+
+
 @dataclass
 class _Book:
     tpl: _Template
     taken: set[str] = field(default_factory=set)
-    cached: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # sheet -> cell -> formula result
+    grids: dict[str, _Grid] = field(default_factory=dict)  # sheet -> its cells
     alt_texts: dict[str, list[str]] = field(default_factory=dict)  # sheet -> title, description per chart
-    formats: dict[tuple[str, str], object] = field(default_factory=dict)  # (style, number format) -> its array
+    formats: dict[tuple[str, str], StyleArray] = field(default_factory=dict)  # (style, number format) -> its array
+    quoted: dict[str, StyleArray] = field(default_factory=dict)  # style -> its array with a quote prefix
 
     def new_sheet(self, title: str, model: Worksheet) -> Worksheet:
         ws = self.tpl.wb.create_sheet(title)
         _copy_setup(ws, model)
-        self.cached[title] = {}
+        self.grids[title] = _Grid()
         return ws
 
     # cells: every text is forced to a string, every formula records its result
-    def text(self, ws: Worksheet, row: int, col: int, value: str, style: str) -> Cell:
-        cell = ws.cell(row, col)
-        cell._style = copy(self.tpl.styles[style])
+    def text(self, ws: Worksheet, row: int, col: int, value: str, style: str) -> _Cell:
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_TEXT]
-        if not value:
-            return cell  # a styled empty cell (an empty inline string is not worth the risk)
-        cell._value = value
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        if value.startswith(FORMULA_LEADS):
-            cell._style.quotePrefix = 1  # Excel then keeps it text when someone edits the cell
+        if not value:  # a styled empty cell (an empty inline string is not worth the risk)
+            cell = self.grids[ws.title][row, col] = _Cell(None, "n", self.tpl.styles[style])
+            return cell
+        look = self.tpl.styles[style]
+        if value.startswith(FORMULA_LEADS):  # Excel then keeps it text when someone edits the cell
+            if style not in self.quoted:
+                self.quoted[style] = copy(look)
+                self.quoted[style].quotePrefix = 1
+            look = self.quoted[style]
+        cell = self.grids[ws.title][row, col] = _Cell(value, "s", look)  # never a formula, whatever it starts with
         return cell
 
-    def look(self, ws: Worksheet, style: str, fmt: str | None) -> object:
+    def look(self, ws: Worksheet, style: str, fmt: str | None) -> StyleArray:
         """The style array of a named style, with another number format when ``fmt`` is given (made once:
         a Sources sheet may hold a hundred thousand such cells)."""
         if fmt is None:
@@ -356,18 +425,16 @@ class _Book:
             self.formats[style, fmt] = probe._style
         return self.formats[style, fmt]
 
-    def number(self, ws: Worksheet, row: int, col: int, value: Decimal, style: str, fmt: str | None = None) -> Cell:
-        cell = ws.cell(row, col)
-        cell.value = _number(value)
-        cell._style = copy(self.look(ws, style, fmt))
+    def number(self, ws: Worksheet, row: int, col: int, value: Decimal, style: str, fmt: str | None = None) -> _Cell:
+        cell = self.grids[ws.title][row, col] = _Cell(_number(value), "n", self.look(ws, style, fmt))
         return cell
 
     def formula(self, ws: Worksheet, row: int, col: int, formula: str, result: Decimal, style: str,
-                fmt: str | None = None) -> Cell:
-        cell = ws.cell(row, col)
-        cell.value = "=" + formula
-        cell._style = copy(self.look(ws, style, fmt))
-        self.cached[ws.title][cell.coordinate] = result
+                fmt: str | None = None) -> _Cell:
+        text = ("=" + formula)[:MAX_CELL_TEXT]  # as openpyxl's Cell takes a formula
+        if ILLEGAL_CHARACTERS_RE.search(text):  # pragma: no cover - formulas are made of names we cleaned
+            raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+        cell = self.grids[ws.title][row, col] = _Cell(text, "f", self.look(ws, style, fmt), result)
         return cell
 
     def paper_sheet(self, paper: Paper, tables: list[FinanceTable]) -> list[_Block]:
@@ -383,9 +450,10 @@ class _Book:
             blocks.append(block)
             row = (block.total_row or block.last) + 2  # one empty row between tables
         width = 1 + max(len(t.columns) for t in tables)
-        _apply_sizes(ws, model, width, heights, self.tpl.styles)
-        _fit_rows(ws, self.tpl.styles)
-        _keep_blocks_on_a_page(ws, [(b.top, b.first + min(3, b.last - b.first + 1) - 1) for b in blocks],
+        grid = self.grids[ws.title]
+        _apply_sizes(ws, grid, model, width, heights, self.tpl.styles)
+        _fit_rows(ws, grid)
+        _keep_blocks_on_a_page(ws, grid, [(b.top, b.first + min(3, b.last - b.first + 1) - 1) for b in blocks],
                                2 if len(blocks) > 1 else blocks[0].first - 1)
         for block in blocks:
             self.chart(ws, block, width + 2)
@@ -533,8 +601,8 @@ class _Book:
                 value = sum((b.table.column_total(key) for _, b in members if key in b.columns), Decimal(0))
                 self.formula(ws, row, i, _sum_of(letter, rows), value, TOTAL)
         width = max(3, first_money - 1 + len(keys))
-        _apply_sizes(ws, model, width, heights, self.tpl.styles)
-        _fit_rows(ws, self.tpl.styles)
+        _apply_sizes(ws, self.grids[ws.title], model, width, heights, self.tpl.styles)
+        _fit_rows(ws, self.grids[ws.title])
         ws.freeze_panes = f"A{header + 1}"
         ws.print_title_rows = f"1:{header}"
         if "variance" in keys and len(groups) == 1 and blocks:
@@ -581,7 +649,7 @@ class _Book:
             ws.column_dimensions[get_column_letter(col)].width = {1: 10, 2: 12, 3: 34}.get(col, 15)
         for col in services:
             ws.column_dimensions[get_column_letter(col)].width = 26
-        _fit_rows(ws, self.tpl.styles)
+        _fit_rows(ws, self.grids[ws.title])
         ws.freeze_panes = "A3"
         ws.print_title_rows = "1:2"
 
@@ -699,7 +767,7 @@ def _sum_of(letter: str, rows: list[int]) -> str:
     return "+".join(f"SUM({','.join(c)})" for c in chunks)
 
 
-def _apply_sizes(ws: Worksheet, model: Worksheet, width: int, heights: dict[str, float],
+def _apply_sizes(ws: Worksheet, grid: _Grid, model: Worksheet, width: int, heights: dict[str, float],
                  styles: dict[str, object]) -> None:
     """Column widths from the model sheet (its last one for further columns), row heights by style."""
     widths = _column_widths(model)
@@ -709,8 +777,15 @@ def _apply_sizes(ws: Worksheet, model: Worksheet, width: int, heights: dict[str,
         if value is not None:
             ws.column_dimensions[get_column_letter(col)].width = value
     if heights:
-        for (row, col), cell in ws._cells.items():
-            name = _style_of(cell, styles) if col == 1 else None
+        names: dict[int, str | None] = {}  # id of a style array -> its named style
+        for (row, col), cell in grid.items():
+            if col != 1:
+                continue
+            if id(cell.style) not in names:
+                probe = Cell(ws)
+                probe._style = cell.style
+                names[id(cell.style)] = _style_of(probe, styles)
+            name = names[id(cell.style)]
             if name in heights:
                 ws.row_dimensions[row].height = heights[name]
 
@@ -740,18 +815,20 @@ def _lines(text: str, width: float) -> int:
     return max(1, lines)
 
 
-def _fit_rows(ws: Worksheet, styles: dict[str, object]) -> None:
+def _fit_rows(ws: Worksheet, grid: _Grid) -> None:
     """Rows tall enough for their wrapped text (labels, headers): never lower than the model's height."""
     widths: dict[int, float] = {}
     needed: dict[int, float] = {}
     default = ws.sheet_format.defaultRowHeight or LINE_HEIGHT
     looks: dict[tuple[int, int], float | None] = {}  # (alignment, font) -> text size / 10 when it wraps
-    for (row, col), cell in ws._cells.items():
-        if not isinstance(cell._value, str):
+    for (row, col), cell in grid.items():
+        if not isinstance(cell.value, str):
             continue
-        look = (cell._style.alignmentId, cell._style.fontId)
+        look = (cell.style.alignmentId, cell.style.fontId)
         if look not in looks:  # a style's alignment and font are looked up once, not per cell
-            looks[look] = (cell.font.sz or 10) / 10 if cell.alignment.wrap_text else None
+            probe = Cell(ws)
+            probe._style = cell.style
+            looks[look] = (probe.font.sz or 10) / 10 if probe.alignment.wrap_text else None
         size = looks[look]
         if size is None:
             continue
@@ -768,7 +845,7 @@ def _fit_rows(ws: Worksheet, styles: dict[str, object]) -> None:
 A4_POINTS = (595.0, 842.0)  # width, height in portrait
 
 
-def _keep_blocks_on_a_page(ws: Worksheet, spans: list[tuple[int, int]], title_rows: int) -> None:
+def _keep_blocks_on_a_page(ws: Worksheet, grid: _Grid, spans: list[tuple[int, int]], title_rows: int) -> None:
     """A page break before a block whose title, header and first rows would otherwise be split over two
     pages (``spans``: each block's title row and the last row that must stay with it). Pages are measured as
     printed: A4 in the sheet's orientation, its margins, fitted to the width of its columns."""
@@ -776,7 +853,7 @@ def _keep_blocks_on_a_page(ws: Worksheet, spans: list[tuple[int, int]], title_ro
     margins = ws.page_margins
     printable_w = width - ((margins.left or 0.7) + (margins.right or 0.7)) * 72
     printable_h = height - ((margins.top or 0.75) + (margins.bottom or 0.75)) * 72
-    used_cols = max((c for _, c in ws._cells), default=1)
+    used_cols = max((c for _, c in grid), default=1)
     sheet_w = sum(((ws.column_dimensions[get_column_letter(c)].width or 8.43) * 7 + 5) * 0.75
                   for c in range(1, used_cols + 1))
     scale = min(1.0, printable_w / sheet_w) if ws.sheet_properties.pageSetUpPr.fitToPage else 1.0
@@ -789,7 +866,7 @@ def _keep_blocks_on_a_page(ws: Worksheet, spans: list[tuple[int, int]], title_ro
     repeated = sum(h(r) for r in range(1, title_rows + 1))
     starts = dict(spans)
     y = 0.0
-    last = max((r for r, _ in ws._cells), default=0)
+    last = max((r for r, _ in grid), default=0)
     for row in range(1, last + 1):
         if row in starts and y > repeated:
             keep = sum(h(r) for r in range(row, starts[row] + 1))
@@ -846,25 +923,80 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-# -- cached formula results ---------------------------------------------------------------
+# -- the cells of a generated sheet, as XML --------------------------------------------------
 
-def _with_cached_values(xml: bytes, values: dict[str, Decimal], sheet: str) -> bytes:
-    """The sheet XML with each formula cell's <v> set to its result; every formula must have one."""
-    root = etree.fromstring(xml)
-    for cell in root.iter(f"{{{MAIN_NS}}}c"):
-        if cell.find(f"{{{MAIN_NS}}}f") is None:
+def _sheet_data(ws: Worksheet, grid: _Grid) -> bytes:
+    """The sheetData element of a sheet's cells, as openpyxl's worksheet writer and lxml would write it (rows
+    in order, with their row_dimensions; a row with a dimension and no cells too), each formula with its
+    result as its cached value."""
+    rows: dict[int, list[tuple[int, _Cell]]] = {}
+    for (row, col), cell in sorted(grid.items()):
+        rows.setdefault(row, []).append((col, cell))
+    for row in ws.row_dimensions.keys() - rows.keys():
+        rows[row] = []
+    if not rows:
+        return b"<sheetData/>"
+    cell_styles = ws.parent._cell_styles
+    ids: dict[int, str] = {}  # id of a style array -> its s="..." (or "" when unstyled), added in order of use
+    letters: dict[int, str] = {}
+    out = ["<sheetData>"]
+    dims = ws.row_dimensions
+    for row in sorted(rows):
+        attrs = {"r": f"{row}"}
+        attrs.update(dims.get(row, {}))
+        head = "<row" + "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items())
+        cells = rows[row]
+        if not cells:
+            out.append(head + "/>")
             continue
-        ref = cell.get("r")
-        if ref not in values:
-            raise AssertionError(f"{sheet}!{ref}: a formula without a computed result")
-        v = cell.find(f"{{{MAIN_NS}}}v")
-        if v is None:
-            v = etree.SubElement(cell, f"{{{MAIN_NS}}}v")
-        cell.attrib.pop("t", None)  # a numeric result
-        v.text = _v_text(values.pop(ref))
-    if values:
-        raise AssertionError(f"{sheet}: results recorded for cells without formulas: {', '.join(sorted(values))}")
-    return XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+        out.append(head + ">")
+        for col, cell in cells:
+            letter = letters.get(col) or letters.setdefault(col, get_column_letter(col))
+            key = id(cell.style)
+            if key not in ids:
+                ids[key] = f' s="{cell_styles.add(cell.style)}"' if any(cell.style) else ""
+            start = f'<c r="{letter}{row}"{ids[key]}'
+            value, kind = cell.value, cell.kind
+            if kind == "s":
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                out.append(f'{start} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>')
+            elif kind == "f":
+                out.append(f"{start}><f>{_text(value[1:])}</f><v>{_v_text(cell.result)}</v></c>")
+            elif value is None:
+                out.append(f'{start} t="n"/>')
+            else:
+                text = safe_string(value)
+                out.append(f'{start} t="n"><v>{text}</v></c>' if text else f'{start} t="n"><v/></c>')
+        out.append("</row>")
+    out.append("</sheetData>")
+    return "".join(out).encode("utf-8")
+
+
+_EMPTY_SHEET_DATA = b"<sheetData/>"
+
+
+def _spliced(xml: bytes, sheet_data: bytes) -> bytes:
+    """A worksheet's XML, written with an empty sheetData, with ``sheet_data`` in its place."""
+    at = xml.index(_EMPTY_SHEET_DATA)  # the first: nothing before the cells can hold one
+    return xml[:at] + sheet_data + xml[at + len(_EMPTY_SHEET_DATA):]
+
+
+def _text(value: str) -> str:
+    """Text as lxml writes it in an element."""
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    return value
+
+
+def _attr(value: str) -> str:
+    """An attribute value as lxml writes it."""
+    return (_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
 
 
 def _v_text(value: Decimal) -> str:
