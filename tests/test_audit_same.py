@@ -6,6 +6,7 @@ general one. The build's own audit (of the document it rendered, in memory) is c
 `papers audit` of the written file."""
 from __future__ import annotations
 
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -90,6 +91,34 @@ def test_synthetic_papers_audit_the_same(tmp_path: Path) -> None:
     for path in documents:
         assert_same(path)
         assert fast(path), path.name
+
+
+def test_the_build_finds_in_what_it_rendered_what_papers_audit_finds_in_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: dict[str, tuple[Seen, Seen]] = {}  # output -> (findings, the reference's), of the document in memory
+    audit_document = now.audit_document
+
+    def recording(path: Path, doc) -> list:  # type: ignore[no-untyped-def, type-arg]
+        found = audit_document(path, doc)
+        rendered[str(path)] = (seen(found), seen(before.audit_document(path, doc)))
+        return found
+
+    monkeypatch.setattr(now, "audit_document", recording)  # the build imports it when it audits (-j 1: here)
+    synth.write_cycle(synth.make_cycle(meetings=1), tmp_path / "in")
+    example = tmp_path / "in" / EXAMPLE.name  # with a generic link under a skipped heading level, as an author may
+    shutil.copytree(EXAMPLE, example)
+    report = example / "05-central-services.yaml"
+    text = report.read_text(encoding="utf-8")
+    old = "The IT department provides the technical infrastructure"
+    assert old in text
+    report.write_text(text.replace(old, "### Detail\n\n      [Click here](https://www.thurrock.gov.uk) for more.\n\n"
+                                        "      " + old, 1), encoding="utf-8")
+    written = {str(path): path for path in built(tmp_path, CABINET, tmp_path / "in")}
+    assert len(rendered) == 2 + 3 + synth.PAPERS_PER_MEETING  # every paper (agendas are audited from their bytes)
+    assert {rule for found, _ in rendered.values() for _, _, rule, *_ in found} >= {"link-text", "heading-order"}
+    for output, (found, reference) in rendered.items():
+        assert found == reference, output
+        assert found == seen(now.audit_file(written[output])), output
 
 
 NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
@@ -298,3 +327,15 @@ def test_documents_without_title_language_body_or_content_audit_the_same(tmp_pat
     assert "image-alt" in [rule for _, _, rule, *_ in assert_same(tmp_path / "picture.docx")]
     lonely = document(tmp_path, "unreadable cell", UNUSUAL["cell without a table"])
     assert [rule for _, _, rule, *_ in assert_same(lonely)] == ["unreadable"]
+
+
+def test_a_document_changed_after_its_audit_changes_nothing_for_the_next(tmp_path: Path) -> None:
+    # the audit keeps what it made of a styles part for the next document with the same one (a build's papers
+    # share their template's): changing the first document's styles afterwards must not reach the second
+    first_path = document(tmp_path, "first", p("Only body text"))
+    second_path = document(tmp_path, "second", p("A heading", "Heading1") + p("And its text"))
+    first = Document(str(first_path))
+    assert seen(now.audit_document(first_path, first)) == []
+    first.styles["Heading 1"].font.size = Pt(8)  # a style the first document does not use, changed after its audit
+    second = Document(str(second_path))
+    assert seen(now.audit_document(second_path, second)) == seen(before.audit_document(second_path, second)) == []

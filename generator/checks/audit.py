@@ -30,6 +30,7 @@ Domain code: returns findings, prints nothing. What is checked, and the decision
 """
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import os
@@ -650,6 +651,7 @@ def _styles_index(styles: Any) -> _StylesIndex:
     found = kept.get(key)
     if found is not None:
         return found
+    styles = copy.deepcopy(styles)  # the index's own: a caller may change its document's styles after the audit
     by_id: dict[str, Any] = {s.get(_w("styleId")): s for s in styles.iter(_w("style"))}
     default_style: dict[str, str | None] = {"paragraph": None, "table": None}
     for sid, style in by_id.items():  # the first default of each type wins, as in Word
