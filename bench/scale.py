@@ -10,9 +10,11 @@ processes as a user runs them (bench/cycle.py's runner: bytecode cached as Pytho
   process tree sampled every 20 ms for memory): linear when the ms per paper of the whole is at most 1.15x
   that of the 200 (the runs interleaved, so that other load weighs on both alike);
 - the first rebuild after the cold build, with nothing changed: it reads every output once, as the build's
-  digests (OUT/.papers-digests) do not yet hold the files just written;
-- no-op rebuilds (nothing changed) and rebuilds after one paper's text changed (a different report in a
-  different meeting each run), --runs each, default -j;
+  digests (OUT/.papers-digests) do not yet hold the files just written, and records each meeting in the tree
+  index (OUT/.papers-index);
+- no-op rebuilds (nothing changed: every meeting answered from the tree index) and rebuilds after one paper's
+  text changed (a different report in a different meeting each run: that meeting is built the long way, the
+  others come from the index), --runs each, default -j;
 - peak memory of the cold build at -j 2: the summed RSS of the whole process tree (the papers process and
   its workers: pages the forked workers share are counted once per process, the strictest reading).
 """

@@ -184,9 +184,11 @@ def test_options_and_the_generator_are_part_of_what_is_recorded(
     monkeypatch.setattr(index_module, "generator_version", lambda: "another version")
     build(meeting, out)
     assert long_way == [meeting.name]
+    elsewhere = statuses(build(meeting, tmp_path / "elsewhere"))  # another -o: another index, a first build
+    assert set(elsewhere.values()) == {"built"}
 
 
-@pytest.mark.parametrize("damage", ["garbage", "cut", "shape", "record", "seal"])
+@pytest.mark.parametrize("damage", ["missing", "garbage", "cut", "shape", "record", "seal"])
 def test_a_damaged_index_only_sends_the_meeting_the_long_way(
         meeting: Path, tmp_path: Path, long_way: list[str], damage: str) -> None:
     out = tmp_path / "out"
@@ -195,7 +197,9 @@ def test_a_damaged_index_only_sends_the_meeting_the_long_way(
     raw = path.read_text(encoding="utf-8")
     data = json.loads(raw)
     (entry,) = data["meetings"].values()
-    if damage == "garbage":
+    if damage == "missing":
+        path.unlink()
+    elif damage == "garbage":
         path.write_bytes(b"\x00\xff not an index")
     elif damage == "cut":
         path.write_text(raw[:len(raw) // 2], encoding="utf-8")
