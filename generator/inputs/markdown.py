@@ -1,4 +1,4 @@
-"""CommonMark body text -> paper model blocks (markdown-it-py, no regexes)."""
+"""CommonMark body text -> paper model blocks (markdown_fast.py for the common shape, markdown-it-py for the rest)."""
 from __future__ import annotations
 
 import re
