@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import pickle
-import posixpath
+import re
 import warnings
-import zipfile
 from copy import copy, deepcopy
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +31,7 @@ from openpyxl.compat import safe_string
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.comments import Comment
 from openpyxl.packaging.core import DocumentProperties
@@ -43,8 +43,7 @@ from openpyxl.xml.functions import tostring
 from ..errors import TemplateProblem
 from ..finance import disagrees, format_amount
 from ..model import FinanceTable, Meeting, Paper
-from ..write.outputs import normalise_zip
-from ..inputs.sources import sheet_parts
+from ..write.outputs import fixed_zip
 
 # named cell styles the renderer draws with; the template must define them all
 TITLE = "papers title"
@@ -109,27 +108,38 @@ def workbook_bytes(wb: Workbook, stamp: dt.datetime, grids: dict[str, "_Grid"] |
     """Save a workbook deterministically, the cells of the sheets in ``grids`` (sheet -> its cells, each
     formula with its result) written by _sheet_data, and ``alt_texts`` (sheet -> one per chart, in order)
     written into its charts' drawings."""
-    data = _saved(wb, grids or {})
+    entries = _saved(wb, grids or {})
     wb.properties.modified = stamp
     replace = {"docProps/core.xml": tostring(wb.properties.to_tree())}
-    if alt_texts:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            parts = sheet_parts(package)
-            for title, texts in alt_texts.items():
-                if texts:
-                    drawing = _drawing_part(package, parts[title])
-                    replace[drawing] = _with_alt_texts(package.read(drawing), texts)
-    return normalise_zip(data, replace)
+    parts = dict(entries)
+    for title, texts in (alt_texts or {}).items():
+        if texts:
+            drawing = wb[title]._drawing.path[1:]  # where _saved wrote the sheet's charts' drawing
+            replace[drawing] = _with_alt_texts(parts[drawing], texts)
+    return fixed_zip(entries, replace)
 
 
-def _saved(wb: Workbook, grids: dict[str, "_Grid"]) -> bytes:
-    """What ``wb.save()`` writes, made in memory: openpyxl writes each worksheet to a temporary file and deletes
-    it (a third of the time of saving a meeting's workbook). The entries are stored uncompressed: normalise_zip,
-    which workbook_bytes applies, compresses each one once, afterwards. Same entries, in the same order.
+class _Entries(list[tuple[str, bytes | str]]):
+    """What ExcelWriter writes into its zip archive, kept in order to be compressed once, by fixed_zip."""
+
+    def writestr(self, name: str, data: bytes | str) -> None:
+        self.append((name, data))
+
+    def namelist(self) -> list[str]:
+        return [name for name, _ in self]
+
+    def close(self) -> None:
+        pass
+
+
+def _saved(wb: Workbook, grids: dict[str, "_Grid"]) -> _Entries:
+    """What ``wb.save()`` writes, as entries in memory: openpyxl writes each worksheet to a temporary file and
+    deletes it (a third of the time of saving a meeting's workbook), and compresses every entry, which
+    fixed_zip does once, afterwards (with core.xml, whose `modified` openpyxl would stamp with the time,
+    rewritten). Same entries, in the same order.
 
     The cells of a sheet in ``grids`` are written by _sheet_data, not by openpyxl (which builds each cell's
-    XML in Python, element by element): the same XML, with each formula's result in it, as lxml would write
-    it."""
+    XML in Python, element by element): the same XML, with each formula's result in it, as lxml writes it."""
     from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
     from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.worksheet.dimensions import SheetDimension
@@ -170,10 +180,17 @@ def _saved(wb: Workbook, grids: dict[str, "_Grid"]) -> bytes:
             self._archive.writestr(ws.path[1:], xml)
             self.manifest.append(ws)
 
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        Writer(wb, archive).save()  # core.xml, whose `modified` openpyxl would stamp with the time, is rewritten
-    return buf.getvalue()
+        def _write_charts(self) -> None:  # as ExcelWriter's, with the XML of the charts made beforehand
+            if len(self._charts) != len(set(self._charts)):  # pragma: no cover - ours are made once each
+                raise ValueError("The same chart cannot be used in more than one worksheet")
+            for chart in self._charts:
+                xml = chart.xml if isinstance(chart, _ChartXML) else tostring(chart._write())
+                self._archive.writestr(chart.path[1:], xml)
+                self.manifest.append(chart)
+
+    entries = _Entries()
+    Writer(wb, entries).save()
+    return entries
 
 
 def sheet_name(base: str, taken: set[str]) -> str:
@@ -312,17 +329,18 @@ def _style_of(cell: Cell, styles: dict[str, object]) -> str | None:
     return name if name in styles else None
 
 
-def _copy_setup(ws: Worksheet, model: Worksheet) -> None:
-    """Everything about a sheet that is not its cells: print setup, margins, view, default sizes."""
-    ws.sheet_format = copy(model.sheet_format)
-    props = deepcopy(model.sheet_properties)
-    props.codeName = None  # VBA code names must be unique per sheet
-    ws.sheet_properties = props
+def _copy_setup(ws: Worksheet, model: Worksheet, kept: dict[int, bytes]) -> None:
+    """Everything about a sheet that is not its cells: print setup, margins, view, default sizes. ``kept``
+    holds each model's copied parts pickled (unpickling them is several times faster than copying again)."""
+    if id(model) not in kept:
+        props = deepcopy(model.sheet_properties)
+        props.codeName = None  # VBA code names must be unique per sheet
+        kept[id(model)] = pickle.dumps((model.sheet_format, props, model.page_margins, model.print_options,
+                                        model.HeaderFooter), pickle.HIGHEST_PROTOCOL)
+    ws.sheet_format, ws.sheet_properties, ws.page_margins, ws.print_options, ws.HeaderFooter = pickle.loads(
+        kept[id(model)])
     for attr in model.page_setup.__attrs__:
         setattr(ws.page_setup, attr, getattr(model.page_setup, attr))
-    ws.page_margins = copy(model.page_margins)
-    ws.print_options = copy(model.print_options)
-    ws.HeaderFooter = deepcopy(model.HeaderFooter)
     view, source = ws.sheet_view, model.sheet_view
     for attr in ("showGridLines", "showRowColHeaders", "showZeros", "rightToLeft", "showRuler",
                  "showOutlineSymbols", "defaultGridColor", "showWhiteSpace", "view", "colorId", "zoomScale",
@@ -391,10 +409,11 @@ class _Book:
     alt_texts: dict[str, list[str]] = field(default_factory=dict)  # sheet -> title, description per chart
     formats: dict[tuple[str, str], StyleArray] = field(default_factory=dict)  # (style, number format) -> its array
     quoted: dict[str, StyleArray] = field(default_factory=dict)  # style -> its array with a quote prefix
+    setups: dict[int, bytes] = field(default_factory=dict)  # see _copy_setup
 
     def new_sheet(self, title: str, model: Worksheet) -> Worksheet:
         ws = self.tpl.wb.create_sheet(title)
-        _copy_setup(ws, model)
+        _copy_setup(ws, model, self.setups)
         self.grids[title] = _Grid()
         return ws
 
@@ -521,23 +540,16 @@ class _Book:
         keys = [k for k in ("budget", "forecast") if k in block.columns]
         if len(keys) < 2 or block.first > block.last:
             return
-        chart = BarChart()
-        chart.type, chart.grouping = "bar", "clustered"  # horizontal: service names read across, however many
         title = table.title or DEFAULT_TABLE_TITLE
-        chart.title = f"{title}: budget against forecast"
-        chart.x_axis.title = table.label
-        chart.y_axis.title = table.units or "Amount"
-        for key in keys:
-            col = column_index_from_string(block.columns[key])
-            chart.add_data(Reference(ws, min_col=col, min_row=block.first - 1, max_row=block.last),
-                           titles_from_data=True)
-        _text_categories(chart, Reference(ws, min_col=1, min_row=block.first, max_row=block.last))
-        chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides both axes by default
-        chart.legend.position = "b"
-        chart.width, chart.height = 16, max(7.5, 0.9 * (block.last - block.first + 1) + 3.5)  # cm
-        ws.add_chart(chart, f"{get_column_letter(column)}{block.top}")
+        spec = _Bars(f"{title}: budget against forecast", table.label, table.units or "Amount",
+                     tuple((column_index_from_string(block.columns[key]), block.first - 1, block.last)
+                           for key in keys),
+                     (1, block.first, block.last), True)
+        # horizontal bars: service names read across, however many
+        name = _add_bars(ws, spec, f"{get_column_letter(column)}{block.top}",
+                         16, max(7.5, 0.9 * (block.last - block.first + 1) + 3.5))  # cm
         labels = dict(table.columns)
-        self.alt_texts.setdefault(ws.title, []).append(chart_title(chart))
+        self.alt_texts.setdefault(ws.title, []).append(name)
         self.alt_texts[ws.title].append(
             f"Bar chart: {labels['budget']} and {labels['forecast']} by {table.label.lower()}, "
             f"{table.units or 'amounts'}, from the table '{title}' beside it: "
@@ -612,19 +624,12 @@ class _Book:
         """Variance by paper (by table when a paper has several), bars below the Summary's table's right."""
         last = header + len(blocks)
         several = len({id(b.paper) for b in blocks}) < len(blocks)
-        chart = BarChart()
-        chart.type, chart.grouping = "bar", "clustered"
-        chart.title = "Variance by paper"
-        chart.x_axis.title = "Table" if several else "Paper"
-        chart.y_axis.title = f"Variance, {blocks[0].table.units}" if blocks[0].table.units else "Variance"
-        chart.add_data(Reference(ws, min_col=column, min_row=header, max_row=last), titles_from_data=True)
-        _text_categories(chart, Reference(ws, min_col=2 if several else 1, min_row=header + 1, max_row=last))
-        chart.x_axis.delete = chart.y_axis.delete = False
-        chart.legend = None  # one series, named by the title
-        chart.width, chart.height = 16, max(6.0, 1.2 * len(blocks) + 3)
-        ws.add_chart(chart, f"{get_column_letter(at)}{header}")
+        spec = _Bars("Variance by paper", "Table" if several else "Paper",
+                     f"Variance, {blocks[0].table.units}" if blocks[0].table.units else "Variance",
+                     ((column, header, last),), (2 if several else 1, header + 1, last), False)  # one series: no legend
+        name = _add_bars(ws, spec, f"{get_column_letter(at)}{header}", 16, max(6.0, 1.2 * len(blocks) + 3))
         names = _block_names(blocks)
-        self.alt_texts.setdefault(ws.title, []).append(chart_title(chart))
+        self.alt_texts.setdefault(ws.title, []).append(name)
         self.alt_texts[ws.title].append(
             "Bar chart: the variance of each " + ("table" if several else "paper") + " in the summary table beside "
             "it: " + "; ".join(f"{names[i] if several else _paper_heading(b.paper)} "
@@ -878,6 +883,89 @@ def _keep_blocks_on_a_page(ws: Worksheet, grid: _Grid, spans: list[tuple[int, in
             y = repeated + h(row)
 
 
+@dataclass(frozen=True)
+class _Bars:
+    """A clustered horizontal bar chart of a sheet's columns: what chart() and summary_chart() draw."""
+
+    title: str
+    x_title: str
+    y_title: str
+    data: tuple[tuple[int, int, int], ...]  # per series: column, its header row, its last row
+    categories: tuple[int, int, int]  # column, first and last row of the category labels
+    legend: bool  # at the bottom; none for one series, which the title names
+
+    def chart(self, ws: Worksheet) -> BarChart:
+        """The chart as openpyxl's objects."""
+        chart = BarChart()
+        chart.type, chart.grouping = "bar", "clustered"
+        chart.title = self.title
+        chart.x_axis.title = self.x_title
+        chart.y_axis.title = self.y_title
+        for col, header, last in self.data:
+            chart.add_data(Reference(ws, min_col=col, min_row=header, max_row=last), titles_from_data=True)
+        col, first, last = self.categories
+        _text_categories(chart, Reference(ws, min_col=col, min_row=first, max_row=last))
+        chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides both axes by default
+        if self.legend:
+            chart.legend.position = "b"
+        else:
+            chart.legend = None
+        return chart
+
+    def refs(self, ws: Worksheet) -> dict[str, str]:
+        """What the chart's XML refers to, as openpyxl's add_data and _text_categories write it."""
+        found = {}
+        for i, (col, header, last) in enumerate(self.data):
+            values = Reference(ws, min_col=col, min_row=header, max_row=last)
+            cell = values.pop()  # as SeriesFactory takes a series' title from its first cell
+            found[f"S{i}"], found[f"V{i}"] = f"{values.sheetname}!{cell}", str(values)
+        col, first, last = self.categories
+        found["C"] = str(Reference(ws, min_col=col, min_row=first, max_row=last))
+        return found
+
+
+class _ChartXML(ChartBase):  # type: ignore[misc]
+    """A chart whose XML is made already: the drawing places it as openpyxl does a chart, _saved writes it."""
+
+    def __init__(self, xml: bytes, title: str) -> None:  # ChartBase's own state is never used
+        self.xml = xml
+        self.text = title
+
+
+_MARK = re.compile(rb"PAPERSx([A-Z0-9]+)x")
+_BARS_XML: dict[tuple[int, bool], list[bytes]] = {}  # (series, legend) -> chart XML split at _MARK's names
+
+
+def _bars_xml(ws: Worksheet, spec: _Bars) -> bytes:
+    """The XML openpyxl writes for ``spec``'s chart, made from its XML for a chart of the same shape whose
+    texts and references are marks (building and serialising openpyxl's chart objects is most of the time
+    of writing a meeting's workbook)."""
+    shape = (len(spec.data), spec.legend)
+    if shape not in _BARS_XML:
+        model = _Bars("PAPERSxTx", "PAPERSxXx", "PAPERSxYx", spec.data, spec.categories, spec.legend).chart(ws)
+        for i, series in enumerate(model.series):
+            series.tx.strRef.f, series.val.numRef.f, series.cat.strRef.f = f"PAPERSxS{i}x", f"PAPERSxV{i}x", "PAPERSxCx"
+        _BARS_XML[shape] = _MARK.split(tostring(model._write()))
+    pieces = _BARS_XML[shape]
+    values = {"T": spec.title, "X": spec.x_title, "Y": spec.y_title, **spec.refs(ws)}
+    return b"".join(piece if i % 2 == 0 else _text(values[piece.decode()]).encode("utf-8")
+                    for i, piece in enumerate(pieces))
+
+
+def _add_bars(ws: Worksheet, spec: _Bars, anchor: str, width: float, height: float) -> str:
+    """Put ``spec``'s chart on the sheet at ``anchor``, ``width`` by ``height`` cm; returns its title as text."""
+    texts = (spec.title, spec.x_title, spec.y_title)
+    if all(isinstance(t, str) and t and "\n" not in t and t == t.strip() and not ILLEGAL_CHARACTERS_RE.search(t)
+           for t in texts):
+        chart: ChartBase = _ChartXML(_bars_xml(ws, spec), spec.title)
+    else:  # openpyxl writes an empty text, one of several lines or one with spaces around it otherwise (and
+        # refuses a control character, as before)
+        chart = spec.chart(ws)
+    chart.width, chart.height = width, height
+    ws.add_chart(chart, anchor)
+    return chart.text if isinstance(chart, _ChartXML) else chart_title(chart)
+
+
 def _text_categories(chart: BarChart, ref: Reference) -> None:
     """Category labels read as text (openpyxl's set_categories refers to them as numbers)."""
     for series in chart.series:
@@ -887,17 +975,6 @@ def _text_categories(chart: BarChart, ref: Reference) -> None:
 def chart_title(chart: BarChart) -> str:
     """A chart's title as plain text."""
     return "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
-
-
-def _drawing_part(package: zipfile.ZipFile, sheet_part: str) -> str:
-    """The drawing part of a worksheet part (where its charts are anchored)."""
-    folder, name = posixpath.split(sheet_part)
-    rels = etree.fromstring(package.read(f"{folder}/_rels/{name}.rels"))
-    for rel in rels:
-        if rel.get("Type", "").endswith("/drawing"):
-            target = rel.get("Target")
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-    raise AssertionError(f"{sheet_part}: charts were added but the sheet has no drawing")
 
 
 def _with_alt_texts(xml: bytes, texts: list[str]) -> bytes:

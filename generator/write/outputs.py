@@ -10,7 +10,7 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,11 +257,17 @@ def normalise_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> by
 
     ``replace`` gives new contents for some entries (by name), e.g. post-processed XML.
     """
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return fixed_zip(((info.filename, src.read(info.filename)) for info in src.infolist()), replace)
+
+
+def fixed_zip(entries: Iterable[tuple[str, bytes | str]], replace: Mapping[str, bytes] | None = None) -> bytes:
+    """A package of ``entries`` (name, content), in their order, as normalise_zip writes one."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = replace.get(info.filename) if replace else None
-            dst.writestr(fixed_zip_entry(info.filename), body if body is not None else src.read(info.filename))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, body in entries:
+            new = replace.get(name) if replace else None
+            dst.writestr(fixed_zip_entry(name), new if new is not None else body)
     return out.getvalue()
 
 
