@@ -244,8 +244,29 @@ def _folder_problems(folder: Path, papers: list[Path], in_tree: bool) -> list[Pr
 
 def _folders(root: Path) -> list[Path]:
     """``root`` and every folder below it, hidden ones (.git, a build's temporary folders) left out."""
-    return [root] + sorted(d for d in root.rglob("*") if d.is_dir()
-                           and not any(part.startswith(".") for part in d.relative_to(root).parts))
+    found = []
+    # os.walk tells folders from files by the directory entries' types, without a stat per file
+    for top, folders, _ in os.walk(root, followlinks=True):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found += [Path(top, name) for name in folders]
+    return [root] + sorted(found)
+
+
+_PAPER_SUFFIXES = (".md", ".yaml", ".yml")
+
+
+def _folder_papers(folder: Path) -> tuple[list[Path], bool]:
+    """The papers in ``folder``, in order, and whether it holds meeting.yaml (one listing of the folder)."""
+    papers, has_meeting = [], False
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name == MEETING_FILE:
+                has_meeting = has_meeting or entry.is_file()
+            elif os.path.splitext(entry.name)[1].lower() in _PAPER_SUFFIXES and entry.is_file():
+                path = folder / entry.name
+                if _is_paper(path):
+                    papers.append(path)
+    return sorted(papers), has_meeting
 
 
 def discover(paths: list[Path]) -> list[Job]:
@@ -271,8 +292,8 @@ def discover(paths: list[Path]) -> list[Job]:
         elif path.is_dir():
             found = 0
             for folder in _folders(path) if not (path / MEETING_FILE).is_file() else [path]:
-                papers = sorted(p for p in folder.iterdir() if _is_paper(p) and p.is_file())
-                if (folder / MEETING_FILE).is_file():
+                papers, has_meeting = _folder_papers(folder)
+                if has_meeting:
                     jobs[folder] = Job(folder, True, papers)
                     found += 1
                     continue

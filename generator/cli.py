@@ -492,27 +492,30 @@ class _progress:
 
 
 def _print(report: BuildReport, done: str) -> None:
+    # one write of the whole report: a line at a time (a flush each) was a tenth of a rebuild with nothing to do
+    out: list[str] = []
     for meeting in report.meetings:
-        click.echo(meeting.name)
+        out.append(meeting.name)
         for paper in meeting.papers:
             name = paper.output.name if paper.output is not None else paper.source.name
             note = "  (new)" if paper.new else "  (content changed)" if paper.changed else ""
             note += f"  (your edited copy kept as {paper.kept.name})" if paper.kept else ""
-            click.echo(f"  {paper.status:<10}{name}{note}")
+            out.append(f"  {paper.status:<10}{name}{note}")
             for problem in paper.problems:
-                click.echo(f"      {problem}")
-            _print_diff(paper.diff)
+                out.append(f"      {problem}")
+            _print_diff(paper.diff, out)
         for output in meeting.outputs:
-            click.echo(f"  {output.status:<10}{output.name}" + (f"  {output.message}" if output.message else ""))
-            _print_diff(output.diff)
+            out.append(f"  {output.status:<10}{output.name}" + (f"  {output.message}" if output.message else ""))
+            _print_diff(output.diff, out)
         for problem in meeting.problems:  # the meeting's own: meeting.yaml, workbook, agenda, pack
-            click.echo(f"  {'meeting':<10}{problem}")
+            out.append(f"  {'meeting':<10}{problem}")
         for note in meeting.notes:  # after publication: the supplement, and what was left as published
-            click.echo(f"  {note}")
+            out.append(f"  {note}")
     if done == "built":
-        _summary_table(report)
-        _written(report)
-    click.echo(_last_line(report, done))
+        _summary_table(report, out)
+        _written(report, out)
+    out.append(_last_line(report, done))
+    click.echo("\n".join(out))
     if not report.ok:
         raise SystemExit(1)
 
@@ -536,7 +539,7 @@ def _last_line(report: BuildReport, done: str) -> str:
 
 
 
-def _written(report: BuildReport) -> None:
+def _written(report: BuildReport, out: list[str]) -> None:
     """Where the outputs went (full paths) and how many files of each kind were written there."""
     assert report.out is not None
     for m in report.meetings:
@@ -545,7 +548,7 @@ def _written(report: BuildReport) -> None:
             continue  # nothing of it could be built (its problems are listed above)
         names = m.written
         if not names:
-            click.echo(f"nothing written to {folder}" + (": every output there is up to date" if m.ok else ""))
+            out.append(f"nothing written to {folder}" + (": every output there is up to date" if m.ok else ""))
             continue
         kinds: dict[str, int] = {}
         for name in names:
@@ -556,22 +559,22 @@ def _written(report: BuildReport) -> None:
         order = ["Word paper", "workbook", "agenda", "paper PDF", "appendix PDF", "agenda PDF", "pack", "exempt pack",
                  "supplementary agenda", "supplementary agenda PDF", "supplement", "open data file"]
         parts = [_plural(kinds[k], k) if kinds[k] > 1 else f"1 {k}" for k in order if k in kinds]
-        click.echo(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
+        out.append(f"outputs written to {folder}: {_plural(len(names), 'file')} ({', '.join(parts)})")
 
 
-def _print_diff(lines: list[str]) -> None:
+def _print_diff(lines: list[str], out: list[str]) -> None:
     """What a person changed in an output skipped as edited (a short unified diff), under it."""
     if lines:
-        click.echo("      what was changed by hand, against what the build made:")
+        out.append("      what was changed by hand, against what the build made:")
     for line in lines:
-        click.echo(f"        {line}")
+        out.append(f"        {line}")
 
 
-def _summary_table(report: BuildReport) -> None:
+def _summary_table(report: BuildReport, out: list[str]) -> None:
     width = max([len(m.name) for m in report.meetings] + [7])
-    click.echo(f"{'meeting':<{width}}  built  unchanged  skipped  failed  warnings  errors")
+    out.append(f"{'meeting':<{width}}  built  unchanged  skipped  failed  warnings  errors")
     for m in report.meetings:
-        click.echo(f"{m.name:<{width}}  {m.count('built'):>5}  {m.count('unchanged'):>9}  {m.count('skipped'):>7}"
+        out.append(f"{m.name:<{width}}  {m.count('built'):>5}  {m.count('unchanged'):>9}  {m.count('skipped'):>7}"
                    f"  {m.count('failed'):>6}  {m.warning_count:>8}  {m.error_count:>6}")
     changed: list[str] = []
     for m in report.meetings:
@@ -581,4 +584,4 @@ def _summary_table(report: BuildReport) -> None:
             changed.append(f"{m.name}: {first}" if len(report.meetings) > 1 else first)
             continue
         changed += [f"{m.name}/{p.output.name}" + (" (new)" if p.new else "") for p in built if p.changed]
-    click.echo("content changed since the previous build: " + (", ".join(changed) if changed else "none"))
+    out.append("content changed since the previous build: " + (", ".join(changed) if changed else "none"))

@@ -85,7 +85,9 @@ def _choices(annotation: Any) -> frozenset[str]:
 class Strict(BaseModel):
     """Unknown fields are errors: a misspelt field must never be silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # each model's validator is built when first used, not on import: a rebuild of one paper builds only the
+    # models a paper needs (not meeting.yaml's, which the manifest keeps as validated)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -407,6 +407,8 @@ def noting_reads(into: list[tuple[str, FileStatus]]) -> Iterator[None]:
 
 def _file_digest(path: Path) -> bytes:
     """SHA-256 of a file's bytes (OSError when it cannot be read), remembered by its stat."""
+    if _unread is not None:
+        _read_digests()
     name = os.path.abspath(path)
     try:
         st = os.stat(name)  # a remembered file is not opened: a rebuild with nothing to do stats each file once
@@ -446,8 +448,22 @@ def _content_digest(path: Path) -> bytes | None:
         return None
 
 
+# OUT, while the digests it keeps are not yet read: they are read when a digest is first wanted, so that a build
+# whose every meeting comes from the tree index (index.py) reads none
+_unread: Path | None = None
+
+
 def load_digests(out: Path) -> None:
-    """Remember the file digests a previous build into ``out`` kept (a damaged or missing file: none)."""
+    """Remember the file digests a previous build into ``out`` kept (a damaged or missing file: none), once a
+    file's digest is first wanted."""
+    global _unread
+    _unread = out
+
+
+def _read_digests() -> None:
+    global _unread
+    out, _unread = _unread, None
+    assert out is not None
     try:
         raw = (out / DIGESTS).read_bytes()
     except OSError:
@@ -469,6 +485,10 @@ def load_digests(out: Path) -> None:
 def save_digests(out: Path) -> None:
     """Keep, for the next build into ``out``, the digests this process remembers of files that are still as they
     were; nothing is written when they are those it found. Raises WriteError."""
+    global _unread
+    if _unread is not None:  # no digest was wanted: the kept ones are as they were
+        _unread = None
+        return
     keep = {}
     for key, digest in _DIGESTS.items():
         try:
