@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,9 @@ def test_the_picture_is_placed_at_the_text_width_with_its_alt_text(cabinet: tupl
     assert abs(int(extent.get("cy")) - int(extent.get("cx")) * height / width) < 2
     images = [p for p in doc.part.package.parts if p.partname.startswith("/word/media/")]
     assert [p.blob for p in images] == [png]
+    with zipfile.ZipFile(cabinet[0] / f"{CLEARED}.docx") as package:  # a picture is not deflated again
+        kinds = {info.filename: info.compress_type for info in package.infolist()}
+    assert kinds["word/media/image1.png"] == zipfile.ZIP_STORED and kinds["word/document.xml"] == zipfile.ZIP_DEFLATED
 
 
 # -- the same, as LibreOffice prints it ----------------------------------------------------------

@@ -130,18 +130,33 @@ def _grid_needs_fixing(tree: Any) -> bool:
     return False
 
 
+# parts that are compressed already (pictures): deflating them again costs about 5 ms per 300 KB and saves
+# nothing, so they are stored
+_STORED = (".png", ".jpg", ".jpeg", ".gif")
+# zlib's fastest level for the XML parts: half the time of the default level 6 (0.6 ms a paper: 117 instead
+# of 250 ms for the 210 documents of bench/synth.py's cycle), the documents about 17% larger (21.7 KB
+# instead of 18.6 KB a paper)
+_XML_LEVEL = 1
+
+
 class _FixedTimeZip:
-    """python-docx's physical package writer, writing entries as normalise_zip() would rewrite them."""
+    """python-docx's physical package writer, writing entries with fixed times, pictures stored and the XML
+    deflated at _XML_LEVEL."""
 
     def __init__(self, zf: zipfile.ZipFile) -> None:
         self.zf = zf
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
-        self.zf.writestr(fixed_zip_entry(pack_uri.membername), blob)
+        name = pack_uri.membername
+        if name.lower().endswith(_STORED):
+            self.zf.writestr(fixed_zip_entry(name), blob, compress_type=zipfile.ZIP_STORED)
+        else:
+            self.zf.writestr(fixed_zip_entry(name), blob, compresslevel=_XML_LEVEL)
 
 
 def _package_bytes(tpl: DocxTemplate) -> bytes:
-    """The bytes of ``normalise_zip(<tpl.save()>)`` in one pass: every part is compressed once, not twice."""
+    """The document's package, as ``tpl.save()`` writes its parts, with fixed entry times (see _FixedTimeZip),
+    in one pass: every part is compressed once, not twice."""
     try:
         from docx.opc.pkgwriter import PackageWriter
 
