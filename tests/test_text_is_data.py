@@ -156,3 +156,14 @@ finance:
     doc = open_docx(tmp_path / "out" / tmp_path.name / "paper.docx")
     cells = [norm(i.text) for i in body_items(doc, skip_first_table=True) if i.style == "Table Text"]
     assert cells == ["Legal & <Democratic> {{ 7*7 }} {_{ s }_}", "1,094", "965", "=SUM(A1)", "1", "2"]
+
+
+def test_text_drops_every_character_xml_forbids_and_keeps_the_rest() -> None:
+    from generator.render.wordml import text
+
+    # XML 1.0's Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+    forbidden = [chr(c) for c in range(0x20) if c not in (0x9, 0xA, 0xD)] + ["\ufffe", "\uffff"]
+    assert text("a" + "".join(forbidden) + "b") == "ab"
+    assert text("tab\tline\nreturn\r") == "tab line return "  # docxtpl would make breaks of these
+    assert text("\ufffd \ue000 \U0001f600 é £") == "\ufffd \ue000 \U0001f600 é £"
+    assert text('& < > " {{ x }}') == "&amp; &lt; &gt; &quot; &#123;&#123; x &#125;&#125;"
