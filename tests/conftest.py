@@ -23,6 +23,14 @@ EXAMPLE_AS = "2022-12-08-corporate-os"  # date: 2022-12-08, short_name: Corporat
 CABINET_AS = "2023-01-18-cabinet"  # date: 2023-01-18, short_name: Cabinet
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """What papers keeps between runs (the fonts' metrics) goes to a folder of this session, not the user's."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 def run_papers(*args: str) -> "CliRunner.invoke":
     """Run the `papers` command in-process; returns click's Result (exit_code, output)."""
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)

@@ -10,11 +10,15 @@ sans-serif fonts, so columns come out slightly wide rather than too narrow.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
+from pathlib import Path
 
 APPROX_EM = 600  # the fallback's width of any character, in 1/1000 em
 APPROX_BOLD_EM = 650
@@ -96,15 +100,31 @@ def _tabular_figures(family: str, bold: bool) -> bool:
     return advances is None or len({advances[0].get(ord(d), advances[1]) for d in "0123456789"}) == 1
 
 
+Advances = tuple[dict[int, int], int, int]  # {code point: advance}, a missing glyph's advance, units per em
+
+
 @lru_cache(maxsize=None)
-def _advances(family: str, bold: bool) -> tuple[dict[int, int], int, int] | None:
+def _advances(family: str, bold: bool) -> Advances | None:
     """{code point: advance}, the advance of a missing glyph, and units per em; None when no file can be read."""
     found = font_file(family, bold)
     if found is None:
         return None
+    path, index = found
+    kept = _kept_file(path, index)
+    if kept is not None:
+        known = _read_kept(kept)
+        if known is not None:
+            return known
+    read = read_advances(path, index)
+    if read is not None and kept is not None:
+        _keep(kept, read)
+    return read
+
+
+def read_advances(path: str, index: int) -> Advances | None:
+    """The advances of a font file, read with fontTools (None: not a TrueType or OpenType font)."""
     from fontTools.ttLib import TTFont, TTLibError
 
-    path, index = found
     try:
         font = TTFont(path, fontNumber=index, lazy=True)
         metrics = font["hmtx"].metrics
@@ -114,3 +134,52 @@ def _advances(family: str, bold: bool) -> tuple[dict[int, int], int, int] | None
         return None  # a bitmap or Type 1 font: fontTools reads only TrueType and OpenType
     missing = metrics.get(".notdef", (units_per_em // 2, 0))[0]
     return {code: metrics[name][0] for code, name in cmap.items() if name in metrics}, missing, units_per_em
+
+
+# Reading a font with fontTools costs every process about 20 ms (most of a one-paper rebuild's font work), so
+# what was read is kept, as fontconfig keeps its own cache: in the user's cache folder, one file per font
+# file, named after the file's path and status, so that a font installed over it is read again.
+KEPT_FORMAT = 1
+
+
+def cache_folder() -> Path:
+    """Where papers keeps what it can read again: $XDG_CACHE_HOME/papers, else ~/.cache/papers."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "papers"
+
+
+def _kept_file(path: str, index: int) -> Path | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    key = f"{KEPT_FORMAT}|{os.path.abspath(path)}|{index}|{st.st_dev}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}"
+    return cache_folder() / f"font-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.json"
+
+
+def _read_kept(kept: Path) -> Advances | None:
+    """What :func:`_keep` wrote; None when it is missing or not whole (then the font is read again)."""
+    try:
+        data = json.loads(kept.read_bytes())
+        codes, widths = data["codes"], data["widths"]
+        missing, units_per_em = data["missing"], data["units_per_em"]
+        if (data["format"] != KEPT_FORMAT or len(codes) != len(widths) or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in (*codes, *widths, missing, units_per_em))
+                or units_per_em <= 0):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return dict(zip(codes, widths)), missing, units_per_em
+
+
+def _keep(kept: Path, advances: Advances) -> None:
+    widths, missing, units_per_em = advances
+    data = {"format": KEPT_FORMAT, "missing": missing, "units_per_em": units_per_em,
+            "codes": list(widths), "widths": list(widths.values())}
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, kept)  # whole or not there: a build killed while writing leaves no half file
+    except OSError:
+        pass  # a read-only home: the font is read each time, as before
