@@ -48,7 +48,8 @@ def docx_blob() -> bytes:
 def test_docxtpl_render_calls_the_methods_we_override(docx_blob: bytes) -> None:
     from docxtpl import DocxTemplate
 
-    calls: dict[str, list[Any]] = {"patch_xml": [], "fix_tables": [], "resolve_listing": [], "from_string": []}
+    calls: dict[str, list[Any]] = {"patch_xml": [], "fix_tables": [], "resolve_listing": [], "from_string": [],
+                                   "render_properties": []}
 
     class Env(jinja2.Environment):
         def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
@@ -68,6 +69,10 @@ def test_docxtpl_render_calls_the_methods_we_override(docx_blob: bytes) -> None:
             calls["resolve_listing"].append(xml)
             return super().resolve_listing(xml)
 
+        def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+            calls["render_properties"].append(context)
+            return super().render_properties(context, jinja_env)
+
     tpl = Spy(io.BytesIO(docx_blob))
     tpl.render({"name": "Grays"}, Env(autoescape=True), autoescape=True)
     for name, seen in calls.items():
@@ -78,6 +83,36 @@ def test_docxtpl_render_calls_the_methods_we_override(docx_blob: bytes) -> None:
          "docxtpl now passes globals or a template class (or not a str); _Environment caches only plain sources")
     text = "".join(p.text for p in tpl.docx.paragraphs)
     hook("docxtpl DocxTemplate.render", "Hello Grays!" in text, f"the split tag was not rendered: {text!r}")
+
+
+@pytest.mark.parametrize("comments", ["", "Plain & <kept>", "{{ name }} & co", "ends with a newline\n",
+                                      "a\r\nWindows line"])
+def test_docxtpl_render_properties_is_what_our_override_writes(docx_blob: bytes, comments: str) -> None:
+    from docxtpl import DocxTemplate
+
+    from generator.render.docx import _RENDERED_PROPERTIES, _Template
+
+    hook("docxtpl DocxTemplate.render_properties", params(DocxTemplate.render_properties)
+         == ["self", "context", "jinja_env"], f"signature is now {params(DocxTemplate.render_properties)}")
+    source = inspect.getsource(DocxTemplate.render_properties)
+    rendered = [name for name in ("author", "category", "comments", "content_status", "identifier", "keywords",
+                                  "language", "last_modified_by", "subject", "title", "version")
+                if f'"{name}",' in source and f'# "{name}"' not in source and f"# '{name}'" not in source]
+    hook("docxtpl DocxTemplate.render_properties", tuple(rendered) == _RENDERED_PROPERTIES,
+         f"renders {rendered}, not the properties render/docx.py _RENDERED_PROPERTIES lists")
+    doc = Document(io.BytesIO(docx_blob))
+    doc.core_properties.comments = comments
+    doc.core_properties.title = "Title {{ name }}"
+    buf = io.BytesIO()
+    doc.save(buf)
+    theirs, ours = DocxTemplate(io.BytesIO(buf.getvalue())), _Template(buf.getvalue(), {})
+    for tpl in (theirs, ours):
+        tpl.init_docx()
+        tpl.render_properties({"name": "Grays"}, jinja2.Environment(autoescape=True))
+    core = [tpl.docx.core_properties._element for tpl in (theirs, ours)]
+    hook("docxtpl DocxTemplate.render_properties", etree.tostring(core[0]) == etree.tostring(core[1]),
+         "writes other core properties than _Template.render_properties, which skips Jinja for text without a tag")
+    assert ours.docx.core_properties.title == "Title Grays"
 
 
 def test_docxtpl_patch_xml_is_a_pure_function_of_the_xml() -> None:

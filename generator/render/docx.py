@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -93,12 +94,26 @@ class _Template(DocxTemplate):
         tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
         return super().fix_tables(xml) if _grid_needs_fixing(tree) else tree
 
+    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        # docxtpl renders each core property through Jinja; one without a tag (ours: they are set after the
+        # render) would come out as it is, so it is only written back, as docxtpl writes every one of them
+        core = self.docx.core_properties
+        for prop in _RENDERED_PROPERTIES:
+            value = getattr(core, prop)
+            if "{" in value or "\r" in value or value.endswith("\n"):  # what Jinja would change
+                value = (jinja_env or jinja2.Environment()).from_string(value).render(context)
+            setattr(core, prop, value)
+
     def resolve_listing(self, xml: str) -> str:
         # docxtpl's "Listing" turns \t \a \n \f inside text into tabs and breaks, with regexes over the
         # whole rendered XML; wordml.text() never lets them through, so usually there is nothing to do
         if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
             return super().resolve_listing(xml)
         return xml
+
+
+# the core properties docxtpl's render_properties renders (docxtpl 0.18-0.20)
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 
 
 def _grid_needs_fixing(tree: Any) -> bool:
@@ -180,6 +195,19 @@ def _package_bytes(tpl: DocxTemplate) -> bytes:
     return out.getvalue()
 
 
+def _stored(blob: bytes) -> bytes:
+    """The template's package with its parts stored, not deflated: opened for every paper, it is then not
+    inflated every time (a package that cannot be read is left as it is, to be refused when opened)."""
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+            for info in src.infolist():
+                dst.writestr(info, src.read(info), compress_type=zipfile.ZIP_STORED)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError):
+        return blob
+    return out.getvalue()
+
+
 class DocxRenderer:
     """Renders papers with one Word template; keep one per template per process.
 
@@ -190,7 +218,7 @@ class DocxRenderer:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self.blob = path.read_bytes()
+            self.blob = _stored(path.read_bytes())
         except OSError as exc:
             raise TemplateProblem(f"{path.name}: cannot read the template ({exc.strerror})") from None
         self.env = _Environment(autoescape=True, undefined=jinja2.StrictUndefined)
