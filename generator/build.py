@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import gc
 import os
 import re
 import shutil
@@ -805,19 +806,26 @@ def _run(tasks: list[tuple[_Plan, _Task]], options: Options):  # type: ignore[no
     from .render.lifeline import pool_worker
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    # the workers die with the build however it ends (lifeline.py); Ctrl-C is the build's alone
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=pool_worker,
-                               initargs=(os.getpid(),))
+    # what the build holds by now is kept out of the garbage collector's passes while the workers run: a forked
+    # worker's collections would otherwise visit every object it inherits, and so copy its memory page by page
+    # (at -j 2, 6% more CPU and a fifth more memory); the workers are all forked at the first submit
+    gc.freeze()
     try:
-        futures = [(plan, pool.submit(_build_paper, task, options)) for plan, task in tasks]
-        for plan, future in futures:
-            yield plan, future.result()
-    except BaseException:  # interrupted (Ctrl-C, an error, the generator closed): the papers being built go too
-        for process in list(getattr(pool, "_processes", {}).values()):  # no public way to stop a running task
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+        # the workers die with the build however it ends (lifeline.py); Ctrl-C is the build's alone
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=pool_worker,
+                                   initargs=(os.getpid(),))
+        try:
+            futures = [(plan, pool.submit(_build_paper, task, options)) for plan, task in tasks]
+            for plan, future in futures:
+                yield plan, future.result()
+        except BaseException:  # interrupted (Ctrl-C, an error, the generator closed): the papers being built go too
+            for process in list(getattr(pool, "_processes", {}).values()):  # no public way to stop a running task
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+    finally:
+        gc.unfreeze()  # collected as usual again (a process that builds again, as the tests do)
 
 
 def _build_paper(task: _Task, options: Options) -> PaperResult:

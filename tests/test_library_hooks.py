@@ -360,3 +360,15 @@ def test_process_pool_keeps_its_worker_processes() -> None:
              isinstance(processes, dict) and processes and all(hasattr(p, "kill") for p in processes.values()),
              "no longer a dict of the worker processes: an interrupted build (build._run) cannot stop its workers")
 
+
+
+def test_a_forking_process_pool_forks_every_worker_at_its_first_submit() -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # build._run freezes the garbage collector's view of the parent just before the pool forks its workers: a
+    # worker forked later (once the parent has moved on) would inherit objects the freeze does not cover
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool.submit(int, "1")
+        hook("concurrent.futures ProcessPoolExecutor (fork)", len(getattr(pool, "_processes", {})) == 2,
+             "no longer forks all its workers at the first submit")
