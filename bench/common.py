@@ -33,6 +33,17 @@ def work_folder(keep: Path | None, prefix: str) -> Iterator[Path]:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def measured_env(pycache: Path | None) -> dict[str, str]:
+    """The environment of a measured process: Python's default bytecode caching, as a user has it
+    (PYTHONDONTWRITEBYTECODE, set in some sandboxes, would recompile the generator in every process),
+    into ``pycache`` (kept out of the tree); no PAPERS_* settings."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PAPERS_") and k not in ("PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE")}
+    if pycache is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
 def load_average() -> list[float]:
     """The 1, 5 and 15 minute load averages."""
     return [round(v, 2) for v in os.getloadavg()]

@@ -51,7 +51,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-from common import Section  # noqa: E402
+from common import Section, measured_env  # noqa: E402
 
 PAPERS = Path(sys.executable).parent / "papers"
 HEAVY = ("docxtpl", "docx", "openpyxl", "pydantic", "markdown_it", "jinja2", "lxml")
@@ -187,14 +187,8 @@ PYCACHE: Path | None = None  # set by main(): bytecode of every measured process
 
 
 def _env() -> dict[str, str]:
-    """The environment of measured processes: Python's default bytecode caching, as a user has it
-    (PYTHONDONTWRITEBYTECODE, set in some sandboxes, would recompile the generator in every process),
-    but into the benchmark's own folder; no PAPERS_* settings."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("PAPERS_") and k not in ("PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE")}
-    if PYCACHE is not None:
-        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
-    return env
+    """The environment of measured processes (common.measured_env)."""
+    return measured_env(PYCACHE)
 
 
 # -- checking what a build did -------------------------------------------------------------

@@ -55,8 +55,11 @@ print(time.perf_counter() - start, len(data), sum(pack.page_count(p) for _, p in
 """
 
 
+PYCACHE: Path | None = None  # set with the work folder: the bytecode of every measured Python process
+
+
 def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PAPERS_")}
+    return common.measured_env(PYCACHE)
 
 
 CPU: dict[str, list[float]] = {}  # CPU seconds of each measured process tree, by step
@@ -135,6 +138,8 @@ def main() -> None:
 
 
 def _bench(work: Path, opts: argparse.Namespace) -> tuple[list[dict], dict]:
+    global PYCACHE
+    PYCACHE = work / "pycache"
     cycle = synth.make_cycle(meetings=1)
     synth.write_cycle(cycle, work / "inputs")
     meeting = work / "inputs" / cycle[0].folder

@@ -47,6 +47,7 @@ import common  # noqa: E402
 import synth  # noqa: E402
 
 PAPERS = Path(sys.executable).parent / "papers"
+PYCACHE: Path | None = None  # set with the work folder: the bytecode of every measured Python process
 PEERS = HERE / "peers"
 TEMPLATES = ROOT / "templates" / "docx"
 NAMES = {"baseline": "plain docxtpl (Python loop)", "docxtemplater": "docxtemplater 3 (raw XML bodies)",
@@ -211,7 +212,7 @@ def _timed(args: list[str], cwd: Path = ROOT) -> tuple[float, str]:
     """(wall seconds, output) of one whole process."""
     start = time.perf_counter()
     proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False,
-                          env={k: v for k, v in os.environ.items() if not k.startswith("PAPERS_")})
+                          env=common.measured_env(PYCACHE))
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(args)} failed (exit {proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}")
@@ -243,6 +244,8 @@ def main() -> None:
 
 
 def _bench(work: Path, opts: argparse.Namespace, node: str, before: list[float]) -> tuple[list[dict], dict]:
+    global PYCACHE
+    PYCACHE = work / "pycache"
     cycle = synth.make_cycle(meetings=opts.meetings)
     inputs = work / "inputs"
     synth.write_cycle(cycle, inputs)
