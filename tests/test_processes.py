@@ -325,3 +325,28 @@ def test_a_libreoffice_stopped_before_it_is_up_is_not_left_running() -> None:
         assert [p for p in parents() if profile in _cmdline(p) and running(p)] == []
     finally:
         kill_all(started)
+
+
+def test_a_libreoffice_a_killed_build_left_running_is_stopped_by_the_next(tmp_path: Path) -> None:
+    import tempfile
+
+    from generator.render import pdf
+
+    # a build killed while it started LibreOffice can leave an instance running on its work folder: the next
+    # build that converts finds it by that folder (whose name holds the dead build's process id) and ends it
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id no build holds any more
+    folder = Path(tempfile.gettempdir()) / f"{pdf.WORK_PREFIX}{gone.pid}-leftover"
+    (folder / "profile").mkdir(parents=True)
+    left = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)",
+                             f"-env:UserInstallation={(folder / 'profile').as_uri()}"], start_new_session=True)
+    try:
+        assert running(left.pid)
+        with pdf.work_folder():  # what a build with --pdf makes first
+            pass
+        left.wait(timeout=SETTLE_SECONDS)
+        assert not running(left.pid) and left.returncode == -signal.SIGKILL
+        assert not folder.exists()
+    finally:
+        kill_all({left.pid})
+        shutil.rmtree(folder, ignore_errors=True)

@@ -70,10 +70,12 @@ def work_folder() -> tempfile.TemporaryDirectory:
 
 
 def _remove_leftovers() -> None:
-    """Remove the work folders of builds that are no longer running (killed before they could)."""
+    """Remove the work folders of builds that are no longer running (killed before they could), and stop any
+    LibreOffice still running on one: a build killed while it started an instance can leave it behind."""
     for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*-*"):
         pid = folder.name[len(WORK_PREFIX):].split("-")[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            kill_groups_running_with(str(folder))
             shutil.rmtree(folder, ignore_errors=True)
 
 
