@@ -2,7 +2,7 @@
 (the frozen copy tests/audit_reference.py), interleaved, on the synthetic cycle's built papers (issue 15).
 
     .venv/bin/python bench/audit.py                    # 2 meetings (40 papers, 2 agendas), 9 rounds
-    .venv/bin/python bench/audit.py --meetings 10 --rounds 5 --keep /tmp/bench-audit
+    .venv/bin/python bench/audit.py --meetings 10 --rounds 5 --keep DIR
     .venv/bin/python bench/audit.py --meetings 10 --rounds 4 --in-build   # the whole build's view, see below
 
 Builds the meetings of bench/synth.py (`papers build -j 2`), opens every .docx written with python-docx once

@@ -2,7 +2,7 @@
 generator/inputs/markdown_fast.py, linkify-it reading from the first possible address), issue 15.
 
     .venv/bin/python bench/markdown.py               # both parts, 5 rounds each
-    .venv/bin/python bench/markdown.py --rounds 9 --keep /tmp/md   # more rounds; keep the cycle
+    .venv/bin/python bench/markdown.py --rounds 9 --keep DIR   # more rounds; keep the cycle in DIR
 
 1. texts: every body text, recommendation and cell that a build of bench/synth.py's 200-paper cycle
    parses (recorded from a `papers check` of it, in order, with the heading level each follows), parsed
