@@ -191,6 +191,20 @@ def _env() -> dict[str, str]:
     return measured_env(PYCACHE)
 
 
+# -- changing a paper between rebuilds ---------------------------------------------------
+
+def service_reports(files: list[Path]) -> list[Path]:
+    """The cycle's portfolio reports (the papers with a "Service overview" sub-heading), in order."""
+    return [p for p in sorted(files) if "## Service overview\n" in p.read_text(encoding="utf-8")]
+
+
+def revise_report(paper: Path, i: int) -> None:
+    """Change a report's text, not its figures (its sub-heading), as an author's late edit: the ``i``-th."""
+    text = paper.read_text(encoding="utf-8")
+    paper.write_text(text.replace("## Service overview", f"## Service overview (revised {i + 1})", 1),
+                     encoding="utf-8")
+
+
 # -- checking what a build did -------------------------------------------------------------
 
 SUMMARY = re.compile(r"^(\d+) papers?: (\d+) built(?:, (\d+) unchanged)?(?:, \d+ skipped \(edited\))?, (\d+) failed",
@@ -453,13 +467,10 @@ def _bench(work: Path, opts: argparse.Namespace, notes: Notes) -> dict:
 
     # one paper changed (a different paper, in a different meeting, each run; default -j)
     runs = []
-    reports = [p for p in sorted(files) if "## Service overview\n" in p.read_text(encoding="utf-8")]
+    reports = service_reports(files)
 
     def change(i: int) -> None:
-        paper = reports[(i * 37 + 5) % len(reports)]
-        text = paper.read_text(encoding="utf-8")
-        paper.write_text(text.replace("## Service overview", f"## Service overview (revised {i + 1})", 1),
-                         encoding="utf-8")
+        revise_report(reports[(i * 37 + 5) % len(reports)], i)
 
     for i in range(n):
         change(i)

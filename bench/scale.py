@@ -140,13 +140,10 @@ def _bench(work: Path, opts: argparse.Namespace, section: Section) -> None:
     section.add_timed("no-op rebuild (default -j)", noop, target=f"< {TARGET_NOOP_S} s", limit=TARGET_NOOP_S)
     section.add_timed("no-op rebuild, CPU seconds (what load moves least)", noop_cpu)
 
-    reports = [p for p in sorted(files) if "## Service overview\n" in p.read_text(encoding="utf-8")]
+    reports = cycle.service_reports(files)
 
     def revise(i: int) -> None:
-        paper = reports[(i * 397 + 11) % len(reports)]
-        text = paper.read_text(encoding="utf-8")
-        paper.write_text(text.replace("## Service overview", f"## Service overview (revised {i + 1})", 1),
-                         encoding="utf-8")
+        cycle.revise_report(reports[(i * 397 + 11) % len(reports)], i)
 
     one, one_cpu = rebuilds("one paper changed", expect_built=1, before=revise)
     section.add_timed("one paper changed (default -j)", one, target=f"< {TARGET_ONE_S} s", limit=TARGET_ONE_S)
